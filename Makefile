@@ -1,0 +1,53 @@
+# Foresight build glue. Quick start: `make serve` (app on http://127.0.0.1:8080) and
+# `make test` (every test). Both install what is missing first (.ci/setup.sh).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+# One target dir outside the clone, reused across clones and runs; one profile (dev, with
+# optimised dependencies) shared by the CLI, native tests, the served app and browser tests.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/foresight-target
+PORT ?= 8080
+WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/debug/foresight.wasm
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT ?= 900
+
+.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web fmt
+
+setup:
+	@bash .ci/setup.sh
+
+## Build the browser app into dist/.
+web: setup
+	cargo rustc --lib --target wasm32-unknown-unknown --crate-type cdylib
+	rm -rf dist && mkdir -p dist/pkg
+	wasm-bindgen --target web --no-typescript --out-dir dist/pkg $(WASM)
+	cp -r public/. dist/
+	cp index.html dist/
+	cp -r style dist/style
+
+## Serve the app on http://127.0.0.1:$(PORT) (Ctrl-C stops it).
+serve: web
+	@echo "Foresight: open http://127.0.0.1:$(PORT)/"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
+
+## Every test: native unit + integration (CPU and wgpu on Vulkan/lavapipe), browser tests
+## (wasm-bindgen-test in headless Chromium with WebGPU), end-to-end UI tests.
+test: test-native test-browser test-e2e
+
+test-native: setup
+	cargo test
+
+test-browser: setup
+	cargo test --target wasm32-unknown-unknown --test web
+
+test-e2e: web
+	node --test tests/e2e/
+
+## Benchmarks (figures go to BENCHMARKS.md by hand, with these commands).
+bench: setup
+	cargo run -- bench --backend cpu --steps 3
+	cargo run -- bench --backend gpu --steps 2
+
+fmt:
+	cargo fmt --all

@@ -1,0 +1,86 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Foresight: train and run forecasting models natively.
+#[derive(Debug, Parser)]
+#[command(name = "foresight", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print what was read from a CSV file (rows, columns, time column, frequency).
+    Inspect {
+        /// CSV file; the bundled sample when left out.
+        csv: Option<PathBuf>,
+    },
+    /// Train the stacked LSTM, evaluate it on the test part, forecast past the end.
+    Train(TrainArgs),
+    /// Time training steps of the seed-004 reference model (batch 64, window 168,
+    /// 6 features, LSTM 64→32).
+    Bench {
+        /// auto, gpu or cpu.
+        #[arg(long, default_value = "auto")]
+        backend: String,
+        /// Timed steps after one warm-up step.
+        #[arg(long, default_value_t = 3)]
+        steps: usize,
+        /// Window length (168 in the reference model).
+        #[arg(long, default_value_t = 168)]
+        window: usize,
+    },
+}
+
+/// Arguments of `foresight train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// CSV file; the bundled sample (US EIA weekly petroleum) when left out.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Column to forecast; the first numeric column when left out.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Extra input columns, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub features: Vec<String>,
+    /// Past steps the model sees; one season of the data when left out (168 for hourly).
+    #[arg(long)]
+    pub window: Option<usize>,
+    /// Steps to forecast; a frequency-based default when left out.
+    #[arg(long)]
+    pub horizon: Option<usize>,
+    /// Maximum epochs (early stopping may end sooner).
+    #[arg(long, default_value_t = 50)]
+    pub epochs: usize,
+    /// Windows per batch.
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    /// Hidden sizes of the LSTM layers, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "64,32")]
+    pub hidden: Vec<usize>,
+    /// Adam learning rate.
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
+    /// Early-stopping patience in epochs.
+    #[arg(long, default_value_t = 7)]
+    pub patience: usize,
+    /// Seed for weights, dropout and batch order.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Leave out hour/weekday sin-cos features.
+    #[arg(long)]
+    pub no_calendar: bool,
+    /// auto (GPU if present, else CPU), gpu or cpu.
+    #[arg(long, default_value = "auto")]
+    pub backend: String,
+    /// Folder for forecast.csv, test.csv and metrics.json.
+    #[arg(long, default_value = "foresight-out")]
+    pub out: PathBuf,
+}

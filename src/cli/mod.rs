@@ -1,0 +1,9 @@
+//! The native command line: the same engine and Job/Event protocol as the browser worker,
+//! with burn-wgpu on Vulkan/Metal (CPU fallback) and a progress bar.
+
+pub mod args;
+pub mod bench;
+pub mod run;
+
+pub use args::{Cli, Command};
+pub use run::main_with;

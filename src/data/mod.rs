@@ -1,0 +1,14 @@
+//! Data in: reading CSV bytes into a [`Frame`], calendar features, scaling and windowing.
+//!
+//! Everything here is platform-free and runs the same in the browser worker and natively.
+
+pub mod calendar;
+pub mod error;
+pub mod frame;
+pub mod ingest;
+pub mod scale;
+pub mod window;
+
+pub use error::DataError;
+pub use frame::{Column, Frame, Frequency};
+pub use ingest::{DatasetSummary, read_csv};

@@ -1,0 +1,375 @@
+//! Turning a frame into scaled model inputs and sliding windows, split chronologically.
+
+use serde::{Deserialize, Serialize};
+
+use super::calendar::{cyclic, hour_of_day, weekday};
+use super::error::DataError;
+use super::frame::Frame;
+use super::scale::MinMaxScaler;
+
+/// Which columns feed the model and how windows are cut.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowSpec {
+    /// Column to forecast; it is always the first input feature too.
+    pub target: String,
+    /// Extra numeric input columns (the target is added automatically).
+    pub features: Vec<String>,
+    /// Add sin/cos of hour-of-day and day-of-week where the frequency has them.
+    pub calendar: bool,
+    /// Past steps the model sees.
+    pub window: usize,
+    /// Future steps the model predicts at once (direct multi-horizon output).
+    pub horizon: usize,
+    /// Share of rows held out at the end for the test part (0.2 = chronological 80/20).
+    pub test_fraction: f64,
+    /// Share of training windows (the latest ones) used for validation.
+    pub validation_fraction: f64,
+}
+
+/// Scaled inputs with window positions for the train, validation and test parts.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Input feature names in column order of `inputs`.
+    pub feature_names: Vec<String>,
+    /// Scaled inputs, row-major `[rows, features]`.
+    pub inputs: Vec<f32>,
+    /// Scaled target per row.
+    pub target: Vec<f32>,
+    /// Target in the data's own units (missing values filled), for metrics and charts.
+    pub target_raw: Vec<f64>,
+    /// Target as observed (`NaN` where the file had no value): metrics skip those rows.
+    pub target_observed: Vec<f64>,
+    /// Scaler of the target, to put predictions back into the data's units.
+    pub target_scaler: MinMaxScaler,
+    /// Window start rows used for training.
+    pub train: Vec<usize>,
+    /// Window start rows used for validation (early stopping).
+    pub validation: Vec<usize>,
+    /// Window start rows whose targets lie in the test part.
+    pub test: Vec<usize>,
+    /// First row of the test part.
+    pub test_start: usize,
+    /// Cells filled because they were missing (forward fill, then backward fill).
+    pub filled_cells: usize,
+    /// Window length.
+    pub window: usize,
+    /// Horizon length.
+    pub horizon: usize,
+}
+
+impl Prepared {
+    /// Number of input features.
+    pub fn n_features(&self) -> usize {
+        self.feature_names.len()
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.target.len()
+    }
+
+    /// Gathers windows starting at `starts` into `([batch, window, features], [batch, horizon])`
+    /// flat row-major buffers.
+    pub fn batch(&self, starts: &[usize]) -> (Vec<f32>, Vec<f32>) {
+        let f = self.n_features();
+        let mut x = Vec::with_capacity(starts.len() * self.window * f);
+        let mut y = Vec::with_capacity(starts.len() * self.horizon);
+        for &s in starts {
+            x.extend_from_slice(&self.inputs[s * f..(s + self.window) * f]);
+            y.extend_from_slice(&self.target[s + self.window..s + self.window + self.horizon]);
+        }
+        (x, y)
+    }
+
+    /// The last `window` rows as one input window `[1, window, features]`, for the forecast
+    /// past the end of the data.
+    pub fn last_window(&self) -> Vec<f32> {
+        let f = self.n_features();
+        let n = self.rows();
+        self.inputs[(n - self.window) * f..n * f].to_vec()
+    }
+}
+
+/// Fills NaN by carrying the last value forward, then the first value backward.
+/// Returns how many cells were filled.
+fn fill_missing(values: &mut [f64]) -> usize {
+    let mut filled = 0;
+    let mut last = None;
+    for v in values.iter_mut() {
+        if v.is_nan() {
+            if let Some(l) = last {
+                *v = l;
+                filled += 1;
+            }
+        } else {
+            last = Some(*v);
+        }
+    }
+    if let Some(first) = values.iter().copied().find(|v| !v.is_nan()) {
+        for v in values.iter_mut().take_while(|v| v.is_nan()) {
+            *v = first;
+            filled += 1;
+        }
+    }
+    filled
+}
+
+/// First row of the test part for `rows` rows.
+fn test_start_of(rows: usize, test_fraction: f64) -> usize {
+    ((rows as f64) * (1.0 - test_fraction)).floor() as usize
+}
+
+/// Whether `rows` rows hold two training windows (one becomes validation) before the test
+/// part and one full test horizon after it.
+fn fits(rows: usize, window: usize, horizon: usize, test_fraction: f64) -> bool {
+    let test_start = test_start_of(rows, test_fraction);
+    test_start >= window + horizon + 1 && rows - test_start >= horizon
+}
+
+/// Smallest number of rows that fits `window` and `horizon` (see [`prepare`]).
+pub fn rows_needed(window: usize, horizon: usize, test_fraction: f64) -> usize {
+    (1..)
+        .find(|&rows| fits(rows, window, horizon, test_fraction))
+        .unwrap_or(usize::MAX)
+}
+
+/// Builds scaled inputs and window positions from a frame.
+///
+/// # Errors
+/// [`DataError::UnknownColumn`] for a missing or non-numeric column, [`DataError::AllMissing`]
+/// for an empty target, [`DataError::TooShort`] when window and horizon do not fit, and
+/// [`DataError::BadSetting`] for zero window/horizon or fractions outside (0, 1).
+pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> {
+    if spec.window == 0 {
+        return Err(DataError::BadSetting {
+            name: "window",
+            expected: "at least 1",
+            found: "0".into(),
+        });
+    }
+    if spec.horizon == 0 {
+        return Err(DataError::BadSetting {
+            name: "horizon",
+            expected: "at least 1",
+            found: "0".into(),
+        });
+    }
+    for (name, value) in [
+        ("test fraction", spec.test_fraction),
+        ("validation fraction", spec.validation_fraction),
+    ] {
+        if !(value > 0.0 && value < 1.0) {
+            return Err(DataError::BadSetting {
+                name,
+                expected: "between 0 and 1",
+                found: value.to_string(),
+            });
+        }
+    }
+    let rows = frame.rows();
+    let lookup = |name: &str| {
+        frame.column(name).ok_or_else(|| DataError::UnknownColumn {
+            column: name.into(),
+            available: frame.numeric_names(),
+        })
+    };
+    let target_column = lookup(&spec.target)?;
+    if target_column.missing() == rows {
+        return Err(DataError::AllMissing {
+            column: spec.target.clone(),
+            rows,
+        });
+    }
+    if !fits(rows, spec.window, spec.horizon, spec.test_fraction) {
+        let needed = rows_needed(spec.window, spec.horizon, spec.test_fraction);
+        return Err(DataError::TooShort {
+            window: spec.window,
+            horizon: spec.horizon,
+            needed,
+            rows,
+        });
+    }
+    let test_start = test_start_of(rows, spec.test_fraction);
+
+    let mut names = vec![spec.target.clone()];
+    let mut series = vec![target_column.values.clone()];
+    for feature in spec.features.iter().filter(|f| **f != spec.target) {
+        names.push(feature.clone());
+        series.push(lookup(feature)?.values.clone());
+    }
+    let mut filled_cells = 0;
+    for s in &mut series {
+        filled_cells += fill_missing(s);
+    }
+    if spec.calendar {
+        if let Some(stamps) = &frame.timestamps {
+            if frame.frequency.has_hours() {
+                let (sin, cos): (Vec<f64>, Vec<f64>) =
+                    stamps.iter().map(|t| cyclic(hour_of_day(*t), 24.0)).unzip();
+                names.extend(["hour_sin".to_string(), "hour_cos".to_string()]);
+                series.extend([sin, cos]);
+            }
+            if frame.frequency.has_weekdays() {
+                let (sin, cos): (Vec<f64>, Vec<f64>) = stamps
+                    .iter()
+                    .map(|t| cyclic(weekday(*t) as f64, 7.0))
+                    .unzip();
+                names.extend(["weekday_sin".to_string(), "weekday_cos".to_string()]);
+                series.extend([sin, cos]);
+            }
+        }
+    }
+    let scalers: Vec<MinMaxScaler> = series
+        .iter()
+        .map(|s| MinMaxScaler::fit(&s[..test_start]))
+        .collect();
+    let f = series.len();
+    let mut inputs = vec![0f32; rows * f];
+    for (j, (s, scaler)) in series.iter().zip(&scalers).enumerate() {
+        for (r, v) in s.iter().enumerate() {
+            inputs[r * f + j] = scaler.transform(*v) as f32;
+        }
+    }
+    let target_raw = series[0].clone();
+    let target_scaler = scalers[0];
+    let target: Vec<f32> = target_raw
+        .iter()
+        .map(|v| target_scaler.transform(*v) as f32)
+        .collect();
+
+    let (w, h) = (spec.window, spec.horizon);
+    let train_all: Vec<usize> = (0..=test_start - w - h).collect();
+    let n_validation = ((train_all.len() as f64 * spec.validation_fraction).ceil() as usize)
+        .clamp(1, train_all.len() - 1);
+    let (train, validation) = train_all.split_at(train_all.len() - n_validation);
+    let test: Vec<usize> = (test_start - w..=rows - w - h).collect();
+    Ok(Prepared {
+        feature_names: names,
+        inputs,
+        target,
+        target_raw,
+        target_observed: target_column.values.clone(),
+        target_scaler,
+        train: train.to_vec(),
+        validation: validation.to_vec(),
+        test,
+        test_start,
+        filled_cells,
+        window: w,
+        horizon: h,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::ingest::read_csv;
+
+    fn frame(rows: usize) -> Frame {
+        let mut csv = String::from("t,y,x\n");
+        for i in 0..rows {
+            csv.push_str(&format!("2020-01-01T{:02}:00,{},{}\n", i % 24, i, 2 * i));
+        }
+        // hours wrap within one day: make the time stamps unique by day too
+        let csv = csv
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i == 0 {
+                    l.to_string()
+                } else {
+                    l.replacen("2020-01-01", &format!("2020-01-{:02}", 1 + (i - 1) / 24), 1)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        read_csv("f.csv", csv.as_bytes()).unwrap().0
+    }
+
+    fn spec(window: usize, horizon: usize) -> WindowSpec {
+        WindowSpec {
+            target: "y".into(),
+            features: vec!["x".into()],
+            calendar: false,
+            window,
+            horizon,
+            test_fraction: 0.2,
+            validation_fraction: 0.1,
+        }
+    }
+
+    #[test]
+    fn windows_split_chronologically_without_overlapping_targets() {
+        let p = prepare(&frame(100), &spec(10, 3)).unwrap();
+        assert_eq!(p.test_start, 80);
+        // train + validation targets end before the test part; test targets start in it
+        let last_val = *p.validation.last().unwrap();
+        assert_eq!(last_val + 10 + 3, 80);
+        assert!(p.train.last().unwrap() < p.validation.first().unwrap());
+        assert_eq!(p.test.first().copied(), Some(70));
+        assert_eq!(p.test.last().copied(), Some(100 - 13));
+        assert_eq!(p.validation.len(), ((68.0f64) * 0.1).ceil() as usize);
+    }
+
+    #[test]
+    fn scaler_sees_training_rows_only() {
+        let p = prepare(&frame(100), &spec(10, 3)).unwrap();
+        assert_eq!(p.target_scaler.min, 0.0);
+        assert_eq!(p.target_scaler.max, 79.0);
+        assert!(p.target[99] > 1.0);
+        assert!((p.target_scaler.inverse(p.target[99] as f64) - 99.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn batches_have_the_right_values() {
+        let p = prepare(&frame(100), &spec(4, 2)).unwrap();
+        let (x, y) = p.batch(&[5]);
+        assert_eq!(x.len(), 4 * 2);
+        let inv = |v: f32| p.target_scaler.inverse(v as f64).round();
+        assert_eq!(inv(x[0]), 5.0); // first row of the window, target feature
+        assert_eq!(inv(x[6]), 8.0); // last row of the window
+        assert_eq!(
+            y.iter().map(|v| inv(*v)).collect::<Vec<_>>(),
+            vec![9.0, 10.0]
+        );
+    }
+
+    #[test]
+    fn calendar_features_for_hourly_data() {
+        let mut s = spec(4, 2);
+        s.calendar = true;
+        let p = prepare(&frame(100), &s).unwrap();
+        assert_eq!(
+            p.feature_names,
+            vec![
+                "y",
+                "x",
+                "hour_sin",
+                "hour_cos",
+                "weekday_sin",
+                "weekday_cos"
+            ]
+        );
+    }
+
+    #[test]
+    fn too_short_and_bad_columns_are_errors() {
+        assert!(matches!(
+            prepare(&frame(30), &spec(20, 10)),
+            Err(DataError::TooShort { .. })
+        ));
+        let mut s = spec(4, 2);
+        s.target = "nope".into();
+        assert!(matches!(
+            prepare(&frame(50), &s),
+            Err(DataError::UnknownColumn { .. })
+        ));
+    }
+
+    #[test]
+    fn missing_values_are_filled_and_counted() {
+        let mut values = vec![f64::NAN, 1.0, f64::NAN, 3.0, f64::NAN];
+        assert_eq!(fill_missing(&mut values), 3);
+        assert_eq!(values, vec![1.0, 1.0, 1.0, 3.0, 3.0]);
+    }
+}

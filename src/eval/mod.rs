@@ -1,0 +1,5 @@
+//! Evaluation: accuracy metrics in the data's own units.
+
+pub mod metrics;
+
+pub use metrics::Metrics;

@@ -1,0 +1,283 @@
+//! The training loop, written once for both shells: it awaits every read-back (a synchronous
+//! read panics on the web), so the worker runs it as a future and the CLI under `block_on`.
+
+use std::future::Future;
+
+use burn::module::Module;
+use burn::optim::decay::WeightDecayConfig;
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::tensor::{Device, Tensor, TensorData};
+
+use super::error::TrainError;
+use super::outcome::{EpochLoss, Progress, TrainOutcome};
+use super::rng::SplitMix64;
+use super::settings::TrainSettings;
+use crate::data::calendar::format_timestamp;
+use crate::data::window::{Prepared, prepare};
+use crate::data::{Frame, Frequency};
+use crate::eval::Metrics;
+use crate::models::{StackedLstm, StackedLstmConfig};
+
+/// What the shell running a job provides: where progress goes, whether the user cancelled,
+/// a clock, and a way to give the event loop a turn (so a worker sees a Cancel message).
+pub trait Host {
+    /// Called after every batch.
+    fn progress(&mut self, progress: &Progress);
+    /// True once the user asked to stop.
+    fn cancelled(&self) -> bool;
+    /// Milliseconds from an arbitrary origin.
+    fn now_ms(&self) -> f64;
+    /// Lets other tasks run (a no-op natively).
+    fn yield_now(&self) -> impl Future<Output = ()>;
+}
+
+/// Reads a tensor back to the host without blocking (required on the web).
+async fn read_back<const D: usize>(
+    tensor: Tensor<D>,
+    backend: &str,
+) -> Result<Vec<f32>, TrainError> {
+    let failed = |message: String| TrainError::Backend {
+        backend: backend.to_string(),
+        message,
+    };
+    let data = tensor
+        .into_data_async()
+        .await
+        .map_err(|e| failed(format!("{e:?}")))?;
+    data.convert::<f32>()
+        .to_vec::<f32>()
+        .map_err(|e| failed(format!("{e:?}")))
+}
+
+/// Input batch tensor `[batch, window, features]` on `device`.
+fn input_tensor(prepared: &Prepared, x: Vec<f32>, batch: usize, device: &Device) -> Tensor<3> {
+    Tensor::from_data(
+        TensorData::new(x, [batch, prepared.window, prepared.n_features()]),
+        device,
+    )
+}
+
+/// Predictions `[windows, horizon]` (scaled) for the windows starting at `starts`.
+async fn predict(
+    model: &StackedLstm,
+    prepared: &Prepared,
+    starts: &[usize],
+    batch_size: usize,
+    device: &Device,
+    backend: &str,
+) -> Result<Vec<f32>, TrainError> {
+    let mut out = Vec::with_capacity(starts.len() * prepared.horizon);
+    for chunk in starts.chunks(batch_size) {
+        let (x, _) = prepared.batch(chunk);
+        let y = model.forward(input_tensor(prepared, x, chunk.len(), device));
+        out.extend(read_back(y, backend).await?);
+    }
+    Ok(out)
+}
+
+/// Mean squared error (scaled units) of predictions against the targets of `starts`.
+fn mse(prepared: &Prepared, starts: &[usize], predicted: &[f32]) -> f64 {
+    let (_, y) = prepared.batch(starts);
+    let sum: f64 = y
+        .iter()
+        .zip(predicted)
+        .map(|(a, p)| ((a - p) as f64).powi(2))
+        .sum();
+    sum / y.len().max(1) as f64
+}
+
+/// Label for each row, and for future steps past the end.
+fn future_labels(frame: &Frame, horizon: usize) -> Vec<String> {
+    let with_time = frame.frequency.has_hours();
+    match (&frame.timestamps, frame.frequency) {
+        (Some(stamps), f) if f != Frequency::RowOrder => {
+            match stamps.last().and_then(|l| f.future(*l, horizon)) {
+                Some(next) => next
+                    .into_iter()
+                    .map(|t| format_timestamp(t, with_time))
+                    .collect(),
+                None => (1..=horizon).map(|k| format!("+{k}")).collect(),
+            }
+        }
+        _ => (frame.rows() + 1..=frame.rows() + horizon)
+            .map(|r| r.to_string())
+            .collect(),
+    }
+}
+
+/// Trains the stacked LSTM on `frame` and evaluates it on the held-out test part.
+///
+/// `device` is a plain (non-autodiff) device; `backend` names it for the outcome and errors.
+///
+/// # Errors
+/// Data and setting errors before any work, [`TrainError::NonFinite`] if the loss diverges,
+/// [`TrainError::Cancelled`] when the host reports a cancel, [`TrainError::Backend`] when a
+/// read-back fails.
+pub async fn train(
+    frame: &Frame,
+    settings: &TrainSettings,
+    device: &Device,
+    backend: &str,
+    host: &mut impl Host,
+) -> Result<TrainOutcome, TrainError> {
+    settings.validate().map_err(TrainError::Settings)?;
+    let prepared = prepare(frame, &settings.data)?;
+    let model_config = StackedLstmConfig::new(prepared.n_features())
+        .with_hidden(settings.hidden.clone())
+        .with_dropout(settings.dropout.clone())
+        .with_horizon(prepared.horizon);
+    model_config.validate().map_err(TrainError::Settings)?;
+
+    let started = host.now_ms();
+    device.seed(settings.seed);
+    let autodiff = device.clone().autodiff();
+    let mut model: StackedLstm = model_config.init(&autodiff);
+    // Keras' L2(λ) adds λ·Σw² to the loss; its gradient 2λ·w is Adam's coupled weight decay.
+    let decay = (settings.l2 > 0.0).then(|| WeightDecayConfig::new(2.0 * settings.l2 as f32));
+    let mut optimizer = AdamConfig::new()
+        .with_epsilon(1e-7)
+        .with_weight_decay(decay)
+        .init();
+    let mut rng = SplitMix64::new(settings.seed);
+
+    let batch_size = settings.batch_size;
+    let batches = prepared.train.len().div_ceil(batch_size);
+    let total_batches = (batches * settings.epochs) as f64;
+    let mut order = prepared.train.clone();
+    let mut history = Vec::new();
+    let (mut best, mut best_epoch, mut best_model, mut waited) =
+        (f64::INFINITY, 0, model.clone(), 0);
+    let (mut steps, mut step_ms) = (0usize, 0.0f64);
+    let mut last_validation = None;
+
+    for epoch in 1..=settings.epochs {
+        rng.shuffle(&mut order);
+        let mut loss_sum = 0.0;
+        for (b, chunk) in order.chunks(batch_size).enumerate() {
+            if host.cancelled() {
+                return Err(TrainError::Cancelled);
+            }
+            let step_start = host.now_ms();
+            let (x, y) = prepared.batch(chunk);
+            let x = input_tensor(&prepared, x, chunk.len(), &autodiff);
+            let y = Tensor::<2>::from_data(
+                TensorData::new(y, [chunk.len(), prepared.horizon]),
+                &autodiff,
+            );
+            let loss = (model.forward(x) - y).square().mean(); // [1]
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            model = optimizer.step(settings.learning_rate, model, grads);
+            let loss = read_back(loss, backend)
+                .await?
+                .first()
+                .copied()
+                .unwrap_or(f32::NAN) as f64;
+            if !loss.is_finite() {
+                return Err(TrainError::NonFinite { epoch, loss });
+            }
+            steps += 1;
+            step_ms += host.now_ms() - step_start;
+            loss_sum += loss;
+            let elapsed = host.now_ms() - started;
+            let done = ((epoch - 1) * batches + b + 1) as f64;
+            host.progress(&Progress {
+                epoch,
+                epochs: settings.epochs,
+                batch: b + 1,
+                batches,
+                train_loss: loss_sum / (b + 1) as f64,
+                validation_loss: last_validation,
+                elapsed_ms: elapsed,
+                eta_ms: elapsed / done * (total_batches - done),
+            });
+            host.yield_now().await;
+        }
+        let valid = model.valid();
+        let predicted = predict(
+            &valid,
+            &prepared,
+            &prepared.validation,
+            batch_size,
+            device,
+            backend,
+        )
+        .await?;
+        let validation = mse(&prepared, &prepared.validation, &predicted);
+        if !validation.is_finite() {
+            return Err(TrainError::NonFinite {
+                epoch,
+                loss: validation,
+            });
+        }
+        last_validation = Some(validation);
+        history.push(EpochLoss {
+            epoch,
+            train: loss_sum / batches as f64,
+            validation,
+        });
+        if validation < best {
+            (best, best_epoch, best_model, waited) = (validation, epoch, model.clone(), 0);
+        } else {
+            waited += 1;
+            if waited >= settings.patience {
+                break;
+            }
+        }
+        host.yield_now().await;
+    }
+    let stopped_early = history.len() < settings.epochs;
+    let model = best_model.valid();
+
+    let horizon = prepared.horizon;
+    let window = prepared.window;
+    let predicted = predict(
+        &model,
+        &prepared,
+        &prepared.test,
+        batch_size,
+        device,
+        backend,
+    )
+    .await?;
+    let scaler = prepared.target_scaler;
+    let (mut actual_all, mut predicted_all) = (Vec::new(), Vec::new());
+    let (mut test_labels, mut test_actual, mut test_predicted) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for (w, &start) in prepared.test.iter().enumerate() {
+        for k in 0..horizon {
+            let row = start + window + k;
+            actual_all.push(prepared.target_observed[row]);
+            predicted_all.push(scaler.inverse(predicted[w * horizon + k] as f64));
+        }
+        let row = start + window;
+        test_labels.push(frame.time_labels[row].clone());
+        test_actual.push(prepared.target_observed[row]);
+        test_predicted.push(scaler.inverse(predicted[w * horizon] as f64));
+    }
+    let last = input_tensor(&prepared, prepared.last_window(), 1, device);
+    let forecast = read_back(model.forward(last), backend).await?;
+    let forecast = forecast.iter().map(|v| scaler.inverse(*v as f64)).collect();
+
+    Ok(TrainOutcome {
+        backend: backend.to_string(),
+        target: settings.data.target.clone(),
+        features: prepared.feature_names.clone(),
+        history,
+        best_epoch,
+        stopped_early,
+        test_metrics: Metrics::compute(&actual_all, &predicted_all),
+        test_labels,
+        test_actual,
+        test_predicted,
+        forecast_labels: future_labels(frame, horizon),
+        forecast,
+        window_counts: [
+            prepared.train.len(),
+            prepared.validation.len(),
+            prepared.test.len(),
+        ],
+        filled_cells: prepared.filled_cells,
+        ms_per_step: step_ms / steps.max(1) as f64,
+        total_ms: host.now_ms() - started,
+    })
+}

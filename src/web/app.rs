@@ -1,0 +1,595 @@
+//! The page: load data, choose settings, train in the worker, show metrics and charts.
+//! `data-testid` attributes are a public contract (tests and users' scripts drive them).
+
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{MessageEvent, Worker};
+
+use super::bridge::{APP_GLUE_URL, WorkerRequest, spawn_engine_worker};
+use super::charts;
+use crate::backend::BackendChoice;
+use crate::data::DatasetSummary;
+use crate::data::window::WindowSpec;
+use crate::jobs::{Event, Job};
+use crate::train::{Progress, TrainOutcome, TrainSettings};
+
+/// What the page is doing; shown as `data-state` on the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppState {
+    /// Nothing loaded yet.
+    Idle,
+    /// A file is being read.
+    Loading,
+    /// A data set is loaded and can be trained on.
+    Ready,
+    /// Training runs in the worker.
+    Training,
+    /// A run finished; results are shown.
+    Done,
+    /// The last action failed; the banner says why, earlier data and results are kept.
+    Error,
+}
+
+impl AppState {
+    /// The `data-state` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppState::Idle => "idle",
+            AppState::Loading => "loading",
+            AppState::Ready => "ready",
+            AppState::Training => "training",
+            AppState::Done => "done",
+            AppState::Error => "error",
+        }
+    }
+}
+
+/// All page state, as copyable signal handles.
+#[derive(Clone, Copy)]
+struct Ctx {
+    state: RwSignal<AppState>,
+    summary: RwSignal<Option<DatasetSummary>>,
+    error: RwSignal<Option<String>>,
+    notice: RwSignal<Option<String>>,
+    backend_label: RwSignal<String>,
+    target: RwSignal<String>,
+    features: RwSignal<Vec<String>>,
+    window: RwSignal<usize>,
+    horizon: RwSignal<usize>,
+    epochs: RwSignal<usize>,
+    backend: RwSignal<BackendChoice>,
+    progress: RwSignal<Option<Progress>>,
+    outcome: RwSignal<Option<TrainOutcome>>,
+    worker: StoredValue<Option<Worker>, LocalStorage>,
+    ready: RwSignal<bool>,
+    queued: StoredValue<Vec<String>, LocalStorage>,
+}
+
+impl Ctx {
+    fn new() -> Self {
+        Ctx {
+            state: RwSignal::new(AppState::Idle),
+            summary: RwSignal::new(None),
+            error: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            backend_label: RwSignal::new("starting…".into()),
+            target: RwSignal::new(String::new()),
+            features: RwSignal::new(Vec::new()),
+            window: RwSignal::new(168),
+            horizon: RwSignal::new(1),
+            epochs: RwSignal::new(50),
+            backend: RwSignal::new(BackendChoice::Auto),
+            progress: RwSignal::new(None),
+            outcome: RwSignal::new(None),
+            worker: StoredValue::new_local(None),
+            ready: RwSignal::new(false),
+            queued: StoredValue::new_local(Vec::new()),
+        }
+    }
+
+    /// After a failure or cancel: back to the state that matches what is kept.
+    fn settled_state(&self) -> AppState {
+        if self.outcome.with_untracked(Option::is_some) {
+            AppState::Done
+        } else if self.summary.with_untracked(Option::is_some) {
+            AppState::Ready
+        } else {
+            AppState::Idle
+        }
+    }
+
+    fn fail(&self, message: String) {
+        self.error.set(Some(message));
+        self.state.set(AppState::Error);
+    }
+
+    /// Sends a job to the worker (queued until the worker says it is ready).
+    fn send(&self, job: Job) {
+        let request = WorkerRequest {
+            job,
+            backend: self.backend.get_untracked(),
+        };
+        let text = serde_json::to_string(&request).unwrap_or_default();
+        if !self.ready.get_untracked() {
+            self.queued.update_value(|q| q.push(text));
+            return;
+        }
+        self.worker.with_value(|w| {
+            if let Some(w) = w {
+                let _ = w.post_message(&JsValue::from_str(&text));
+            }
+        });
+    }
+
+    fn on_event(&self, event: Event) {
+        match event {
+            Event::Ready { backend, notice } => {
+                self.backend_label.set(backend);
+                self.notice.set(notice);
+                self.ready.set(true);
+                let queued = self
+                    .queued
+                    .try_update_value(std::mem::take)
+                    .unwrap_or_default();
+                self.worker.with_value(|w| {
+                    if let Some(w) = w {
+                        for text in queued {
+                            let _ = w.post_message(&JsValue::from_str(&text));
+                        }
+                    }
+                });
+            }
+            Event::Loaded(summary) => {
+                self.target.set(summary.default_target.clone());
+                self.features.set(Vec::new());
+                self.window.set(summary.suggested_window);
+                self.horizon.set(summary.suggested_horizon);
+                self.summary.set(Some(summary));
+                self.error.set(None);
+                self.state.set(AppState::Ready);
+            }
+            Event::Started { backend } => self.backend_label.set(backend),
+            Event::Progress(p) => self.progress.set(Some(p)),
+            Event::Finished(outcome) => {
+                self.backend_label.set(outcome.backend.clone());
+                self.outcome.set(Some(*outcome));
+                self.error.set(None);
+                self.state.set(AppState::Done);
+            }
+            Event::Cancelled => {
+                self.notice
+                    .set(Some("Training cancelled; earlier results are kept.".into()));
+                self.state.set(self.settled_state());
+            }
+            Event::Failed { message } => self.fail(message),
+        }
+    }
+
+    /// Starts (or restarts) the compute worker.
+    fn spawn_worker(self) {
+        self.ready.set(false);
+        let worker = match spawn_engine_worker(APP_GLUE_URL, "start_worker") {
+            Ok(w) => w,
+            Err(e) => return self.fail(e),
+        };
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
+            let text = m.data().as_string().unwrap_or_default();
+            match serde_json::from_str::<Event>(&text) {
+                Ok(event) => self.on_event(event),
+                Err(e) => self.fail(format!("unreadable message from the worker: {e}")),
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
+            self.fail("the compute worker stopped with an error (see the browser console)".into());
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        self.worker.set_value(Some(worker));
+    }
+
+    /// Reads a user's file and sends it to the worker.
+    fn load_file(self, file: web_sys::File) {
+        self.state.set(AppState::Loading);
+        self.notice.set(None);
+        spawn_local(async move {
+            match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => {
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    self.send(Job::LoadCsv {
+                        file_name: file.name(),
+                        bytes,
+                    });
+                }
+                Err(_) => self.fail(format!(
+                    "{}: the browser could not read this file",
+                    file.name()
+                )),
+            }
+        });
+    }
+
+    fn settings(&self) -> TrainSettings {
+        TrainSettings {
+            data: WindowSpec {
+                target: self.target.get_untracked(),
+                features: self.features.get_untracked(),
+                window: self.window.get_untracked(),
+                horizon: self.horizon.get_untracked(),
+                ..WindowSpec::default()
+            },
+            epochs: self.epochs.get_untracked(),
+            ..TrainSettings::default()
+        }
+    }
+
+    fn train(self) {
+        self.error.set(None);
+        self.notice.set(None);
+        self.progress.set(None);
+        self.state.set(AppState::Training);
+        self.send(Job::Train(self.settings()));
+    }
+
+    /// Asks the worker to stop; if it has not stopped within 1.5 s (a long GPU kernel),
+    /// the worker is terminated and a fresh one started.
+    fn cancel(self) {
+        self.send(Job::Cancel);
+        let fallback = Closure::once_into_js(move || {
+            if self.state.get_untracked() == AppState::Training {
+                self.worker.with_value(|w| {
+                    if let Some(w) = w {
+                        w.terminate();
+                    }
+                });
+                self.spawn_worker();
+                self.on_event(Event::Cancelled);
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                fallback.unchecked_ref(),
+                1500,
+            );
+        }
+    }
+}
+
+fn format_ms(ms: f64) -> String {
+    let s = (ms / 1000.0).round() as u64;
+    if s >= 60 {
+        format!("{}m {:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+fn format_value(v: f64) -> String {
+    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.4e}")
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = Ctx::new();
+    ctx.spawn_worker();
+    let busy = move || matches!(ctx.state.get(), AppState::Training | AppState::Loading);
+
+    view! {
+        <main data-testid="app" data-state=move || ctx.state.get().as_str() class="app">
+            <header class="top">
+                <h1>"Foresight"</h1>
+                <span class="backend">"backend: " <b data-testid="backend-label">{move || ctx.backend_label.get()}</b></span>
+            </header>
+            <ErrorBanner ctx=ctx />
+            <DataPanel ctx=ctx busy=Signal::derive(busy) />
+            <SettingsPanel ctx=ctx busy=Signal::derive(busy) />
+            <ProgressPanel ctx=ctx />
+            <ResultsPanel ctx=ctx />
+        </main>
+    }
+}
+
+#[component]
+fn ErrorBanner(ctx: Ctx) -> impl IntoView {
+    view! {
+        <Show when=move || ctx.error.with(Option::is_some)>
+            <div class="error" role="alert" data-testid="error-banner">
+                {move || ctx.error.get().unwrap_or_default()}
+                <button class="dismiss" on:click=move |_| { ctx.error.set(None); ctx.state.set(ctx.settled_state()); }>"×"</button>
+            </div>
+        </Show>
+        <Show when=move || ctx.notice.with(Option::is_some)>
+            <div class="notice">{move || ctx.notice.get().unwrap_or_default()}</div>
+        </Show>
+    }
+}
+
+#[component]
+fn DataPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
+    let dragging = RwSignal::new(false);
+    let on_change = move |ev: web_sys::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            ctx.load_file(file);
+        }
+        input.set_value("");
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if busy.get_untracked() {
+            return;
+        }
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            ctx.load_file(file);
+        }
+    };
+    view! {
+        <section class="panel data">
+            <h2>"Data"</h2>
+            <div class="drop" class:dragging=move || dragging.get()
+                on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop>
+                <label>"Drop a CSV here or pick one: "
+                    <input type="file" accept=".csv,.tsv,.txt,text/csv" data-testid="upload-input"
+                        prop:disabled=move || busy.get() on:change=on_change />
+                </label>
+                <span class="or">" or "</span>
+                <button data-testid="sample-button" prop:disabled=move || busy.get()
+                    on:click=move |_| { ctx.state.set(AppState::Loading); ctx.notice.set(None); ctx.send(Job::LoadSample); }>
+                    "Load sample: US weekly petroleum (EIA)"
+                </button>
+            </div>
+            {move || ctx.summary.get().map(|s| view! { <Summary summary=s /> })}
+        </section>
+    }
+}
+
+#[component]
+fn Summary(summary: DatasetSummary) -> impl IntoView {
+    let time = match (&summary.time_column, &summary.time_range) {
+        (Some(t), Some((a, b))) => format!("{t}, {a} … {b}"),
+        _ => "none (rows in file order)".to_string(),
+    };
+    let columns = summary
+        .numeric_columns
+        .iter()
+        .map(|(name, missing)| {
+            if *missing > 0 {
+                format!("{name} ({missing} missing)")
+            } else {
+                name.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <dl class="summary" data-testid="data-summary">
+            <dt>"File"</dt><dd>{summary.file_name.clone()}</dd>
+            <dt>"Rows"</dt><dd data-testid="summary-rows">{summary.rows}</dd>
+            <dt>"Columns"</dt><dd>{summary.numeric_columns.len() + summary.text_columns.len() + usize::from(summary.time_column.is_some())}</dd>
+            <dt>"Time column"</dt><dd>{time}</dd>
+            <dt>"Frequency"</dt><dd data-testid="summary-frequency">{summary.frequency.clone()}</dd>
+            <dt>"Numeric"</dt><dd>{columns}</dd>
+            {(!summary.text_columns.is_empty()).then(|| view! { <dt>"Not used (text)"</dt><dd>{summary.text_columns.join(", ")}</dd> })}
+        </dl>
+    }
+}
+
+/// A numeric input bound to a signal; ignores what does not parse.
+#[component]
+fn NumberField(
+    label: &'static str,
+    testid: &'static str,
+    value: RwSignal<usize>,
+    min: usize,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <label class="field">{label}
+            <input type="number" min=min step="1" data-testid=testid prop:disabled=move || busy.get()
+                prop:value=move || value.get().to_string()
+                on:input=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() { value.set(v) } } />
+        </label>
+    }
+}
+
+#[component]
+fn SettingsPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
+    let has_data = move || ctx.summary.with(Option::is_some);
+    let columns = move || {
+        ctx.summary.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.numeric_columns
+                        .iter()
+                        .map(|c| c.0.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="panel settings">
+            <h2>"Model"</h2>
+            <div class="fields">
+                <label class="field">"Target"
+                    <select data-testid="target-select" prop:disabled=move || busy.get() || !has_data()
+                        on:change=move |ev| ctx.target.set(event_target_value(&ev))
+                        prop:value=move || ctx.target.get()>
+                        {move || columns().into_iter().map(|c| {
+                            let selected = c == ctx.target.get_untracked();
+                            view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <NumberField label="Window" testid="window-input" value=ctx.window min=1 busy=busy />
+                <NumberField label="Horizon" testid="horizon-input" value=ctx.horizon min=1 busy=busy />
+                <NumberField label="Epochs" testid="epochs-input" value=ctx.epochs min=1 busy=busy />
+                <label class="field">"Backend"
+                    <select data-testid="backend-select" prop:disabled=move || busy.get()
+                        on:change=move |ev| ctx.backend.set(event_target_value(&ev).parse().unwrap_or_default())>
+                        <option value="auto" selected=true>"GPU if available"</option>
+                        <option value="cpu">"CPU"</option>
+                    </select>
+                </label>
+            </div>
+            <fieldset class="features" data-testid="features">
+                <legend>"Input features (besides the target)"</legend>
+                {move || columns().into_iter().filter(|c| *c != ctx.target.get()).map(|c| {
+                    let name = c.clone();
+                    let checked = ctx.features.with(|f| f.contains(&c));
+                    view! {
+                        <label class="feature"><input type="checkbox" data-testid=format!("feature-{c}") prop:checked=checked
+                            prop:disabled=move || busy.get()
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                ctx.features.update(|f| { f.retain(|x| *x != name); if on { f.push(name.clone()) } });
+                            } />{c.clone()}</label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <p class="defaults">"Stacked LSTM 64→32, dropout 0.2/0.1, L2 1e-4, Adam lr 1e-3, batch 64; chronological 80/20 split, last 10% of training windows for validation; early stopping (patience 7) keeps the best weights; min-max scaling fitted on the training part; hour/weekday sin-cos features for sub-daily data."</p>
+            <div class="actions">
+                <button data-testid="train-button" class="primary" prop:disabled=move || busy.get() || !has_data()
+                    on:click=move |_| ctx.train()>"Train"</button>
+                <button data-testid="cancel-button" prop:disabled=move || ctx.state.get() != AppState::Training
+                    on:click=move |_| ctx.cancel()>"Cancel"</button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn ProgressPanel(ctx: Ctx) -> impl IntoView {
+    let shown = move || ctx.state.get() == AppState::Training || ctx.progress.with(Option::is_some);
+    view! {
+        <section class="panel progress" style:display=move || if shown() { "block" } else { "none" }>
+            {move || {
+                let p = ctx.progress.get();
+                let (value, max) = p.as_ref().map_or((0.0, 1.0), |p| (((p.epoch - 1) * p.batches + p.batch) as f64, (p.epochs * p.batches).max(1) as f64));
+                let text = match &p {
+                    None => "starting…".to_string(),
+                    Some(p) => format!(
+                        "epoch {}/{} · batch {}/{} · train loss {:.5}{} · elapsed {} · about {} left (if all epochs run)",
+                        p.epoch, p.epochs, p.batch, p.batches, p.train_loss,
+                        p.validation_loss.map_or(String::new(), |v| format!(" · validation loss {v:.5}")),
+                        format_ms(p.elapsed_ms), format_ms(p.eta_ms)
+                    ),
+                };
+                view! {
+                    <progress data-testid="progress" value=value max=max></progress>
+                    <p class="progress-text" data-testid="progress-text">{text}</p>
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ResultsPanel(ctx: Ctx) -> impl IntoView {
+    let forecast_canvas = NodeRef::<html::Canvas>::new();
+    let loss_canvas = NodeRef::<html::Canvas>::new();
+    Effect::new(move |_| {
+        if let (Some(o), Some(c)) = (ctx.outcome.get(), forecast_canvas.get()) {
+            if let Err(e) = charts::draw_forecast(&c, &o) {
+                ctx.fail(format!("could not draw the forecast chart: {e}"));
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let (Some(o), Some(c)) = (ctx.outcome.get(), loss_canvas.get()) {
+            if let Err(e) = charts::draw_loss(&c, &o.history, o.best_epoch) {
+                ctx.fail(format!("could not draw the loss chart: {e}"));
+            }
+        }
+    });
+    let rows = move || {
+        ctx.outcome.get().map(|o| {
+            let m = o.test_metrics;
+            vec![
+                ("MAE".to_string(), format_value(m.mae)),
+                ("RMSE".to_string(), format_value(m.rmse)),
+                (
+                    "MAPE".to_string(),
+                    m.mape
+                        .map_or("n/a (all actuals are 0)".into(), |v| format!("{v:.3}%")),
+                ),
+                ("Scored points".to_string(), m.count.to_string()),
+                (
+                    "Train loss (first → last epoch)".to_string(),
+                    match (o.history.first(), o.history.last()) {
+                        (Some(a), Some(b)) => {
+                            format!("{} → {}", format_value(a.train), format_value(b.train))
+                        }
+                        _ => "n/a".into(),
+                    },
+                ),
+                (
+                    "Best epoch".to_string(),
+                    format!(
+                        "{} of {}{}",
+                        o.best_epoch,
+                        o.history.len(),
+                        if o.stopped_early {
+                            " (stopped early)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                (
+                    "Windows train / validation / test".to_string(),
+                    format!(
+                        "{} / {} / {}",
+                        o.window_counts[0], o.window_counts[1], o.window_counts[2]
+                    ),
+                ),
+                (
+                    "Time per training step".to_string(),
+                    format!("{:.1} ms", o.ms_per_step),
+                ),
+                ("Backend".to_string(), o.backend.clone()),
+            ]
+        })
+    };
+    let forecast_rows = move || {
+        ctx.outcome.get().map(|o| {
+            o.forecast_labels
+                .iter()
+                .zip(&o.forecast)
+                .map(|(l, v)| view! { <tr><td>{l.clone()}</td><td>{format_value(*v)}</td></tr> })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="panel results" style:display=move || if ctx.outcome.with(Option::is_some) { "block" } else { "none" }>
+            <h2>"Results"</h2>
+            <p class="caption">{move || ctx.outcome.with(|o| o.as_ref().map(|o| format!("Test-set accuracy of '{}' in the data's own units, over every test window and horizon step.", o.target)))}</p>
+            <table data-testid="metrics-table" class="metrics">
+                <tbody>
+                    {move || rows().unwrap_or_default().into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+            <div class="chart"><canvas data-testid="forecast-chart" node_ref=forecast_canvas></canvas></div>
+            <details class="forecast-values"><summary>"Forecast values"</summary>
+                <table><thead><tr><th>"time"</th><th>"forecast"</th></tr></thead><tbody>{forecast_rows}</tbody></table>
+            </details>
+            <div class="chart"><canvas data-testid="loss-chart" node_ref=loss_canvas></canvas></div>
+        </section>
+    }
+}

@@ -1,0 +1,51 @@
+//! The page ↔ worker boundary: the request message, and starting a worker that runs the
+//! engine from the same wasm module as the page.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+use web_sys::{Blob, BlobPropertyBag, Url, Worker, WorkerOptions, WorkerType};
+
+use crate::backend::BackendChoice;
+use crate::jobs::Job;
+
+/// A request to the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerRequest {
+    /// What to do.
+    pub job: Job,
+    /// Which backend to train on.
+    pub backend: BackendChoice,
+}
+
+/// The app's wasm-bindgen JS glue, relative to the page.
+pub const APP_GLUE_URL: &str = "./pkg/foresight.js";
+
+/// Starts a module worker that imports the wasm-bindgen glue at `glue_url` (relative to the
+/// page), initialises the wasm module and calls its export `entry` (which must call
+/// [`super::worker::start`]). The worker script is generated as a Blob, so the same code
+/// serves the app (`./pkg/foresight.js`, `start_worker`) and the browser tests (the test
+/// runner's glue and a test export).
+///
+/// # Errors
+/// The browser's message when the URL is bad or the worker cannot be created.
+pub fn spawn_engine_worker(glue_url: &str, entry: &str) -> Result<Worker, String> {
+    let describe = |e: JsValue| format!("could not start the compute worker: {e:?}");
+    let page = web_sys::window()
+        .ok_or("no window")?
+        .location()
+        .href()
+        .map_err(describe)?;
+    let glue = Url::new_with_base(glue_url, &page)
+        .map_err(describe)?
+        .href();
+    let script = format!("import init, {{ {entry} }} from {glue:?};\nawait init();\n{entry}();\n");
+    let parts = js_sys::Array::of1(&JsValue::from_str(&script));
+    let options = BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(describe)?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(describe)?;
+    let worker_options = WorkerOptions::new();
+    worker_options.set_type(WorkerType::Module);
+    // The Blob URL is not revoked: the worker fetches it asynchronously after construction.
+    Worker::new_with_options(&url, &worker_options).map_err(describe)
+}

@@ -1,0 +1,181 @@
+//! Charts drawn with plotters on a canvas, sized for the screen's pixel ratio so lines and
+//! text stay crisp on HiDPI displays. Every value drawn comes from a [`TrainOutcome`].
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use crate::train::{EpochLoss, TrainOutcome};
+
+const ACTUAL: RGBColor = RGBColor(40, 40, 40);
+const PREDICTED: RGBColor = RGBColor(31, 119, 180);
+const FORECAST: RGBColor = RGBColor(214, 39, 40);
+const VALIDATION: RGBColor = RGBColor(255, 127, 14);
+
+/// Sizes the canvas' backing store to its CSS box × devicePixelRatio; returns the ratio.
+fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let rect = canvas.get_bounding_client_rect();
+    let (w, h) = (rect.width().max(300.0), rect.height().max(200.0));
+    canvas.set_width((w * ratio).round() as u32);
+    canvas.set_height((h * ratio).round() as u32);
+    ratio
+}
+
+fn finite_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.05).max(1e-9);
+    (lo - pad, hi + pad)
+}
+
+/// Actual vs one-step-ahead predicted over the test part, then the forecast past the end.
+pub fn draw_forecast(canvas: &HtmlCanvasElement, outcome: &TrainOutcome) -> Result<(), String> {
+    let ratio = fit_to_screen(canvas);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let n = outcome.test_actual.len();
+    let total = n + outcome.forecast.len();
+    let (lo, hi) = finite_range(
+        outcome
+            .test_actual
+            .iter()
+            .chain(&outcome.test_predicted)
+            .chain(&outcome.forecast)
+            .copied(),
+    );
+    let labels: Vec<String> = outcome
+        .test_labels
+        .iter()
+        .chain(&outcome.forecast_labels)
+        .cloned()
+        .collect();
+    let font = (13.0 * ratio) as u32;
+    let mut chart = ChartBuilder::on(&root)
+        .margin((10.0 * ratio) as u32)
+        .x_label_area_size((32.0 * ratio) as u32)
+        .y_label_area_size((64.0 * ratio) as u32)
+        .caption(
+            format!("{}: test part and forecast", outcome.target),
+            ("sans-serif", font + 2),
+        )
+        .build_cartesian_2d(0f64..(total.max(2) - 1) as f64, lo..hi)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .x_label_formatter(&|x| {
+            labels
+                .get(x.round() as usize)
+                .map(|l| l.chars().take(10).collect())
+                .unwrap_or_default()
+        })
+        .label_style(("sans-serif", font))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let stroke = (1.5 * ratio) as u32;
+    let series = |values: &[f64], offset: usize| -> Vec<(f64, f64)> {
+        values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(i, v)| ((i + offset) as f64, *v))
+            .collect()
+    };
+    chart
+        .draw_series(LineSeries::new(
+            series(&outcome.test_actual, 0),
+            ACTUAL.stroke_width(stroke),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("actual")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], ACTUAL));
+    chart
+        .draw_series(LineSeries::new(
+            series(&outcome.test_predicted, 0),
+            PREDICTED.stroke_width(stroke),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("predicted (1 step ahead)")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], PREDICTED));
+    chart
+        .draw_series(LineSeries::new(
+            series(&outcome.forecast, n),
+            FORECAST.stroke_width(stroke),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("forecast")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], FORECAST));
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", font))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// Training and validation loss per epoch.
+pub fn draw_loss(
+    canvas: &HtmlCanvasElement,
+    history: &[EpochLoss],
+    best_epoch: usize,
+) -> Result<(), String> {
+    let ratio = fit_to_screen(canvas);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (lo, hi) = finite_range(history.iter().flat_map(|h| [h.train, h.validation]));
+    let epochs = history.len().max(2) as f64;
+    let font = (13.0 * ratio) as u32;
+    let mut chart = ChartBuilder::on(&root)
+        .margin((10.0 * ratio) as u32)
+        .x_label_area_size((32.0 * ratio) as u32)
+        .y_label_area_size((64.0 * ratio) as u32)
+        .caption(
+            format!("loss (MSE, scaled) — best epoch {best_epoch}"),
+            ("sans-serif", font + 2),
+        )
+        .build_cartesian_2d(1f64..epochs, lo.min(0.0).max(lo)..hi)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .label_style(("sans-serif", font))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let stroke = (1.5 * ratio) as u32;
+    let train: Vec<(f64, f64)> = history.iter().map(|h| (h.epoch as f64, h.train)).collect();
+    let validation: Vec<(f64, f64)> = history
+        .iter()
+        .map(|h| (h.epoch as f64, h.validation))
+        .collect();
+    chart
+        .draw_series(LineSeries::new(train, PREDICTED.stroke_width(stroke)))
+        .map_err(|e| e.to_string())?
+        .label("train")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], PREDICTED));
+    chart
+        .draw_series(LineSeries::new(validation, VALIDATION.stroke_width(stroke)))
+        .map_err(|e| e.to_string())?
+        .label("validation")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], VALIDATION));
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", font))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}

@@ -1,0 +1,194 @@
+//! The compute worker: receives requests, runs them on the engine, posts events back.
+//! It owns the wgpu device, so heavy work never touches the UI thread.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use super::bridge::WorkerRequest;
+use crate::backend::{BackendChoice, SelectedDevice, cpu, select_web};
+use crate::jobs::{Event, Job, Session};
+use crate::train::{Host, Progress};
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(event: &Event) {
+    let _ = scope().post_message(&JsValue::from_str(&event.to_json()));
+}
+
+/// Whether `navigator.gpu.requestAdapter()` gives an adapter here (page or worker).
+pub async fn webgpu_adapter_available() -> bool {
+    use js_sys::{Function, Promise, Reflect};
+    let get = |target: &JsValue, key: &str| {
+        Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let navigator = get(&js_sys::global(), "navigator");
+    let gpu = get(&navigator, "gpu");
+    if gpu.is_undefined() || gpu.is_null() {
+        return false;
+    }
+    let Some(request) = get(&gpu, "requestAdapter").dyn_into::<Function>().ok() else {
+        return false;
+    };
+    let Ok(promise) = request
+        .call0(&gpu)
+        .and_then(|p| p.dyn_into::<Promise>().map_err(JsValue::from))
+    else {
+        return false;
+    };
+    match JsFuture::from(promise).await {
+        Ok(adapter) => !adapter.is_null() && !adapter.is_undefined(),
+        Err(_) => false,
+    }
+}
+
+/// A promise resolved by `setTimeout(0)`: awaiting it lets queued messages (Cancel) in.
+pub async fn next_macrotask() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let global = js_sys::global();
+        if let Ok(set_timeout) = js_sys::Reflect::get(&global, &JsValue::from_str("setTimeout")) {
+            if let Some(f) = set_timeout.dyn_ref::<js_sys::Function>() {
+                let _ = f.call2(&global, &resolve, &JsValue::from(0));
+                return;
+            }
+        }
+        let _ = resolve.call0(&JsValue::NULL);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Milliseconds since the worker started.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Host for runs in the worker: throttled progress events and a shared cancel flag.
+pub struct WorkerHost {
+    cancel: Rc<Cell<bool>>,
+    last_post: f64,
+}
+
+impl Host for WorkerHost {
+    fn progress(&mut self, progress: &Progress) {
+        let now = now_ms();
+        let last_batch = progress.batch == progress.batches;
+        if now - self.last_post >= 100.0 || last_batch {
+            self.last_post = now;
+            post(&Event::Progress(progress.clone()));
+        }
+    }
+    fn cancelled(&self) -> bool {
+        self.cancel.get()
+    }
+    fn now_ms(&self) -> f64 {
+        now_ms()
+    }
+    async fn yield_now(&self) {
+        next_macrotask().await
+    }
+}
+
+struct WorkerState {
+    session: RefCell<Session>,
+    cancel: Rc<Cell<bool>>,
+    busy: Cell<bool>,
+    gpu: RefCell<Option<SelectedDevice>>,
+}
+
+async fn device_for(state: &WorkerState, choice: BackendChoice) -> Result<SelectedDevice, String> {
+    if choice == BackendChoice::Cpu {
+        return Ok(cpu());
+    }
+    if let Some(selected) = state.gpu.borrow().clone() {
+        return Ok(selected);
+    }
+    let selected = select_web(BackendChoice::Auto, webgpu_adapter_available().await).await?;
+    *state.gpu.borrow_mut() = Some(selected.clone());
+    if choice == BackendChoice::Gpu && selected.notice.is_some() {
+        return Err(selected.notice.unwrap_or_default());
+    }
+    Ok(selected)
+}
+
+async fn handle(state: Rc<WorkerState>, request: WorkerRequest) {
+    let selected = match &request.job {
+        Job::Train(_) => match device_for(&state, request.backend).await {
+            Ok(s) => s,
+            Err(message) => {
+                state.busy.set(false);
+                post(&Event::Failed { message });
+                return;
+            }
+        },
+        _ => cpu(),
+    };
+    if matches!(request.job, Job::Train(_)) {
+        post(&Event::Started {
+            backend: selected.label.clone(),
+        });
+    }
+    state.cancel.set(false);
+    let mut host = WorkerHost {
+        cancel: state.cancel.clone(),
+        last_post: 0.0,
+    };
+    let event = match state.session.try_borrow_mut() {
+        Ok(mut session) => {
+            session
+                .run(request.job, &selected.device, &selected.label, &mut host)
+                .await
+        }
+        Err(_) => Event::Failed {
+            message: "the worker is busy with another job".into(),
+        },
+    };
+    state.busy.set(false);
+    post(&event);
+}
+
+/// Installs the message handler and announces the backend.
+pub fn start() {
+    let state = Rc::new(WorkerState {
+        session: RefCell::new(Session::new()),
+        cancel: Rc::new(Cell::new(false)),
+        busy: Cell::new(false),
+        gpu: RefCell::new(None),
+    });
+    let handler_state = state.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        let request: WorkerRequest = match serde_json::from_str(&text) {
+            Ok(r) => r,
+            Err(e) => {
+                return post(&Event::Failed {
+                    message: format!("bad request to the worker: {e}"),
+                });
+            }
+        };
+        if request.job == Job::Cancel {
+            handler_state.cancel.set(true);
+            return;
+        }
+        if handler_state.busy.replace(true) {
+            return post(&Event::Failed {
+                message: "a job is already running; cancel it first".into(),
+            });
+        }
+        spawn_local(handle(handler_state.clone(), request));
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    spawn_local(async move {
+        let (backend, notice) = match device_for(&state, BackendChoice::Auto).await {
+            Ok(s) => (s.label, s.notice),
+            Err(e) => (cpu().label, Some(e)),
+        };
+        post(&Event::Ready { backend, notice });
+    });
+}

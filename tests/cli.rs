@@ -1,0 +1,99 @@
+//! The native CLI writes the forecast CSV and metrics JSON the issue promises.
+
+use std::process::Command;
+
+fn foresight() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_foresight"))
+}
+
+#[test]
+fn train_writes_forecast_and_metrics() {
+    let out = std::env::temp_dir().join(format!("foresight-cli-{}", std::process::id()));
+    let status = foresight()
+        .args([
+            "train",
+            "--backend",
+            "cpu",
+            "--epochs",
+            "1",
+            "--window",
+            "6",
+            "--horizon",
+            "3",
+            "--hidden",
+            "8,4",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(
+        status.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let forecast = std::fs::read_to_string(out.join("forecast.csv")).expect("forecast.csv");
+    let lines: Vec<&str> = forecast.lines().collect();
+    assert_eq!(
+        lines[0],
+        "step,time,mn_midgrade_gasoline_price_usd_gal_forecast"
+    );
+    assert_eq!(lines.len(), 4, "{forecast}");
+    // The sample is weekly and ends on 2020-02-07: the forecast continues it week by week.
+    assert!(lines[1].starts_with("1,2020-02-14,"), "{}", lines[1]);
+    let metrics: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("metrics.json")).expect("metrics.json"),
+    )
+    .expect("json");
+    assert!(metrics["test"]["mae"].as_f64().is_some_and(|v| v > 0.0));
+    assert!(
+        metrics["test"]["rmse"]
+            .as_f64()
+            .is_some_and(|v| v >= metrics["test"]["mae"].as_f64().unwrap_or(f64::MAX))
+    );
+    assert_eq!(metrics["backend"], "CPU (ndarray)");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn bad_input_gives_a_specific_error() {
+    let dir = std::env::temp_dir().join(format!("foresight-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let binary = dir.join("image.png");
+    std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    let output = foresight()
+        .args(["inspect"])
+        .arg(&binary)
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("image.png") && stderr.contains("not a text CSV"),
+        "{stderr}"
+    );
+
+    let text_only = dir.join("names.csv");
+    std::fs::write(&text_only, "name,city\nann,oslo\nbo,rome\n").expect("write");
+    let output = foresight()
+        .args(["train", "--backend", "cpu", "--csv"])
+        .arg(&text_only)
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no numeric column"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn inspect_reports_what_it_read() {
+    let output = foresight().arg("inspect").output().expect("runs");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("rows: 1028"), "{text}");
+    assert!(text.contains("frequency: weekly"), "{text}");
+    assert!(
+        text.contains("time column: date (2000-06-02 .. 2020-02-07)"),
+        "{text}"
+    );
+}

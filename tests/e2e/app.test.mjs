@@ -1,0 +1,161 @@
+// End-to-end tests: the built app (dist/) served on loopback, driven in Debian's headless
+// Chromium through the data-testid contract, as a user would. Training runs in the app's
+// Web Worker on WebGPU (SwiftShader). Writes docs/screenshot.png for the README.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.join(root, 'dist');
+let server, browser, page, base;
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+async function waitForServer(url, ms = 15000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { if ((await fetch(url)).ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+const byId = (id) => `[data-testid="${id}"]`;
+const state = () => page.getAttribute(byId('app'), 'data-state');
+async function waitState(expected, timeout = 60000) {
+  await page.waitForFunction(
+    ([sel, want]) => want.includes(document.querySelector(sel)?.getAttribute('data-state')),
+    [byId('app'), [].concat(expected)], { timeout, polling: 100 });
+}
+async function setNumber(id, value) {
+  await page.fill(byId(id), String(value));
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, 'pkg', 'foresight_bg.wasm')), 'run `make web` first');
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}/`;
+  server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
+  await waitForServer(base);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1200, height: 1500 }, deviceScaleFactor: 1 });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(base);
+  await page.waitForSelector(byId('app'));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+test('the worker finds a WebGPU adapter and says which backend runs', async () => {
+  await page.waitForFunction((sel) => !document.querySelector(sel)?.textContent.includes('starting'), byId('backend-label'), { timeout: 120000 });
+  assert.equal(await page.textContent(byId('backend-label')), 'WebGPU');
+  assert.equal(await state(), 'idle');
+});
+
+test('sample → train a tiny model in the worker → metrics and charts', async () => {
+  await page.click(byId('sample-button'));
+  await waitState('ready');
+  assert.equal(await page.textContent(byId('summary-rows')), '1028');
+  assert.equal(await page.textContent(byId('summary-frequency')), 'weekly');
+  assert.equal(await page.inputValue(byId('target-select')), 'mn_midgrade_gasoline_price_usd_gal');
+  await setNumber('window-input', 4);
+  await setNumber('horizon-input', 2);
+  await setNumber('epochs-input', 3);
+  await page.click(byId('train-button'));
+  await waitState('training', 10000);
+  // The page stays responsive while the worker trains: the progress bar moves.
+  await page.waitForFunction((sel) => Number(document.querySelector(sel)?.value) > 0, byId('progress'), { timeout: 300000 });
+  assert.match(await page.textContent(byId('progress-text')), /epoch \d+\/3 · batch \d+\/\d+ · train loss/);
+  await waitState(['done', 'error'], 600000);
+  assert.equal(await state(), 'done', await page.textContent('body'));
+
+  const rows = await page.$$eval(`${byId('metrics-table')} tr`, (trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
+  for (const name of ['MAE', 'RMSE']) {
+    const v = Number(rows[name]);
+    assert.ok(Number.isFinite(v) && v > 0 && v < 2, `${name} = ${rows[name]}`);
+  }
+  assert.match(rows.MAPE, /^\d+(\.\d+)?%$/);
+  assert.equal(rows.Backend, 'WebGPU');
+  const [first, last] = rows['Train loss (first → last epoch)'].split(' → ').map(Number);
+  assert.ok(last < first, `loss falls in the worker: ${first} → ${last}`);
+
+  for (const id of ['forecast-chart', 'loss-chart']) {
+    const painted = await page.$eval(byId(id), (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 200) dark++;
+      return { dark, w: c.width };
+    });
+    assert.ok(painted.w >= 300 && painted.dark > 500, `${id} is drawn: ${JSON.stringify(painted)}`);
+  }
+  fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
+  await page.screenshot({ path: path.join(root, 'docs', 'screenshot.png'), fullPage: true });
+});
+
+test('cancel stops a long run within two seconds and keeps the page usable', async () => {
+  await setNumber('window-input', 52);
+  await setNumber('epochs-input', 200);
+  await page.click(byId('train-button'));
+  await waitState('training', 10000);
+  await page.waitForFunction((sel) => Number(document.querySelector(sel)?.value) > 0, byId('progress'), { timeout: 300000 });
+  const t0 = Date.now();
+  await page.click(byId('cancel-button'));
+  await waitState(['done', 'ready'], 5000);
+  assert.ok(Date.now() - t0 < 2500, `cancel took ${Date.now() - t0} ms`);
+  // Earlier results are kept, and the app still trains after a cancel.
+  assert.equal(await state(), 'done');
+  assert.ok(await page.isVisible(byId('metrics-table')));
+  assert.equal(await page.isDisabled(byId('train-button')), false);
+});
+
+test('bad input gives a specific message and keeps what was loaded', async () => {
+  const bad = [
+    ['photo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /photo\.png: this is not a text CSV file/],
+    ['empty.csv', Buffer.from(''), /empty\.csv: the file is empty/],
+    ['names.csv', Buffer.from('name,city\nann,oslo\nbo,rome\n'), /names\.csv: no numeric column found/],
+    ['ragged.csv', Buffer.from('a,b\n1,2\n3\n'), /ragged\.csv: row 3 has 1 fields, expected 2/],
+  ];
+  for (const [name, buffer, message] of bad) {
+    await page.setInputFiles(byId('upload-input'), { name, mimeType: 'text/csv', buffer });
+    await waitState('error', 20000);
+    assert.match(await page.textContent(byId('error-banner')), message);
+    // what was loaded before is still there
+    assert.equal(await page.textContent(byId('summary-rows')), '1028');
+  }
+  const allMissing = 'date,price,other\n' + Array.from({ length: 40 }, (_, i) =>
+    `2020-01-${String(1 + (i % 28)).padStart(2, '0')}T${String(Math.floor(i / 28)).padStart(2, '0')}:00,,${i}`).join('\n');
+  await page.setInputFiles(byId('upload-input'), { name: 'gaps.csv', mimeType: 'text/csv', buffer: Buffer.from(allMissing) });
+  await waitState('ready', 20000);
+  assert.equal(await page.inputValue(byId('target-select')), 'other', 'the default target has values');
+  await page.selectOption(byId('target-select'), 'price');
+  await page.click(byId('train-button'));
+  await waitState('error', 30000);
+  assert.match(await page.textContent(byId('error-banner')), /target column 'price' has no values: all 40 rows are missing/);
+
+  await page.click(byId('sample-button'));
+  await waitState('ready');
+  await setNumber('window-input', 4);
+  await setNumber('horizon-input', 100000);
+  await page.click(byId('train-button'));
+  await waitState('error', 30000);
+  assert.match(await page.textContent(byId('error-banner')), /horizon 100000 need at least \d+ rows .* the file has 1028 rows/);
+  assert.equal(await page.isDisabled(byId('train-button')), false);
+});

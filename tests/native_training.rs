@@ -1,0 +1,150 @@
+//! Native end-to-end training: the engine trains a tiny model on wgpu (Vulkan; lavapipe in
+//! CI) and on the CPU backend, the loss falls, and one seed gives one result.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use foresight::backend::{BackendChoice, select_native};
+use foresight::data::read_csv;
+use foresight::data::window::WindowSpec;
+use foresight::jobs::SAMPLE_CSV;
+use foresight::train::{Host, Progress, TrainOutcome, TrainSettings, train};
+
+/// Backends seed a process-wide generator: training tests take turns.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+struct RecordingHost {
+    clock: Instant,
+    progress_events: usize,
+}
+
+impl Host for RecordingHost {
+    fn progress(&mut self, _progress: &Progress) {
+        self.progress_events += 1;
+    }
+    fn cancelled(&self) -> bool {
+        false
+    }
+    fn now_ms(&self) -> f64 {
+        self.clock.elapsed().as_secs_f64() * 1000.0
+    }
+    async fn yield_now(&self) {}
+}
+
+fn tiny_settings() -> TrainSettings {
+    TrainSettings {
+        data: WindowSpec {
+            target: "mn_midgrade_gasoline_price_usd_gal".into(),
+            features: vec!["us_refinery_utilization_pct".into()],
+            window: 8,
+            horizon: 2,
+            ..WindowSpec::default()
+        },
+        hidden: vec![16, 8],
+        dropout: vec![0.0, 0.0],
+        epochs: 4,
+        batch_size: 64,
+        learning_rate: 1e-2,
+        patience: 10,
+        seed: 7,
+        ..TrainSettings::default()
+    }
+}
+
+fn run(choice: BackendChoice) -> TrainOutcome {
+    let selected = select_native(choice).expect("backend available");
+    let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
+    let mut host = RecordingHost {
+        clock: Instant::now(),
+        progress_events: 0,
+    };
+    let outcome = futures::executor::block_on(train(
+        &frame,
+        &tiny_settings(),
+        &selected.device,
+        &selected.label,
+        &mut host,
+    ))
+    .expect("training succeeds");
+    assert!(
+        host.progress_events >= outcome.history.len(),
+        "progress is reported per batch"
+    );
+    outcome
+}
+
+fn assert_learns(outcome: &TrainOutcome) {
+    let first = outcome.history.first().expect("at least one epoch");
+    let last = outcome.history.last().expect("at least one epoch");
+    assert!(
+        last.train < first.train,
+        "training loss falls: {:?}",
+        outcome.history
+    );
+    assert_eq!(outcome.forecast.len(), 2);
+    assert!(outcome.forecast.iter().all(|v| v.is_finite()));
+    assert!(outcome.test_metrics.mae.is_finite() && outcome.test_metrics.mae > 0.0);
+    // Gasoline is priced in dollars: a trained model is off by well under a dollar.
+    assert!(
+        outcome.test_metrics.mae < 1.0,
+        "MAE {:?}",
+        outcome.test_metrics
+    );
+    assert_eq!(outcome.test_actual.len(), outcome.test_predicted.len());
+}
+
+#[test]
+fn trains_on_the_cpu_backend_and_is_reproducible() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let a = run(BackendChoice::Cpu);
+    assert_learns(&a);
+    let b = run(BackendChoice::Cpu);
+    assert_eq!(a.history, b.history, "same seed, same losses");
+    assert_eq!(a.forecast, b.forecast, "same seed, same forecast");
+}
+
+#[test]
+fn trains_on_wgpu_vulkan_and_is_reproducible() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let selected = select_native(BackendChoice::Gpu);
+    assert!(
+        selected.is_ok(),
+        "a wgpu adapter must exist (lavapipe in CI): {:?}",
+        selected.err()
+    );
+    let a = run(BackendChoice::Gpu);
+    assert_learns(&a);
+    let b = run(BackendChoice::Gpu);
+    for (x, y) in a.history.iter().zip(&b.history) {
+        assert!(
+            (x.train - y.train).abs() <= 1e-5 * x.train.abs().max(1e-6),
+            "{x:?} vs {y:?}"
+        );
+    }
+    for (x, y) in a.forecast.iter().zip(&b.forecast) {
+        assert!((x - y).abs() <= 1e-4 * x.abs().max(1.0), "{x} vs {y}");
+    }
+}
+
+#[test]
+fn bad_settings_fail_before_training() {
+    let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
+    let selected = select_native(BackendChoice::Cpu).expect("cpu");
+    let mut host = RecordingHost {
+        clock: Instant::now(),
+        progress_events: 0,
+    };
+    let mut settings = tiny_settings();
+    settings.data.horizon = 5000;
+    let err =
+        futures::executor::block_on(train(&frame, &settings, &selected.device, "cpu", &mut host))
+            .unwrap_err();
+    assert!(err.to_string().contains("horizon 5000"), "{err}");
+    settings.data.horizon = 2;
+    settings.data.target = "no_such_column".into();
+    let err =
+        futures::executor::block_on(train(&frame, &settings, &selected.device, "cpu", &mut host))
+            .unwrap_err();
+    assert!(err.to_string().contains("no_such_column"), "{err}");
+    assert_eq!(host.progress_events, 0);
+}

@@ -1,0 +1,151 @@
+//! Browser tests (headless Chromium with WebGPU on SwiftShader): run with
+//! `make test-browser`, or `wasm-pack test --headless --chrome` (flags in `webdriver.json`).
+#![cfg(target_arch = "wasm32")]
+
+use foresight::backend::{BackendChoice, select_web};
+use foresight::data::read_csv;
+use foresight::data::window::WindowSpec;
+use foresight::jobs::SAMPLE_CSV;
+use foresight::jobs::{Event, Job};
+use foresight::train::{Host, Progress, TrainSettings, train};
+use foresight::web::bridge::{WorkerRequest, spawn_engine_worker};
+use foresight::web::worker::webgpu_adapter_available;
+use futures::StreamExt;
+use futures::channel::mpsc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+struct PageHost {
+    batches: usize,
+}
+
+impl Host for PageHost {
+    fn progress(&mut self, _progress: &Progress) {
+        self.batches += 1;
+    }
+    fn cancelled(&self) -> bool {
+        false
+    }
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+    async fn yield_now(&self) {}
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_adapter_exists() {
+    assert!(
+        webgpu_adapter_available().await,
+        "navigator.gpu.requestAdapter() gave no adapter: start Chromium with --enable-unsafe-webgpu"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn trains_on_webgpu_and_the_loss_falls() {
+    let selected = select_web(BackendChoice::Gpu, webgpu_adapter_available().await)
+        .await
+        .expect("WebGPU device");
+    assert_eq!(selected.label, "WebGPU");
+    let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
+    let settings = tiny_settings();
+    let mut host = PageHost { batches: 0 };
+    let outcome = train(
+        &frame,
+        &settings,
+        &selected.device,
+        &selected.label,
+        &mut host,
+    )
+    .await
+    .expect("trains");
+    let (first, last) = (
+        outcome.history[0].train,
+        outcome.history[outcome.history.len() - 1].train,
+    );
+    assert!(last < first, "loss falls on WebGPU: {:?}", outcome.history);
+    assert!(host.batches >= 3);
+    assert!(outcome.forecast.iter().all(|v| v.is_finite()));
+}
+
+/// The worker's entry point as exported by this test module (the runner's glue is
+/// `/wasm-bindgen-test.js`).
+#[wasm_bindgen]
+pub fn test_worker_entry() {
+    foresight::web::start_worker();
+}
+
+fn tiny_settings() -> TrainSettings {
+    TrainSettings {
+        data: WindowSpec {
+            target: "mn_midgrade_gasoline_price_usd_gal".into(),
+            window: 4,
+            horizon: 1,
+            ..WindowSpec::default()
+        },
+        hidden: vec![8],
+        dropout: vec![0.0],
+        epochs: 3,
+        batch_size: 256,
+        learning_rate: 2e-2,
+        ..TrainSettings::default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn trains_in_the_worker_and_reads_back_a_falling_loss() {
+    let worker =
+        spawn_engine_worker("/wasm-bindgen-test.js", "test_worker_entry").expect("worker starts");
+    let (sender, mut events) = mpsc::unbounded::<Event>();
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
+            let text = m.data().as_string().unwrap_or_default();
+            let event = serde_json::from_str(&text).unwrap_or(Event::Failed {
+                message: format!("unreadable: {text}"),
+            });
+            let _ = sender.unbounded_send(event);
+        });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let send = |job: Job| {
+        let request = WorkerRequest {
+            job,
+            backend: BackendChoice::Gpu,
+        };
+        worker
+            .post_message(&JsValue::from_str(
+                &serde_json::to_string(&request).unwrap(),
+            ))
+            .unwrap();
+    };
+    match events.next().await {
+        Some(Event::Ready { backend, notice }) => {
+            assert_eq!(backend, "WebGPU", "the worker has WebGPU ({notice:?})");
+        }
+        other => panic!("expected Ready, got {other:?}"),
+    }
+    send(Job::LoadSample);
+    assert!(matches!(events.next().await, Some(Event::Loaded(s)) if s.rows == 1028));
+    send(Job::Train(tiny_settings()));
+    let mut progress_events = 0;
+    let outcome = loop {
+        match events.next().await {
+            Some(Event::Started { backend }) => assert_eq!(backend, "WebGPU"),
+            Some(Event::Progress(_)) => progress_events += 1,
+            Some(Event::Finished(outcome)) => break outcome,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    worker.terminate();
+    assert!(progress_events >= 1);
+    let (first, last) = (
+        outcome.history[0].train,
+        outcome.history[outcome.history.len() - 1].train,
+    );
+    assert!(
+        last < first,
+        "loss falls in the worker: {:?}",
+        outcome.history
+    );
+    assert_eq!(outcome.backend, "WebGPU");
+}

@@ -49,5 +49,8 @@ bench: setup
 	cargo run -- bench --backend cpu --steps 3
 	cargo run -- bench --backend gpu --steps 2
 
+bench-web: setup
+	cargo test --target wasm32-unknown-unknown --test web_bench -- --nocapture
+
 fmt:
 	cargo fmt --all

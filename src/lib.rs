@@ -3,6 +3,7 @@
 //! through the same [`jobs`] protocol.
 
 pub mod backend;
+pub mod bench;
 pub mod data;
 pub mod eval;
 pub mod jobs;

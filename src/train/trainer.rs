@@ -45,7 +45,7 @@ async fn read_back<const D: usize>(
         .await
         .map_err(|e| failed(format!("{e:?}")))?;
     data.convert::<f32>()
-        .to_vec::<f32>()
+        .try_to_vec::<f32>()
         .map_err(|e| failed(format!("{e:?}")))
 }
 

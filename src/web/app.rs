@@ -66,6 +66,11 @@ struct Ctx {
     worker: StoredValue<Option<Worker>, LocalStorage>,
     ready: RwSignal<bool>,
     queued: StoredValue<Vec<String>, LocalStorage>,
+    /// The load request in flight.
+    pending_load: StoredValue<Option<Job>, LocalStorage>,
+    /// The last load that succeeded, replayed into a restarted worker so it holds the same
+    /// data.
+    last_load: StoredValue<Option<Job>, LocalStorage>,
 }
 
 impl Ctx {
@@ -87,6 +92,8 @@ impl Ctx {
             worker: StoredValue::new_local(None),
             ready: RwSignal::new(false),
             queued: StoredValue::new_local(Vec::new()),
+            pending_load: StoredValue::new_local(None),
+            last_load: StoredValue::new_local(None),
         }
     }
 
@@ -108,6 +115,9 @@ impl Ctx {
 
     /// Sends a job to the worker (queued until the worker says it is ready).
     fn send(&self, job: Job) {
+        if matches!(job, Job::LoadCsv { .. } | Job::LoadSample) {
+            self.pending_load.set_value(Some(job.clone()));
+        }
         let request = WorkerRequest {
             job,
             backend: self.backend.get_untracked(),
@@ -143,13 +153,24 @@ impl Ctx {
                 });
             }
             Event::Loaded(summary) => {
-                self.target.set(summary.default_target.clone());
-                self.features.set(Vec::new());
-                self.window.set(summary.suggested_window);
-                self.horizon.set(summary.suggested_horizon);
-                self.summary.set(Some(summary));
+                let loaded = self.pending_load.try_update_value(Option::take).flatten();
+                if loaded.is_some() {
+                    self.last_load.set_value(loaded);
+                }
+                // The same data again (e.g. a restarted worker reloading it) keeps the
+                // user's settings and results.
+                let same_data = self.summary.with_untracked(|s| s.as_ref() == Some(&summary));
+                if !same_data {
+                    self.target.set(summary.default_target.clone());
+                    self.features.set(Vec::new());
+                    self.window.set(summary.suggested_window);
+                    self.horizon.set(summary.suggested_horizon);
+                    self.outcome.set(None);
+                    self.progress.set(None);
+                    self.summary.set(Some(summary));
+                }
                 self.error.set(None);
-                self.state.set(AppState::Ready);
+                self.state.set(if same_data { self.settled_state() } else { AppState::Ready });
             }
             Event::Started { backend } => self.backend_label.set(backend),
             Event::Progress(p) => self.progress.set(Some(p)),
@@ -164,7 +185,10 @@ impl Ctx {
                     .set(Some("Training cancelled; earlier results are kept.".into()));
                 self.state.set(self.settled_state());
             }
-            Event::Failed { message } => self.fail(message),
+            Event::Failed { message } => {
+                self.pending_load.set_value(None);
+                self.fail(message);
+            }
         }
     }
 
@@ -247,6 +271,9 @@ impl Ctx {
                     }
                 });
                 self.spawn_worker();
+                if let Some(load) = self.last_load.get_value() {
+                    self.send(load);
+                }
                 self.on_event(Event::Cancelled);
             }
         });

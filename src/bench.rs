@@ -1,0 +1,47 @@
+//! Training-step benchmark of the seed-004 reference model (batch 64, window 168,
+//! 6 features, LSTM 64→32, Dense 1, Adam), shared by `foresight bench` and the browser
+//! benchmark so both measure the same thing.
+
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::tensor::{Device, Distribution, Tensor};
+
+use crate::models::StackedLstmConfig;
+
+/// Batch size of the reference model.
+pub const BATCH: usize = 64;
+/// Input features of the reference model.
+pub const FEATURES: usize = 6;
+
+/// Milliseconds of each training step (forward, backward, Adam update, loss read-back),
+/// after one untimed warm-up step. `now_ms` is the platform clock; `report` sees each step.
+///
+/// # Errors
+/// The backend's message when a read-back fails.
+pub async fn reference_steps(
+    device: &Device,
+    window: usize,
+    steps: usize,
+    now_ms: impl Fn() -> f64,
+    mut report: impl FnMut(usize, f64),
+) -> Result<Vec<f64>, String> {
+    let device = device.clone().autodiff();
+    device.seed(1);
+    let mut model = StackedLstmConfig::new(FEATURES).init(&device);
+    let mut optimizer = AdamConfig::new().init();
+    let x = Tensor::<3>::random([BATCH, window, FEATURES], Distribution::Default, &device);
+    let y = Tensor::<2>::random([BATCH, 1], Distribution::Default, &device);
+    let mut times = Vec::new();
+    for step in 0..=steps {
+        let start = now_ms();
+        let loss = (model.forward(x.clone()) - y.clone()).square().mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        model = optimizer.step(1e-3, model, grads);
+        loss.into_data_async().await.map_err(|e| format!("{e:?}"))?;
+        let ms = now_ms() - start;
+        report(step, ms);
+        if step > 0 {
+            times.push(ms);
+        }
+    }
+    Ok(times)
+}

@@ -10,7 +10,7 @@ PORT ?= 8080
 WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/debug/foresight.wasm
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
-export WASM_BINDGEN_TEST_TIMEOUT ?= 900
+export WASM_BINDGEN_TEST_TIMEOUT ?= 600
 
 .PHONY: setup web serve test test-native test-browser test-e2e bench bench-web fmt
 

@@ -95,9 +95,14 @@ fn tiny_settings() -> TrainSettings {
 
 #[wasm_bindgen_test]
 async fn trains_in_the_worker_and_reads_back_a_falling_loss() {
-    let worker =
-        spawn_engine_worker("/wasm-bindgen-test.js", "test_worker_entry").expect("worker starts");
+    let worker = spawn_engine_worker(
+        "/wasm-bindgen-test.js",
+        "/wasm-bindgen-test_bg.wasm",
+        "test_worker_entry",
+    )
+    .expect("worker starts");
     let (sender, mut events) = mpsc::unbounded::<Event>();
+    let errors = sender.clone();
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
             let text = m.data().as_string().unwrap_or_default();
@@ -107,6 +112,17 @@ async fn trains_in_the_worker_and_reads_back_a_falling_loss() {
             let _ = sender.unbounded_send(event);
         });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        let field = |k: &str| {
+            js_sys::Reflect::get(&e, &JsValue::from_str(k))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        let message = format!("worker error: {} ({})", field("message"), field("filename"));
+        let _ = errors.unbounded_send(Event::Failed { message });
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let send = |job: Job| {
         let request = WorkerRequest {
             job,

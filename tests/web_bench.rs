@@ -11,16 +11,27 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn reference_training_step_on_webgpu() {
-    let selected = select_web(BackendChoice::Gpu, webgpu_adapter_available().await).await.expect("WebGPU device");
+    let selected = select_web(BackendChoice::Gpu, webgpu_adapter_available().await)
+        .await
+        .expect("WebGPU device");
     for window in [8usize, 168] {
         let steps = if window > 8 { 1 } else { 3 };
-        let times = reference_steps(&selected.device, window, steps, js_sys::Date::now, |step, ms| {
-            console_log!("window {window} step {step}: {ms:.1} ms");
-        })
+        let times = reference_steps(
+            &selected.device,
+            window,
+            steps,
+            js_sys::Date::now,
+            |step, ms| {
+                console_log!("window {window} step {step}: {ms:.1} ms");
+            },
+        )
         .await
         .expect("steps run");
         let mean = times.iter().sum::<f64>() / times.len() as f64;
-        console_log!("BENCH webgpu window {window}: {mean:.1} ms/step over {} steps", times.len());
+        console_log!(
+            "BENCH webgpu window {window}: {mean:.1} ms/step over {} steps",
+            times.len()
+        );
         assert!(mean > 0.0);
     }
 }

@@ -18,9 +18,20 @@ pub fn run(backend: &str, steps: usize, window: usize) -> Result<(), CliError> {
     }
     let clock = Instant::now();
     let now = || clock.elapsed().as_secs_f64() * 1000.0;
-    let report = |step: usize, ms: f64| eprintln!("step {step}: {ms:.1} ms{}", if step == 0 { " (warm-up)" } else { "" });
-    let times = futures::executor::block_on(reference_steps(&selected.device, window, steps, now, report))
-        .map_err(CliError::Engine)?;
+    let report = |step: usize, ms: f64| {
+        eprintln!(
+            "step {step}: {ms:.1} ms{}",
+            if step == 0 { " (warm-up)" } else { "" }
+        )
+    };
+    let times = futures::executor::block_on(reference_steps(
+        &selected.device,
+        window,
+        steps,
+        now,
+        report,
+    ))
+    .map_err(CliError::Engine)?;
     let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
     println!(
         "reference model (batch {BATCH}, window {window}, {FEATURES} features, LSTM 64→32): {mean:.1} ms/step on {} over {} steps",

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{MessageEvent, Worker};
 
-use super::bridge::{APP_GLUE_URL, WorkerRequest, spawn_engine_worker};
+use super::bridge::{APP_GLUE_URL, APP_WASM_URL, WorkerRequest, spawn_engine_worker};
 use super::charts;
 use crate::backend::BackendChoice;
 use crate::data::DatasetSummary;
@@ -159,7 +159,9 @@ impl Ctx {
                 }
                 // The same data again (e.g. a restarted worker reloading it) keeps the
                 // user's settings and results.
-                let same_data = self.summary.with_untracked(|s| s.as_ref() == Some(&summary));
+                let same_data = self
+                    .summary
+                    .with_untracked(|s| s.as_ref() == Some(&summary));
                 if !same_data {
                     self.target.set(summary.default_target.clone());
                     self.features.set(Vec::new());
@@ -170,7 +172,11 @@ impl Ctx {
                     self.summary.set(Some(summary));
                 }
                 self.error.set(None);
-                self.state.set(if same_data { self.settled_state() } else { AppState::Ready });
+                self.state.set(if same_data {
+                    self.settled_state()
+                } else {
+                    AppState::Ready
+                });
             }
             Event::Started { backend } => self.backend_label.set(backend),
             Event::Progress(p) => self.progress.set(Some(p)),
@@ -195,7 +201,7 @@ impl Ctx {
     /// Starts (or restarts) the compute worker.
     fn spawn_worker(self) {
         self.ready.set(false);
-        let worker = match spawn_engine_worker(APP_GLUE_URL, "start_worker") {
+        let worker = match spawn_engine_worker(APP_GLUE_URL, APP_WASM_URL, "start_worker") {
             Ok(w) => w,
             Err(e) => return self.fail(e),
         };

@@ -19,16 +19,18 @@ pub struct WorkerRequest {
 
 /// The app's wasm-bindgen JS glue, relative to the page.
 pub const APP_GLUE_URL: &str = "./pkg/foresight.js";
+/// The app's wasm module, relative to the page.
+pub const APP_WASM_URL: &str = "./pkg/foresight_bg.wasm";
 
 /// Starts a module worker that imports the wasm-bindgen glue at `glue_url` (relative to the
-/// page), initialises the wasm module and calls its export `entry` (which must call
+/// page), initialises the wasm module at `wasm_url` and calls its export `entry` (which must call
 /// [`super::worker::start`]). The worker script is generated as a Blob, so the same code
 /// serves the app (`./pkg/foresight.js`, `start_worker`) and the browser tests (the test
 /// runner's glue and a test export).
 ///
 /// # Errors
 /// The browser's message when the URL is bad or the worker cannot be created.
-pub fn spawn_engine_worker(glue_url: &str, entry: &str) -> Result<Worker, String> {
+pub fn spawn_engine_worker(glue_url: &str, wasm_url: &str, entry: &str) -> Result<Worker, String> {
     let describe = |e: JsValue| format!("could not start the compute worker: {e:?}");
     let page = web_sys::window()
         .ok_or("no window")?
@@ -38,7 +40,12 @@ pub fn spawn_engine_worker(glue_url: &str, entry: &str) -> Result<Worker, String
     let glue = Url::new_with_base(glue_url, &page)
         .map_err(describe)?
         .href();
-    let script = format!("import init, {{ {entry} }} from {glue:?};\nawait init();\n{entry}();\n");
+    let wasm = Url::new_with_base(wasm_url, &page)
+        .map_err(describe)?
+        .href();
+    let script = format!(
+        "import init, {{ {entry} }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\n{entry}();\n"
+    );
     let parts = js_sys::Array::of1(&JsValue::from_str(&script));
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");

@@ -117,6 +117,7 @@ pub fn draw_forecast(canvas: &HtmlCanvasElement, outcome: &TrainOutcome) -> Resu
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], FORECAST));
     chart
         .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
         .label_font(("sans-serif", font))
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
@@ -151,6 +152,14 @@ pub fn draw_loss(
     chart
         .configure_mesh()
         .x_desc("epoch")
+        .x_labels(history.len().clamp(2, 10))
+        .x_label_formatter(&|x| {
+            if (x - x.round()).abs() < 1e-6 {
+                format!("{}", x.round() as i64)
+            } else {
+                String::new()
+            }
+        })
         .label_style(("sans-serif", font))
         .draw()
         .map_err(|e| e.to_string())?;

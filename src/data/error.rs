@@ -42,8 +42,8 @@ pub enum DataError {
         "column '{column}' is not a numeric column of this file; numeric columns are: {available}"
     )]
     UnknownColumn { column: String, available: String },
-    /// The target column has no values at all.
-    #[error("target column '{column}' has no values: all {rows} rows are missing")]
+    /// The target (or an input feature) column has no values at all.
+    #[error("column '{column}' has no values: all {rows} rows are missing")]
     AllMissing { column: String, rows: usize },
     /// Window and horizon do not fit in the data.
     #[error(

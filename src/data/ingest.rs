@@ -112,8 +112,9 @@ fn sniff_delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
+/// A finite number; `inf` and the like are not numbers a forecaster means.
 fn parse_number(cell: &str) -> Option<f64> {
-    cell.trim().parse::<f64>().ok()
+    cell.trim().parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 fn is_missing(cell: &str) -> bool {

@@ -194,8 +194,15 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
     let mut names = vec![spec.target.clone()];
     let mut series = vec![target_column.values.clone()];
     for feature in spec.features.iter().filter(|f| **f != spec.target) {
+        let column = lookup(feature)?;
+        if column.missing() == rows {
+            return Err(DataError::AllMissing {
+                column: feature.clone(),
+                rows,
+            });
+        }
         names.push(feature.clone());
-        series.push(lookup(feature)?.values.clone());
+        series.push(column.values.clone());
     }
     let mut filled_cells = 0;
     for s in &mut series {
@@ -364,6 +371,27 @@ mod tests {
             prepare(&frame(50), &s),
             Err(DataError::UnknownColumn { .. })
         ));
+    }
+
+    #[test]
+    fn all_missing_target_or_feature_is_named() {
+        let mut csv = String::from("t,y,x\n");
+        for i in 0..60 {
+            csv.push_str(
+                &format!("2020-03-{:02},{i},\n", 1 + i % 30)
+                    .replace("2020-03-", if i < 30 { "2020-03-" } else { "2020-04-" }),
+            );
+        }
+        let (frame, _) = read_csv("m.csv", csv.as_bytes()).unwrap();
+        let err = prepare(&frame, &spec(4, 2)).unwrap_err();
+        assert_eq!(
+            err,
+            DataError::AllMissing {
+                column: "x".into(),
+                rows: 60
+            }
+        );
+        assert!(err.to_string().contains("column 'x' has no values"));
     }
 
     #[test]

@@ -148,7 +148,7 @@ test('bad input gives a specific message and keeps what was loaded', async () =>
   await page.selectOption(byId('target-select'), 'price');
   await page.click(byId('train-button'));
   await waitState('error', 30000);
-  assert.match(await page.textContent(byId('error-banner')), /target column 'price' has no values: all 40 rows are missing/);
+  assert.match(await page.textContent(byId('error-banner')), /column 'price' has no values: all 40 rows are missing/);
 
   await page.click(byId('sample-button'));
   await waitState('ready');

@@ -2,7 +2,7 @@
 //! `make test-browser`, or `wasm-pack test --headless --chrome` (flags in `webdriver.json`).
 #![cfg(target_arch = "wasm32")]
 
-use foresight::backend::{BackendChoice, select_web};
+use foresight::backend::{BackendChoice, CPU_LABEL, select_web};
 use foresight::data::read_csv;
 use foresight::data::window::WindowSpec;
 use foresight::jobs::SAMPLE_CSV;
@@ -164,4 +164,33 @@ async fn trains_in_the_worker_and_reads_back_a_falling_loss() {
         outcome.history
     );
     assert_eq!(outcome.backend, "WebGPU");
+}
+
+#[wasm_bindgen_test]
+async fn trains_on_the_cpu_backend_in_the_browser() {
+    let selected = select_web(BackendChoice::Cpu, true)
+        .await
+        .expect("CPU backend");
+    assert_eq!(selected.label, CPU_LABEL);
+    let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
+    let mut host = PageHost { batches: 0 };
+    let outcome = train(
+        &frame,
+        &tiny_settings(),
+        &selected.device,
+        &selected.label,
+        &mut host,
+    )
+    .await
+    .expect("trains");
+    let (first, last) = (
+        outcome.history[0].train,
+        outcome.history[outcome.history.len() - 1].train,
+    );
+    assert!(
+        last < first,
+        "loss falls on the CPU backend in wasm: {:?}",
+        outcome.history
+    );
+    assert_eq!(outcome.backend, CPU_LABEL);
 }

@@ -2,7 +2,7 @@
 //! `make test-browser`, or `wasm-pack test --headless --chrome` (flags in `webdriver.json`).
 #![cfg(target_arch = "wasm32")]
 
-use foresight::backend::{BackendChoice, CPU_LABEL, select_web};
+use foresight::backend::{BackendChoice, CPU_LABEL, SelectedDevice, select_web};
 use foresight::data::read_csv;
 use foresight::data::window::WindowSpec;
 use foresight::jobs::SAMPLE_CSV;
@@ -48,12 +48,16 @@ async fn trains_on_webgpu_and_the_loss_falls() {
         .await
         .expect("WebGPU device");
     assert_eq!(selected.label, "WebGPU");
+    assert_trains_in_page(&selected).await;
+}
+
+/// Trains the tiny model on `selected` in the page and checks the loss falls.
+async fn assert_trains_in_page(selected: &SelectedDevice) {
     let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
-    let settings = tiny_settings();
     let mut host = PageHost { batches: 0 };
     let outcome = train(
         &frame,
-        &settings,
+        &tiny_settings(),
         &selected.device,
         &selected.label,
         &mut host,
@@ -64,9 +68,15 @@ async fn trains_on_webgpu_and_the_loss_falls() {
         outcome.history[0].train,
         outcome.history[outcome.history.len() - 1].train,
     );
-    assert!(last < first, "loss falls on WebGPU: {:?}", outcome.history);
+    assert!(
+        last < first,
+        "loss falls on {}: {:?}",
+        selected.label,
+        outcome.history
+    );
     assert!(host.batches >= 3);
     assert!(outcome.forecast.iter().all(|v| v.is_finite()));
+    assert_eq!(outcome.backend, selected.label);
 }
 
 /// The worker's entry point as exported by this test module (the runner's glue is
@@ -172,25 +182,5 @@ async fn trains_on_the_cpu_backend_in_the_browser() {
         .await
         .expect("CPU backend");
     assert_eq!(selected.label, CPU_LABEL);
-    let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
-    let mut host = PageHost { batches: 0 };
-    let outcome = train(
-        &frame,
-        &tiny_settings(),
-        &selected.device,
-        &selected.label,
-        &mut host,
-    )
-    .await
-    .expect("trains");
-    let (first, last) = (
-        outcome.history[0].train,
-        outcome.history[outcome.history.len() - 1].train,
-    );
-    assert!(
-        last < first,
-        "loss falls on the CPU backend in wasm: {:?}",
-        outcome.history
-    );
-    assert_eq!(outcome.backend, CPU_LABEL);
+    assert_trains_in_page(&selected).await;
 }

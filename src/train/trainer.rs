@@ -86,7 +86,8 @@ fn mse(prepared: &Prepared, starts: &[usize], predicted: &[f32]) -> f64 {
     sum / y.len().max(1) as f64
 }
 
-/// Label for each row, and for future steps past the end.
+/// Time labels of the `horizon` steps past the end of the data (row numbers without a
+/// time index).
 fn future_labels(frame: &Frame, horizon: usize) -> Vec<String> {
     let with_time = frame.frequency.has_hours();
     match (&frame.timestamps, frame.frequency) {

@@ -101,17 +101,24 @@ struct WorkerState {
     gpu: RefCell<Option<SelectedDevice>>,
 }
 
+/// The device for `choice`. The Auto outcome (WebGPU or the CPU fallback) is probed once and
+/// cached, since wgpu's runtime can be initialised only once per worker.
 async fn device_for(state: &WorkerState, choice: BackendChoice) -> Result<SelectedDevice, String> {
     if choice == BackendChoice::Cpu {
         return Ok(cpu());
     }
-    if let Some(selected) = state.gpu.borrow().clone() {
-        return Ok(selected);
-    }
-    let selected = select_web(BackendChoice::Auto, webgpu_adapter_available().await).await?;
-    *state.gpu.borrow_mut() = Some(selected.clone());
+    let cached = state.gpu.borrow().clone();
+    let selected = match cached {
+        Some(selected) => selected,
+        None => {
+            let selected =
+                select_web(BackendChoice::Auto, webgpu_adapter_available().await).await?;
+            *state.gpu.borrow_mut() = Some(selected.clone());
+            selected
+        }
+    };
     if choice == BackendChoice::Gpu && selected.notice.is_some() {
-        return Err(selected.notice.unwrap_or_default());
+        return Err("the GPU backend was chosen, but this browser offers no WebGPU adapter".into());
     }
     Ok(selected)
 }

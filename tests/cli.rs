@@ -93,7 +93,8 @@ fn inspect_reports_what_it_read() {
     assert!(text.contains("rows: 1028"), "{text}");
     assert!(text.contains("frequency: weekly"), "{text}");
     assert!(
-        text.contains("time column: date (2000-06-02 .. 2020-02-07)"),
+        text.contains("time column: date\n")
+            && text.contains("time range: 2000-06-02 .. 2020-02-07"),
         "{text}"
     );
 }

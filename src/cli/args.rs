@@ -16,10 +16,17 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print what was read from a CSV file (rows, columns, time column, frequency).
+    /// Print what was read from a CSV file: encoding, delimiter, header, time column and
+    /// date format, frequency and gaps, groups, duplicates, missing markers, per-column stats.
     Inspect {
         /// CSV file; the bundled sample when left out.
         csv: Option<PathBuf>,
+        /// Reader choices (all detected when left out).
+        #[command(flatten)]
+        read: ReadArgs,
+        /// Print the report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Train the stacked LSTM, evaluate it on the test part, forecast past the end.
     Train(TrainArgs),
@@ -38,12 +45,44 @@ pub enum Command {
     },
 }
 
+/// Overrides for what the reader detects (shared by `inspect` and `train`).
+#[derive(Debug, Args, Default)]
+pub struct ReadArgs {
+    /// Text encoding: utf-8, utf-16le, utf-16be, cp949, shift_jis, windows-1252, …
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Field delimiter: one character, or "tab".
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Header: "auto", "none", or the 1-based line it is on (lines before it are skipped).
+    #[arg(long, default_value = "auto")]
+    pub header: String,
+    /// Time column by name, or "none" to use row order.
+    #[arg(long)]
+    pub time_column: Option<String>,
+    /// For DD/MM/YYYY-like dates: auto, day-first or month-first.
+    #[arg(long, default_value = "auto")]
+    pub date_order: String,
+    /// Group column of a panel by name, or "none" for a single series.
+    #[arg(long)]
+    pub group_column: Option<String>,
+    /// Duplicate time stamps: error, last (keep the last row) or mean.
+    #[arg(long, default_value = "error")]
+    pub duplicates: String,
+}
+
 /// Arguments of `foresight train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// CSV file; the bundled sample (US EIA weekly petroleum) when left out.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Reader choices (all detected when left out).
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// For a panel: the group (series) to model; the first group when left out.
+    #[arg(long)]
+    pub series: Option<String>,
     /// Column to forecast; the first numeric column when left out.
     #[arg(long)]
     pub target: Option<String>,

@@ -6,10 +6,13 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use thiserror::Error;
 
-use super::args::{Cli, Command, TrainArgs};
+use super::args::{Cli, Command, ReadArgs, TrainArgs};
 use crate::backend::{BackendChoice, select_native};
+use crate::data::read::datetime::DateOrder;
+use crate::data::read::dialect::HeaderChoice;
+use crate::data::read::{DuplicatePolicy, ReadOptions};
 use crate::data::window::WindowSpec;
-use crate::data::{DatasetSummary, read_csv};
+use crate::data::{DatasetSummary, read_table};
 use crate::jobs::{Event, Job, SAMPLE_CSV, SAMPLE_NAME, Session};
 use crate::train::{Host, Progress, TrainOutcome, TrainSettings};
 
@@ -81,24 +84,54 @@ fn write(path: &Path, text: &str) -> Result<(), CliError> {
     })
 }
 
-/// Prints a data-set summary the way `inspect` and `train` show it.
+/// Prints a data-set summary the way `train` shows it before training.
 pub fn describe(s: &DatasetSummary) -> String {
-    let mut out = format!(
-        "file: {}\nrows: {}\ndelimiter: {:?}\n",
-        s.file_name, s.rows, s.delimiter
-    );
-    match (&s.time_column, &s.time_range) {
-        (Some(t), Some((a, b))) => out += &format!("time column: {t} ({a} .. {b})\n"),
-        _ => out += "time column: none (row order)\n",
-    }
-    out += &format!("frequency: {}\nnumeric columns:\n", s.frequency);
-    for (name, missing) in &s.numeric_columns {
-        out += &format!("  {name} ({missing} missing)\n");
-    }
-    if !s.text_columns.is_empty() {
-        out += &format!("text columns (not used): {}\n", s.text_columns.join(", "));
+    let mut out = format!("file: {}\n", s.file_name);
+    for fact in &s.report.facts {
+        out += &format!("{}: {}\n", fact.name, fact.value);
     }
     out
+}
+
+/// Turns the reader flags into [`ReadOptions`].
+///
+/// # Errors
+/// [`CliError::Usage`] for a value the reader does not know.
+pub fn read_options(args: &ReadArgs) -> Result<ReadOptions, CliError> {
+    let header = match args.header.trim() {
+        "auto" => HeaderChoice::Auto,
+        "none" => HeaderChoice::None,
+        line => HeaderChoice::Line(line.parse().ok().filter(|l| *l > 0).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--header must be auto, none or a line number ≥ 1, got '{line}'"
+            ))
+        })?),
+    };
+    let date_order = match args.date_order.trim() {
+        "auto" => DateOrder::Auto,
+        "day-first" | "dmy" => DateOrder::DayFirst,
+        "month-first" | "mdy" => DateOrder::MonthFirst,
+        other => {
+            return Err(CliError::Usage(format!(
+                "--date-order must be auto, day-first or month-first, got '{other}'"
+            )));
+        }
+    };
+    let duplicates = DuplicatePolicy::from_name(&args.duplicates).ok_or_else(|| {
+        CliError::Usage(format!(
+            "--duplicates must be error, last or mean, got '{}'",
+            args.duplicates
+        ))
+    })?;
+    Ok(ReadOptions {
+        encoding: args.encoding.clone(),
+        delimiter: args.delimiter.clone(),
+        header,
+        time_column: args.time_column.clone(),
+        date_order,
+        group_column: args.group_column.clone(),
+        duplicates,
+    })
 }
 
 fn settings_for(args: &TrainArgs, summary: &DatasetSummary) -> Result<TrainSettings, CliError> {
@@ -113,6 +146,7 @@ fn settings_for(args: &TrainArgs, summary: &DatasetSummary) -> Result<TrainSetti
             calendar: !args.no_calendar,
             window: args.window.unwrap_or(summary.suggested_window),
             horizon: args.horizon.unwrap_or(summary.suggested_horizon),
+            group: args.series.clone(),
             ..WindowSpec::default()
         },
         hidden: args.hidden.clone(),
@@ -167,8 +201,18 @@ fn train_command(args: &TrainArgs) -> Result<(), CliError> {
     }
     eprintln!("backend: {}", selected.label);
     let (name, bytes) = read_file(args.csv.as_deref())?;
+    let options = read_options(&args.read)?;
     let mut session = Session::new();
-    let summary = match session.load(&name, &bytes) {
+    let bar = ProgressBar::new(1);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} batches  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut host = TerminalHost {
+        bar,
+        clock: Instant::now(),
+    };
+    let summary = match session.load(&name, bytes.into(), &options, &mut host) {
         Event::Loaded(s) => s,
         Event::Failed { message } => return Err(CliError::Engine(message)),
         other => return Err(CliError::Engine(format!("unexpected event {other:?}"))),
@@ -179,15 +223,6 @@ fn train_command(args: &TrainArgs) -> Result<(), CliError> {
         "target: {}  window: {}  horizon: {}  epochs: {}",
         settings.data.target, settings.data.window, settings.data.horizon, settings.epochs
     );
-    let bar = ProgressBar::new(1);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} batches  {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let mut host = TerminalHost {
-        bar,
-        clock: Instant::now(),
-    };
     let event = futures::executor::block_on(session.run(
         Job::Train(settings),
         &selected.device,
@@ -248,11 +283,20 @@ fn train_command(args: &TrainArgs) -> Result<(), CliError> {
 /// A [`CliError`] with a message for the user.
 pub fn main_with(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Inspect { csv } => {
+        Command::Inspect { csv, read, json } => {
             let (name, bytes) = read_file(csv.as_deref())?;
-            let (frame, delimiter) =
-                read_csv(&name, &bytes).map_err(|e| CliError::Engine(e.to_string()))?;
-            print!("{}", describe(&DatasetSummary::of(&frame, delimiter)));
+            let options = read_options(&read)?;
+            let loaded = read_table(&name, &bytes, &options, &mut |_| {})
+                .map_err(|e| CliError::Engine(e.to_string()))?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&loaded.report).unwrap_or_default()
+                );
+            } else {
+                println!("file: {name}");
+                print!("{}", loaded.report.to_text());
+            }
             Ok(())
         }
         Command::Train(args) => train_command(&args),

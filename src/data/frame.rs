@@ -1,6 +1,30 @@
 //! The in-memory table every model reads: a time index plus named f64 columns.
 
-use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+use super::calendar::format_timestamp;
+use super::error::{DataError, MAX_EXAMPLES};
+pub use super::frequency::Frequency;
+
+/// Cells of a numeric column that are not numbers (kept as `NaN`), for the error raised when
+/// the column is used.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InvalidCells {
+    /// The first few, as (file line, cell text).
+    pub examples: Vec<(usize, String)>,
+    /// How many there are.
+    pub total: usize,
+}
+
+impl InvalidCells {
+    /// Records one bad cell.
+    pub fn push(&mut self, line: usize, text: &str) {
+        if self.examples.len() < MAX_EXAMPLES {
+            self.examples.push((line, text.to_string()));
+        }
+        self.total += 1;
+    }
+}
 
 /// One numeric column. Missing cells are `NaN`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9,107 +33,37 @@ pub struct Column {
     pub name: String,
     /// Values in row order; `NaN` marks a missing cell.
     pub values: Vec<f64>,
+    /// Cells that were not numbers (mixed types): using the column is an error while any exist.
+    pub invalid: Option<InvalidCells>,
+}
+
+impl Column {
+    /// A column of clean values.
+    pub fn new(name: impl Into<String>, values: Vec<f64>) -> Self {
+        Column {
+            name: name.into(),
+            values,
+            invalid: None,
+        }
+    }
+}
+
+/// A panel's series: the group column and, per group, its name and its rows (contiguous,
+/// in time order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Groups {
+    /// Header of the group column.
+    pub column: String,
+    /// Group names in order of first appearance in the file.
+    pub names: Vec<String>,
+    /// Rows of each group.
+    pub ranges: Vec<Range<usize>>,
 }
 
 impl Column {
     /// Number of missing (`NaN`) cells.
     pub fn missing(&self) -> usize {
         self.values.iter().filter(|v| v.is_nan()).count()
-    }
-}
-
-/// Spacing of the time index, inferred from the median step between timestamps.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum Frequency {
-    /// No time column: rows are taken in file order.
-    RowOrder,
-    /// A regular step of this many seconds (sub-daily, daily, weekly).
-    Seconds(i64),
-    /// Calendar months (28–31 days).
-    Monthly,
-    /// Calendar quarters.
-    Quarterly,
-    /// Calendar years.
-    Yearly,
-}
-
-impl Frequency {
-    /// Infers the frequency from sorted timestamps (seconds since the Unix epoch).
-    pub fn infer(timestamps: &[i64]) -> Self {
-        let mut steps: Vec<i64> = timestamps
-            .windows(2)
-            .map(|w| w[1] - w[0])
-            .filter(|d| *d > 0)
-            .collect();
-        if steps.is_empty() {
-            return Frequency::RowOrder;
-        }
-        steps.sort_unstable();
-        let median = steps[steps.len() / 2];
-        const DAY: i64 = 86_400;
-        match median {
-            d if (28 * DAY..=31 * DAY).contains(&d) => Frequency::Monthly,
-            d if (89 * DAY..=92 * DAY).contains(&d) => Frequency::Quarterly,
-            d if (365 * DAY..=366 * DAY).contains(&d) => Frequency::Yearly,
-            d => Frequency::Seconds(d),
-        }
-    }
-
-    /// The words a forecaster would use for this frequency.
-    pub fn label(&self) -> String {
-        match *self {
-            Frequency::RowOrder => "row order (no time column)".into(),
-            Frequency::Monthly => "monthly".into(),
-            Frequency::Quarterly => "quarterly".into(),
-            Frequency::Yearly => "yearly".into(),
-            Frequency::Seconds(s) => match s {
-                86_400 => "daily".into(),
-                604_800 => "weekly".into(),
-                3_600 => "hourly".into(),
-                s if s % 86_400 == 0 => format!("every {} days", s / 86_400),
-                s if s % 3_600 == 0 => format!("every {} hours", s / 3_600),
-                s if s % 60 == 0 => format!("every {} minutes", s / 60),
-                s => format!("every {s} seconds"),
-            },
-        }
-    }
-
-    /// Steps in one season: a week of sub-daily data, a year of weekly/monthly/quarterly data.
-    /// Used for the default window ("168 hourly steps, or one season").
-    pub fn season(&self) -> Option<usize> {
-        match *self {
-            Frequency::Seconds(s) if s > 0 && s < 86_400 && 604_800 % s == 0 => {
-                Some((604_800 / s) as usize)
-            }
-            Frequency::Seconds(86_400) => Some(7),
-            Frequency::Seconds(604_800) => Some(52),
-            Frequency::Monthly => Some(12),
-            Frequency::Quarterly => Some(4),
-            _ => None,
-        }
-    }
-
-    /// Time stamps of the `steps` periods after `last`, or `None` without a time index.
-    pub fn future(&self, last: i64, steps: usize) -> Option<Vec<i64>> {
-        use super::calendar::add_months;
-        let k = 1..=steps as i64;
-        match *self {
-            Frequency::RowOrder => None,
-            Frequency::Seconds(d) => Some(k.map(|k| last + d * k).collect()),
-            Frequency::Monthly => Some(k.map(|k| add_months(last, k)).collect()),
-            Frequency::Quarterly => Some(k.map(|k| add_months(last, 3 * k)).collect()),
-            Frequency::Yearly => Some(k.map(|k| add_months(last, 12 * k)).collect()),
-        }
-    }
-
-    /// Whether hour-of-day cyclic features carry information at this frequency.
-    pub fn has_hours(&self) -> bool {
-        matches!(*self, Frequency::Seconds(s) if s < 86_400)
-    }
-
-    /// Whether day-of-week cyclic features carry information at this frequency.
-    pub fn has_weekdays(&self) -> bool {
-        matches!(*self, Frequency::Seconds(s) if s < 604_800)
     }
 }
 
@@ -120,22 +74,71 @@ pub struct Frame {
     pub file_name: String,
     /// Header of the time column, if one was found.
     pub time_name: Option<String>,
-    /// Time stamps as written in the file (one per row), for labels and output files.
-    pub time_labels: Vec<String>,
-    /// Seconds since the Unix epoch per row, when a time column was parsed.
+    /// Seconds since the Unix epoch per row (wall clock), when a time column was parsed.
     pub timestamps: Option<Vec<i64>>,
+    /// Whether the stamps carry a time of day (labels then show it).
+    pub time_has_clock: bool,
     /// Numeric columns, in file order.
     pub columns: Vec<Column>,
     /// Headers of columns that were not numeric (listed in the report, not used).
     pub text_columns: Vec<String>,
-    /// Inferred spacing of the rows.
+    /// Inferred spacing of the rows (of each group, for a panel).
     pub frequency: Frequency,
+    /// The series of a panel, when the file has a group column.
+    pub groups: Option<Groups>,
 }
 
 impl Frame {
     /// Number of rows.
     pub fn rows(&self) -> usize {
-        self.time_labels.len()
+        self.columns.first().map_or(0, |c| c.values.len())
+    }
+
+    /// The label of a row: its time stamp (ISO 8601), or its 1-based row number.
+    pub fn time_label(&self, row: usize) -> String {
+        match &self.timestamps {
+            Some(stamps) => format_timestamp(stamps[row], self.time_has_clock),
+            None => (row + 1).to_string(),
+        }
+    }
+
+    /// The frame of one group of a panel (all of it when there are no groups).
+    ///
+    /// # Errors
+    /// [`DataError::UnknownGroup`] when the panel has no such group.
+    pub fn group(&self, name: &str) -> Result<Frame, DataError> {
+        let Some(groups) = &self.groups else {
+            return Ok(self.clone());
+        };
+        let index =
+            groups
+                .names
+                .iter()
+                .position(|n| n == name)
+                .ok_or_else(|| DataError::UnknownGroup {
+                    group: name.into(),
+                    column: groups.column.clone(),
+                    available: groups.names.join(", "),
+                })?;
+        let range = groups.ranges[index].clone();
+        Ok(Frame {
+            file_name: self.file_name.clone(),
+            time_name: self.time_name.clone(),
+            timestamps: self.timestamps.as_ref().map(|t| t[range.clone()].to_vec()),
+            time_has_clock: self.time_has_clock,
+            columns: self
+                .columns
+                .iter()
+                .map(|c| Column {
+                    name: c.name.clone(),
+                    values: c.values[range.clone()].to_vec(),
+                    invalid: c.invalid.clone(),
+                })
+                .collect(),
+            text_columns: self.text_columns.clone(),
+            frequency: self.frequency,
+            groups: None,
+        })
     }
 
     /// The numeric column with this name.

@@ -24,6 +24,10 @@ pub struct WindowSpec {
     pub test_fraction: f64,
     /// Share of training windows (the latest ones) used for validation.
     pub validation_fraction: f64,
+    /// For a panel: the group (series) to model; the first group when left out. Windows
+    /// never cross groups.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 /// Scaled inputs with window positions for the train, validation and test parts.
@@ -90,6 +94,18 @@ impl Prepared {
     }
 }
 
+/// The single series a spec models: the named group of a panel, or its first group.
+///
+/// # Errors
+/// [`DataError::UnknownGroup`] for a group the panel does not have.
+pub fn series_of(frame: &Frame, spec: &WindowSpec) -> Result<Frame, DataError> {
+    match (&frame.groups, &spec.group) {
+        (Some(_), Some(name)) => frame.group(name),
+        (Some(groups), None) => frame.group(groups.names.first().map_or("", String::as_str)),
+        (None, _) => Ok(frame.clone()),
+    }
+}
+
 /// Fills NaN by carrying the last value forward, then the first value backward.
 /// Returns how many cells were filled.
 fn fill_missing(values: &mut [f64]) -> usize {
@@ -140,6 +156,9 @@ pub fn rows_needed(window: usize, horizon: usize, test_fraction: f64) -> usize {
 /// for an empty target, [`DataError::TooShort`] when window and horizon do not fit, and
 /// [`DataError::BadSetting`] for zero window/horizon or fractions outside (0, 1).
 pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> {
+    if frame.groups.is_some() {
+        return prepare(&series_of(frame, spec)?, spec);
+    }
     if spec.window == 0 {
         return Err(DataError::BadSetting {
             name: "window",
@@ -168,10 +187,19 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
     }
     let rows = frame.rows();
     let lookup = |name: &str| {
-        frame.column(name).ok_or_else(|| DataError::UnknownColumn {
+        let column = frame.column(name).ok_or_else(|| DataError::UnknownColumn {
             column: name.into(),
             available: frame.numeric_names(),
-        })
+        })?;
+        match &column.invalid {
+            Some(invalid) => Err(DataError::MixedTypes {
+                file: frame.file_name.clone(),
+                column: name.into(),
+                examples: invalid.examples.clone(),
+                total: invalid.total,
+            }),
+            None => Ok(column),
+        }
     };
     let target_column = lookup(&spec.target)?;
     if target_column.missing() == rows {
@@ -302,6 +330,7 @@ mod tests {
             horizon,
             test_fraction: 0.2,
             validation_fraction: 0.1,
+            group: None,
         }
     }
 

@@ -2,21 +2,29 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::DatasetSummary;
+use crate::data::{DatasetSummary, ReadOptions};
 use crate::train::{Progress, TrainOutcome, TrainSettings};
 
 /// Work a shell asks the engine to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Job {
     /// Read a user's CSV file (its raw bytes).
+    /// The bytes travel beside the JSON message in the browser (a transferred ArrayBuffer),
+    /// so `bytes` is empty there and filled in by the worker.
     LoadCsv {
         /// File name, for messages.
         file_name: String,
         /// Raw file content.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         bytes: Vec<u8>,
+        /// Reader choices (all detected by default).
+        #[serde(default)]
+        options: ReadOptions,
     },
     /// Load the bundled sample data set.
     LoadSample,
+    /// Read the current file again with other choices (encoding, delimiter, time column…).
+    Reread(ReadOptions),
     /// Train on the loaded data set.
     Train(TrainSettings),
     /// Stop the running job.
@@ -33,8 +41,13 @@ pub enum Event {
         /// Why the GPU is not used, when it is not.
         notice: Option<String>,
     },
+    /// Share of the file read so far (0–1), while a file is read.
+    Reading {
+        /// 0–1.
+        fraction: f64,
+    },
     /// A data set was read.
-    Loaded(DatasetSummary),
+    Loaded(Box<DatasetSummary>),
     /// A training run started.
     Started {
         /// Backend running it.

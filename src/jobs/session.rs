@@ -1,10 +1,12 @@
-//! A session holds the loaded data set and runs jobs against it. A failed load or run leaves
-//! the previous data set in place.
+//! A session holds the loaded data set (and its file, so it can be read again with other
+//! choices) and runs jobs against it. A failed load or run leaves the previous data in place.
+
+use std::borrow::Cow;
 
 use burn::tensor::Device;
 
 use super::protocol::{Event, Job};
-use crate::data::{DatasetSummary, Frame, read_csv};
+use crate::data::{DatasetSummary, Frame, ReadOptions, read_table};
 use crate::train::{Host, TrainError, train};
 
 /// The bundled sample data set (US EIA weekly petroleum series; public domain).
@@ -12,10 +14,18 @@ pub const SAMPLE_CSV: &[u8] = include_bytes!("../../public/data/eia_petroleum_we
 /// File name of the sample.
 pub const SAMPLE_NAME: &str = "eia_petroleum_weekly.csv";
 
+/// The file behind the loaded data set.
+#[derive(Debug)]
+struct Source {
+    name: String,
+    bytes: Cow<'static, [u8]>,
+}
+
 /// State kept between jobs.
 #[derive(Debug, Default)]
 pub struct Session {
     frame: Option<Frame>,
+    source: Option<Source>,
 }
 
 impl Session {
@@ -30,12 +40,45 @@ impl Session {
     }
 
     /// Reads a CSV and keeps it if it parses; otherwise keeps what was loaded before.
-    pub fn load(&mut self, file_name: &str, bytes: &[u8]) -> Event {
-        match read_csv(file_name, bytes) {
-            Ok((frame, delimiter)) => {
-                let summary = DatasetSummary::of(&frame, delimiter);
-                self.frame = Some(frame);
-                Event::Loaded(summary)
+    pub fn load(
+        &mut self,
+        file_name: &str,
+        bytes: Cow<'static, [u8]>,
+        options: &ReadOptions,
+        host: &mut impl Host,
+    ) -> Event {
+        let source = Source {
+            name: file_name.into(),
+            bytes,
+        };
+        let event = self.read(&source, options, host);
+        if matches!(event, Event::Loaded(_)) {
+            self.source = Some(source);
+        }
+        event
+    }
+
+    /// Reads the current file again with other choices; on failure the data set is kept.
+    pub fn reread(&mut self, options: &ReadOptions, host: &mut impl Host) -> Event {
+        let Some(source) = self.source.take() else {
+            return Event::Failed {
+                message: TrainError::NoData.to_string(),
+            };
+        };
+        let event = self.read(&source, options, host);
+        self.source = Some(source);
+        event
+    }
+
+    /// Reads `source`; the frame is replaced only when it reads.
+    fn read(&mut self, source: &Source, options: &ReadOptions, host: &mut impl Host) -> Event {
+        match read_table(&source.name, &source.bytes, options, &mut |f| {
+            host.reading(f)
+        }) {
+            Ok(loaded) => {
+                let summary = DatasetSummary::of(&loaded.frame, loaded.report);
+                self.frame = Some(loaded.frame);
+                Event::Loaded(Box::new(summary))
             }
             Err(e) => Event::Failed {
                 message: e.to_string(),
@@ -53,8 +96,18 @@ impl Session {
         host: &mut impl Host,
     ) -> Event {
         match job {
-            Job::LoadCsv { file_name, bytes } => self.load(&file_name, &bytes),
-            Job::LoadSample => self.load(SAMPLE_NAME, SAMPLE_CSV),
+            Job::LoadCsv {
+                file_name,
+                bytes,
+                options,
+            } => self.load(&file_name, Cow::Owned(bytes), &options, host),
+            Job::LoadSample => self.load(
+                SAMPLE_NAME,
+                Cow::Borrowed(SAMPLE_CSV),
+                &ReadOptions::default(),
+                host,
+            ),
+            Job::Reread(options) => self.reread(&options, host),
             Job::Train(settings) => {
                 let Some(frame) = &self.frame else {
                     return Event::Failed {

@@ -41,6 +41,7 @@ impl Default for WindowSpec {
             horizon: 1,
             test_fraction: 0.2,
             validation_fraction: 0.1,
+            group: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use super::outcome::{EpochLoss, Progress, TrainOutcome};
 use super::rng::SplitMix64;
 use super::settings::TrainSettings;
 use crate::data::calendar::format_timestamp;
-use crate::data::window::{Prepared, prepare};
+use crate::data::window::{Prepared, prepare, series_of};
 use crate::data::{Frame, Frequency};
 use crate::eval::Metrics;
 use crate::models::{StackedLstm, StackedLstmConfig};
@@ -29,6 +29,8 @@ pub trait Host {
     fn now_ms(&self) -> f64;
     /// Lets other tasks run (a no-op natively).
     fn yield_now(&self) -> impl Future<Output = ()>;
+    /// Called while a file is read, with the share read so far (0–1).
+    fn reading(&mut self, _fraction: f64) {}
 }
 
 /// Reads a tensor back to the host without blocking (required on the web).
@@ -89,7 +91,7 @@ fn mse(prepared: &Prepared, starts: &[usize], predicted: &[f32]) -> f64 {
 /// Time labels of the `horizon` steps past the end of the data (row numbers without a
 /// time index).
 fn future_labels(frame: &Frame, horizon: usize) -> Vec<String> {
-    let with_time = frame.frequency.has_hours();
+    let with_time = frame.time_has_clock;
     match (&frame.timestamps, frame.frequency) {
         (Some(stamps), f) if f != Frequency::RowOrder => {
             match stamps.last().and_then(|l| f.future(*l, horizon)) {
@@ -122,6 +124,9 @@ pub async fn train(
     host: &mut impl Host,
 ) -> Result<TrainOutcome, TrainError> {
     settings.validate().map_err(TrainError::Settings)?;
+    // A panel is modelled one series (group) at a time, so windows never cross groups.
+    let series = series_of(frame, &settings.data)?;
+    let frame = &series;
     let prepared = prepare(frame, &settings.data)?;
     let model_config = StackedLstmConfig::new(prepared.n_features())
         .with_hidden(settings.hidden.clone())
@@ -251,7 +256,7 @@ pub async fn train(
             predicted_all.push(scaler.inverse(predicted[w * horizon + k] as f64));
         }
         let row = start + window;
-        test_labels.push(frame.time_labels[row].clone());
+        test_labels.push(frame.time_label(row));
         test_actual.push(prepared.target_observed[row]);
         test_predicted.push(scaler.inverse(predicted[w * horizon] as f64));
     }

@@ -8,10 +8,17 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{MessageEvent, Worker};
 
-use super::bridge::{APP_GLUE_URL, APP_WASM_URL, WorkerRequest, spawn_engine_worker};
+use super::bridge::{
+    APP_GLUE_URL, APP_WASM_URL, WorkerRequest, request_message, spawn_engine_worker,
+};
 use super::charts;
 use crate::backend::BackendChoice;
 use crate::data::DatasetSummary;
+use crate::data::read::datetime::DateOrder;
+use crate::data::read::dialect::HeaderChoice;
+use crate::data::read::encoding::CHOOSABLE;
+use crate::data::read::report::{ReadReport, format_number};
+use crate::data::read::{DuplicatePolicy, NONE, ReadOptions};
 use crate::data::window::WindowSpec;
 use crate::jobs::{Event, Job};
 use crate::train::{Progress, TrainOutcome, TrainSettings};
@@ -47,6 +54,14 @@ impl AppState {
     }
 }
 
+/// Where the loaded data came from, so a restarted worker can be given the same data (a file
+/// is read again from its handle; its bytes are not kept in the page).
+#[derive(Clone)]
+enum LoadSource {
+    Sample,
+    File(web_sys::File),
+}
+
 /// All page state, as copyable signal handles.
 #[derive(Clone, Copy)]
 struct Ctx {
@@ -65,12 +80,19 @@ struct Ctx {
     outcome: RwSignal<Option<TrainOutcome>>,
     worker: StoredValue<Option<Worker>, LocalStorage>,
     ready: RwSignal<bool>,
-    queued: StoredValue<Vec<String>, LocalStorage>,
-    /// The load request in flight.
-    pending_load: StoredValue<Option<Job>, LocalStorage>,
+    /// Messages (with a buffer to transfer) waiting for the worker to be ready.
+    queued: StoredValue<Vec<(JsValue, Option<JsValue>)>, LocalStorage>,
+    /// The load (or re-read) in flight.
+    pending_load: StoredValue<Option<(LoadSource, ReadOptions)>, LocalStorage>,
     /// The last load that succeeded, replayed into a restarted worker so it holds the same
     /// data.
-    last_load: StoredValue<Option<Job>, LocalStorage>,
+    last_load: StoredValue<Option<(LoadSource, ReadOptions)>, LocalStorage>,
+    /// The reader choices the user made ("detect" unless changed).
+    read_options: RwSignal<ReadOptions>,
+    /// Share of the file read, while reading.
+    reading: RwSignal<Option<f64>>,
+    /// For a panel: the series (group) to model.
+    series: RwSignal<Option<String>>,
 }
 
 impl Ctx {
@@ -94,6 +116,9 @@ impl Ctx {
             queued: StoredValue::new_local(Vec::new()),
             pending_load: StoredValue::new_local(None),
             last_load: StoredValue::new_local(None),
+            read_options: RwSignal::new(ReadOptions::default()),
+            reading: RwSignal::new(None),
+            series: RwSignal::new(None),
         }
     }
 
@@ -113,25 +138,85 @@ impl Ctx {
         self.state.set(AppState::Error);
     }
 
-    /// Sends a job to the worker (queued until the worker says it is ready).
-    fn send(&self, job: Job) {
-        if matches!(job, Job::LoadCsv { .. } | Job::LoadSample) {
-            self.pending_load.set_value(Some(job.clone()));
-        }
-        let request = WorkerRequest {
-            job,
-            backend: self.backend.get_untracked(),
-        };
-        let text = serde_json::to_string(&request).unwrap_or_default();
+    /// Posts a message (transferring `transfer`), or queues it until the worker is ready.
+    fn post(&self, message: JsValue, transfer: Option<JsValue>) {
         if !self.ready.get_untracked() {
-            self.queued.update_value(|q| q.push(text));
+            self.queued.update_value(|q| q.push((message, transfer)));
             return;
         }
         self.worker.with_value(|w| {
             if let Some(w) = w {
-                let _ = w.post_message(&JsValue::from_str(&text));
+                let _ = match &transfer {
+                    Some(buffer) => {
+                        w.post_message_with_transfer(&message, &js_sys::Array::of1(buffer))
+                    }
+                    None => w.post_message(&message),
+                };
             }
         });
+    }
+
+    /// Sends a job to the worker.
+    fn send(&self, job: Job) {
+        let request = WorkerRequest {
+            job,
+            backend: self.backend.get_untracked(),
+        };
+        self.post(request_message(&request, None), None);
+    }
+
+    /// Loads the sample or a file into the worker, then applies non-default reader choices.
+    fn load(self, source: LoadSource, options: ReadOptions) {
+        self.state.set(AppState::Loading);
+        self.notice.set(None);
+        self.reading.set(None);
+        self.pending_load
+            .set_value(Some((source.clone(), options.clone())));
+        let reread = options != ReadOptions::default();
+        match source {
+            LoadSource::Sample => {
+                self.send(Job::LoadSample);
+                if reread {
+                    self.send(Job::Reread(options));
+                }
+            }
+            LoadSource::File(file) => spawn_local(async move {
+                match JsFuture::from(file.array_buffer()).await {
+                    Ok(buffer) => {
+                        let request = WorkerRequest {
+                            job: Job::LoadCsv {
+                                file_name: file.name(),
+                                bytes: Vec::new(),
+                                options: ReadOptions::default(),
+                            },
+                            backend: self.backend.get_untracked(),
+                        };
+                        self.post(request_message(&request, Some(&buffer)), Some(buffer));
+                        if reread {
+                            self.send(Job::Reread(options));
+                        }
+                    }
+                    Err(_) => self.fail(format!(
+                        "{}: the browser could not read this file",
+                        file.name()
+                    )),
+                }
+            }),
+        }
+    }
+
+    /// Reads the current data again with one reader choice changed.
+    fn reread(self, change: impl FnOnce(&mut ReadOptions)) {
+        let Some((source, _)) = self.last_load.get_value() else {
+            return;
+        };
+        let mut options = self.read_options.get_untracked();
+        change(&mut options);
+        self.read_options.set(options.clone());
+        self.state.set(AppState::Loading);
+        self.reading.set(None);
+        self.pending_load.set_value(Some((source, options.clone())));
+        self.send(Job::Reread(options));
     }
 
     fn on_event(&self, event: Event) {
@@ -144,14 +229,11 @@ impl Ctx {
                     .queued
                     .try_update_value(std::mem::take)
                     .unwrap_or_default();
-                self.worker.with_value(|w| {
-                    if let Some(w) = w {
-                        for text in queued {
-                            let _ = w.post_message(&JsValue::from_str(&text));
-                        }
-                    }
-                });
+                for (message, transfer) in queued {
+                    self.post(message, transfer);
+                }
             }
+            Event::Reading { fraction } => self.reading.set(Some(fraction)),
             Event::Loaded(summary) => {
                 let loaded = self.pending_load.try_update_value(Option::take).flatten();
                 if loaded.is_some() {
@@ -162,14 +244,16 @@ impl Ctx {
                 let same_data = self
                     .summary
                     .with_untracked(|s| s.as_ref() == Some(&summary));
+                self.reading.set(None);
                 if !same_data {
+                    self.series.set(summary.report.groups.first().cloned());
                     self.target.set(summary.default_target.clone());
                     self.features.set(Vec::new());
                     self.window.set(summary.suggested_window);
                     self.horizon.set(summary.suggested_horizon);
                     self.outcome.set(None);
                     self.progress.set(None);
-                    self.summary.set(Some(summary));
+                    self.summary.set(Some(*summary));
                 }
                 self.error.set(None);
                 self.state.set(if same_data {
@@ -192,7 +276,21 @@ impl Ctx {
                 self.state.set(self.settled_state());
             }
             Event::Failed { message } => {
-                self.pending_load.set_value(None);
+                // A failed load or re-read: the controls show the choices still in effect.
+                if self
+                    .pending_load
+                    .try_update_value(Option::take)
+                    .flatten()
+                    .is_some()
+                {
+                    let kept = self
+                        .last_load
+                        .get_value()
+                        .map(|(_, o)| o)
+                        .unwrap_or_default();
+                    self.read_options.set(kept);
+                }
+                self.reading.set(None);
                 self.fail(message);
             }
         }
@@ -222,25 +320,10 @@ impl Ctx {
         self.worker.set_value(Some(worker));
     }
 
-    /// Reads a user's file and sends it to the worker.
+    /// Reads a user's file in the worker, with every reader choice detected.
     fn load_file(self, file: web_sys::File) {
-        self.state.set(AppState::Loading);
-        self.notice.set(None);
-        spawn_local(async move {
-            match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => {
-                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                    self.send(Job::LoadCsv {
-                        file_name: file.name(),
-                        bytes,
-                    });
-                }
-                Err(_) => self.fail(format!(
-                    "{}: the browser could not read this file",
-                    file.name()
-                )),
-            }
-        });
+        self.read_options.set(ReadOptions::default());
+        self.load(LoadSource::File(file), ReadOptions::default());
     }
 
     fn settings(&self) -> TrainSettings {
@@ -250,6 +333,7 @@ impl Ctx {
                 features: self.features.get_untracked(),
                 window: self.window.get_untracked(),
                 horizon: self.horizon.get_untracked(),
+                group: self.series.get_untracked(),
                 ..WindowSpec::default()
             },
             epochs: self.epochs.get_untracked(),
@@ -277,8 +361,8 @@ impl Ctx {
                     }
                 });
                 self.spawn_worker();
-                if let Some(load) = self.last_load.get_value() {
-                    self.send(load);
+                if let Some((source, options)) = self.last_load.get_value() {
+                    self.load(source, options);
                 }
                 self.on_event(Event::Cancelled);
             }
@@ -383,11 +467,15 @@ fn DataPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
                 </label>
                 <span class="or">" or "</span>
                 <button data-testid="sample-button" prop:disabled=move || busy.get()
-                    on:click=move |_| { ctx.state.set(AppState::Loading); ctx.notice.set(None); ctx.send(Job::LoadSample); }>
+                    on:click=move |_| { ctx.read_options.set(ReadOptions::default()); ctx.load(LoadSource::Sample, ReadOptions::default()); }>
                     "Load sample: US weekly petroleum (EIA)"
                 </button>
             </div>
+            <p class="reading" data-testid="read-progress" style:display=move || if ctx.reading.with(Option::is_some) { "block" } else { "none" }>
+                {move || ctx.reading.get().map(|f| format!("Reading the file… {:.0}%", 100.0 * f))}
+            </p>
             {move || ctx.summary.get().map(|s| view! { <Summary summary=s /> })}
+            {move || ctx.summary.get().map(|s| view! { <DataReport ctx=ctx busy=busy report=s.report /> })}
         </section>
     }
 }
@@ -420,6 +508,178 @@ fn Summary(summary: DatasetSummary) -> impl IntoView {
             <dt>"Numeric"</dt><dd>{columns}</dd>
             {(!summary.text_columns.is_empty()).then(|| view! { <dt>"Not used (text)"</dt><dd>{summary.text_columns.join(", ")}</dd> })}
         </dl>
+    }
+}
+
+/// A select of reader choices: `(value, label)` options, the current value, and what to do
+/// with a new one.
+#[component]
+fn ChoiceField(
+    label: String,
+    testid: &'static str,
+    options: Vec<(String, String)>,
+    current: String,
+    busy: Signal<bool>,
+    on_pick: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="field">{label}
+            <select data-testid=testid prop:disabled=move || busy.get()
+                on:change=move |ev| on_pick(event_target_value(&ev))>
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == current;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// What the reader settled (the `data-report` facts), the reader choices to override it,
+/// per-column statistics and a preview of the first rows.
+#[component]
+fn DataReport(ctx: Ctx, busy: Signal<bool>, report: ReadReport) -> impl IntoView {
+    let chosen = ctx.read_options.get_untracked();
+    let settled = report.settled.clone();
+    let columns = report.preview.header.clone();
+    let auto = |detected: Option<&str>| {
+        (
+            "auto".to_string(),
+            format!("detect ({})", detected.unwrap_or("?")),
+        )
+    };
+    let pairs = |values: &[&str]| -> Vec<(String, String)> {
+        values
+            .iter()
+            .map(|v| (v.to_string(), v.to_string()))
+            .collect()
+    };
+    let mut encodings = vec![auto(settled.encoding.as_deref())];
+    encodings.extend(pairs(&CHOOSABLE));
+    let mut delimiters = vec![auto(settled.delimiter.as_deref())];
+    delimiters.extend(pairs(&[",", ";", "tab", "|"]));
+    let header_now = match settled.header {
+        HeaderChoice::Line(l) => format!("line {l}"),
+        _ => "none".into(),
+    };
+    let mut headers = vec![auto(Some(&header_now)), ("none".into(), "no header".into())];
+    headers.extend((1..=20).map(|l| (l.to_string(), format!("line {l}"))));
+    let column_choices = |detected: Option<&str>| {
+        let mut out = vec![auto(detected), (NONE.to_string(), "none".to_string())];
+        out.extend(columns.iter().map(|c| (c.clone(), c.clone())));
+        out
+    };
+    let time_choices = column_choices(settled.time_column.as_deref());
+    let group_choices = column_choices(settled.group_column.as_deref());
+    let orders = vec![
+        auto(Some(match settled.date_order {
+            DateOrder::DayFirst => "day-first",
+            DateOrder::MonthFirst => "month-first",
+            DateOrder::Auto => "n/a",
+        })),
+        ("day-first".into(), "day-first (DD/MM)".into()),
+        ("month-first".into(), "month-first (MM/DD)".into()),
+    ];
+    let duplicates = vec![
+        ("error".into(), "stop with an error".into()),
+        ("last".into(), "keep the last row".into()),
+        ("mean".into(), "average them".into()),
+    ];
+    let or_auto = |v: &Option<String>| v.clone().unwrap_or_else(|| "auto".into());
+    let header_current = match chosen.header {
+        HeaderChoice::Auto => "auto".into(),
+        HeaderChoice::None => "none".into(),
+        HeaderChoice::Line(l) => l.to_string(),
+    };
+    let order_current = match chosen.date_order {
+        DateOrder::Auto => "auto",
+        DateOrder::DayFirst => "day-first",
+        DateOrder::MonthFirst => "month-first",
+    };
+    let duplicates_current = match chosen.duplicates {
+        DuplicatePolicy::Error => "error",
+        DuplicatePolicy::KeepLast => "last",
+        DuplicatePolicy::Mean => "mean",
+    };
+    let some_unless_auto = |v: String| (v != "auto").then_some(v);
+    let groups = report.groups.clone();
+    let facts = report
+        .facts
+        .iter()
+        .map(|f| view! { <tr><th scope="row">{f.name.clone()}</th><td>{f.value.clone()}</td></tr> })
+        .collect_view();
+    let number = |v: Option<f64>| v.map_or(String::new(), format_number);
+    let stats = report
+        .columns
+        .iter()
+        .map(|c| {
+            view! {
+                <tr><th scope="row">{c.name.clone()}</th><td>{c.kind.clone()}</td>
+                <td>{format!("{} ({:.1}%)", c.missing, c.missing_percent)}</td>
+                <td>{number(c.min)}</td><td>{number(c.max)}</td><td>{number(c.mean)}</td><td>{c.notes.clone()}</td></tr>
+            }
+        })
+        .collect_view();
+    let preview_head = report
+        .preview
+        .header
+        .iter()
+        .map(|h| view! { <th>{h.clone()}</th> })
+        .collect_view();
+    let preview_rows = report
+        .preview
+        .rows
+        .iter()
+        .map(|r| view! { <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr> })
+        .collect_view();
+    view! {
+        <div class="report">
+            <div class="fields read-choices">
+                <ChoiceField label="Encoding".into() testid="read-encoding" options=encodings current=or_auto(&chosen.encoding) busy=busy
+                    on_pick=move |v| ctx.reread(|o| o.encoding = some_unless_auto(v)) />
+                <ChoiceField label="Delimiter".into() testid="read-delimiter" options=delimiters current=or_auto(&chosen.delimiter) busy=busy
+                    on_pick=move |v| ctx.reread(|o| o.delimiter = some_unless_auto(v)) />
+                <ChoiceField label="Header".into() testid="read-header" options=headers current=header_current busy=busy
+                    on_pick=move |v| ctx.reread(|o| o.header = match v.as_str() {
+                        "auto" => HeaderChoice::Auto,
+                        "none" => HeaderChoice::None,
+                        l => l.parse().map_or(HeaderChoice::Auto, HeaderChoice::Line),
+                    }) />
+                <ChoiceField label="Time column".into() testid="read-time-column" options=time_choices current=or_auto(&chosen.time_column) busy=busy
+                    on_pick=move |v| ctx.reread(|o| o.time_column = some_unless_auto(v)) />
+                <ChoiceField label="Date order".into() testid="read-date-order" options=orders current=order_current.to_string() busy=busy
+                    on_pick=move |v| ctx.reread(|o| o.date_order = match v.as_str() {
+                        "day-first" => DateOrder::DayFirst,
+                        "month-first" => DateOrder::MonthFirst,
+                        _ => DateOrder::Auto,
+                    }) />
+                <ChoiceField label="Group column (panel)".into() testid="read-group-column" options=group_choices current=or_auto(&chosen.group_column) busy=busy
+                    on_pick=move |v| ctx.reread(|o| o.group_column = some_unless_auto(v)) />
+                <ChoiceField label="Duplicate time stamps".into() testid="read-duplicates" options=duplicates current=duplicates_current.to_string() busy=busy
+                    on_pick=move |v| ctx.reread(|o| o.duplicates = DuplicatePolicy::from_name(&v).unwrap_or_default()) />
+                {(!groups.is_empty()).then(|| {
+                    let current = ctx.series.get_untracked().unwrap_or_default();
+                    let options: Vec<(String, String)> = groups.iter().map(|g| (g.clone(), g.clone())).collect();
+                    view! {
+                        <ChoiceField label="Series to model".into() testid="series-select" options=options current=current busy=busy
+                            on_pick=move |v| ctx.series.set(Some(v)) />
+                    }
+                })}
+            </div>
+            <table class="facts" data-testid="data-report"><tbody>{facts}</tbody></table>
+            <details class="column-stats" open=true><summary>"Columns"</summary>
+                <table data-testid="column-stats">
+                    <thead><tr><th>"column"</th><th>"kind"</th><th>"missing"</th><th>"min"</th><th>"max"</th><th>"mean"</th><th>"notes"</th></tr></thead>
+                    <tbody>{stats}</tbody>
+                </table>
+            </details>
+            <details class="preview"><summary>"Preview: the first rows as read"</summary>
+                <div class="scroll"><table data-testid="data-preview">
+                    <thead><tr>{preview_head}</tr></thead>
+                    <tbody>{preview_rows}</tbody>
+                </table></div>
+            </details>
+        </div>
     }
 }
 

@@ -17,6 +17,47 @@ pub struct WorkerRequest {
     pub backend: BackendChoice,
 }
 
+/// A message to the worker: the request as JSON and, for a file load, the file's bytes as an
+/// `ArrayBuffer` beside it (transferred, not copied, and never JSON-encoded).
+///
+/// # Errors
+/// Never in practice; `Reflect::set` on a fresh object cannot fail.
+pub fn request_message(request: &WorkerRequest, bytes: Option<&JsValue>) -> JsValue {
+    let text = serde_json::to_string(request).unwrap_or_default();
+    let Some(bytes) = bytes else {
+        return JsValue::from_str(&text);
+    };
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"request".into(), &JsValue::from_str(&text));
+    let _ = js_sys::Reflect::set(&message, &"bytes".into(), bytes);
+    message.into()
+}
+
+/// Reads a message made by [`request_message`]: the request, with a file's bytes put into
+/// its `LoadCsv` job.
+///
+/// # Errors
+/// A message saying what was wrong with the message.
+pub fn read_request(data: &JsValue) -> Result<WorkerRequest, String> {
+    let (text, bytes) = match data.as_string() {
+        Some(text) => (text, None),
+        None => {
+            let get =
+                |key: &str| js_sys::Reflect::get(data, &key.into()).unwrap_or(JsValue::UNDEFINED);
+            let text = get("request")
+                .as_string()
+                .ok_or("a message without a request")?;
+            (text, Some(js_sys::Uint8Array::new(&get("bytes")).to_vec()))
+        }
+    };
+    let mut request: WorkerRequest =
+        serde_json::from_str(&text).map_err(|e| format!("bad request to the worker: {e}"))?;
+    if let (Job::LoadCsv { bytes: slot, .. }, Some(bytes)) = (&mut request.job, bytes) {
+        *slot = bytes;
+    }
+    Ok(request)
+}
+
 /// The app's wasm-bindgen JS glue, relative to the page.
 pub const APP_GLUE_URL: &str = "./pkg/foresight.js";
 /// The app's wasm module, relative to the page.

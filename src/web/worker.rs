@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::bridge::WorkerRequest;
+use super::bridge::{WorkerRequest, read_request};
 use crate::backend::{BackendChoice, SelectedDevice, cpu, select_web};
 use crate::jobs::{Event, Job, Session};
 use crate::train::{Host, Progress};
@@ -85,6 +85,13 @@ impl Host for WorkerHost {
     }
     fn cancelled(&self) -> bool {
         self.cancel.get()
+    }
+    fn reading(&mut self, fraction: f64) {
+        let now = now_ms();
+        if now - self.last_post >= 100.0 {
+            self.last_post = now;
+            post(&Event::Reading { fraction });
+        }
     }
     fn now_ms(&self) -> f64 {
         now_ms()
@@ -169,14 +176,9 @@ pub fn start() {
     });
     let handler_state = state.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        let request: WorkerRequest = match serde_json::from_str(&text) {
+        let request: WorkerRequest = match read_request(&event.data()) {
             Ok(r) => r,
-            Err(e) => {
-                return post(&Event::Failed {
-                    message: format!("bad request to the worker: {e}"),
-                });
-            }
+            Err(message) => return post(&Event::Failed { message }),
         };
         if request.job == Job::Cancel {
             handler_state.cancel.set(true);

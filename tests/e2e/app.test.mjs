@@ -131,7 +131,7 @@ test('bad input gives a specific message and keeps what was loaded', async () =>
     ['photo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /photo\.png: this is not a text CSV file/],
     ['empty.csv', Buffer.from(''), /empty\.csv: the file is empty/],
     ['names.csv', Buffer.from('name,city\nann,oslo\nbo,rome\n'), /names\.csv: no numeric column found/],
-    ['ragged.csv', Buffer.from('a,b\n1,2\n3\n'), /ragged\.csv: row 3 has 1 fields, expected 2/],
+    ['ragged.csv', Buffer.from('a,b\n1,2\n3\n'), /ragged\.csv: 1 row\(s\) do not have 2 fields as the header does: line 3 has 1/],
   ];
   for (const [name, buffer, message] of bad) {
     await page.setInputFiles(byId('upload-input'), { name, mimeType: 'text/csv', buffer });
@@ -158,4 +158,44 @@ test('bad input gives a specific message and keeps what was loaded', async () =>
   await waitState('error', 30000);
   assert.match(await page.textContent(byId('error-banner')), /horizon 100000 need at least \d+ rows .* the file has 1028 rows/);
   assert.equal(await page.isDisabled(byId('train-button')), false);
+});
+
+async function report() {
+  return page.$$eval(`${byId('data-report')} tr`, (trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
+}
+
+test('the data report says what was read, and a changed choice re-reads the file', async () => {
+  const korean = fs.readFileSync(path.join(root, 'tests/data/formats/cp949_korean.csv'));
+  await page.setInputFiles(byId('upload-input'), { name: 'korean.csv', mimeType: 'text/csv', buffer: korean });
+  await waitState('ready', 20000);
+  let facts = await report();
+  assert.equal(facts.encoding, 'cp949');
+  assert.equal(facts['time column'], '일자');
+  assert.equal(facts['date format'], 'YYYY년 M월 D일');
+  assert.equal(facts.frequency, 'daily');
+  assert.equal(facts.rows, '10');
+  for (const name of ['delimiter', 'header row', 'columns', 'groups', 'missing periods', 'duplicates', 'unsorted', 'missing markers']) {
+    assert.ok(name in facts, `fact ${name}`);
+  }
+  assert.match(await page.textContent(byId('column-stats')), /currency ￦ removed/);
+  // Override: no time column → rows in file order.
+  await page.selectOption(byId('read-time-column'), 'none');
+  await waitState('ready', 20000);
+  facts = await report();
+  assert.equal(facts['time column'], 'none (row order)');
+  // A wrong encoding choice fails with the line and keeps the data as it was.
+  await page.selectOption(byId('read-encoding'), 'utf-8');
+  await waitState('error', 20000);
+  assert.match(await page.textContent(byId('error-banner')), /korean\.csv: line 1 \(byte 0\) is not valid utf-8; the file looks like cp949/);
+  assert.equal((await report())['time column'], 'none (row order)');
+
+  // A panel: groups are detected and one series is chosen for the model.
+  const panel = fs.readFileSync(path.join(root, 'tests/data/formats/panel_experiments.csv'));
+  await page.setInputFiles(byId('upload-input'), { name: 'panel.csv', mimeType: 'text/csv', buffer: panel });
+  await waitState('ready', 20000);
+  facts = await report();
+  assert.match(facts.groups, /^3 \(column 'exp', detected/);
+  const series = await page.$$eval(`${byId('series-select')} option`, (os) => os.map((o) => o.value));
+  assert.deepEqual(series, ['1', '2', '3']);
 });

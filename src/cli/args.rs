@@ -113,9 +113,23 @@ pub struct TrainArgs {
     /// Seed for weights, dropout and batch order.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Leave out hour/weekday sin-cos features.
+    /// Leave out the calendar features (hour, weekday, month, day-of-year sin/cos,
+    /// business-day and holiday flags).
     #[arg(long)]
     pub no_calendar: bool,
+    /// Missing values: drop, ffill, linear (time-aware) or seasonal.
+    #[arg(long, default_value = "ffill")]
+    pub fill: String,
+    /// Scaling: minmax, standard, robust, or extended[:WIDEN[:floor]] (range widened by WIDEN
+    /// on each side, lower end floored at 0 with "floor").
+    #[arg(long, default_value = "minmax")]
+    pub scaler: String,
+    /// Built-in holiday calendar for the holiday feature: none, kr or us.
+    #[arg(long, default_value = "none")]
+    pub holidays: String,
+    /// A holiday file (JSON list of dates, or CSV with a date on each line).
+    #[arg(long)]
+    pub holiday_file: Option<PathBuf>,
     /// auto (GPU if present, else CPU), gpu or cpu.
     #[arg(long, default_value = "auto")]
     pub backend: String,

@@ -8,9 +8,13 @@ use thiserror::Error;
 
 use super::args::{Cli, Command, ReadArgs, TrainArgs};
 use crate::backend::{BackendChoice, select_native};
+use crate::data::calendar::format_timestamp;
+use crate::data::clean::FillStrategy;
+use crate::data::holidays::{HolidayCalendar, parse_holiday_file};
 use crate::data::read::datetime::DateOrder;
 use crate::data::read::dialect::HeaderChoice;
 use crate::data::read::{DuplicatePolicy, ReadOptions};
+use crate::data::scale::ScalerKind;
 use crate::data::window::WindowSpec;
 use crate::data::{DatasetSummary, read_table};
 use crate::jobs::{Event, Job, SAMPLE_CSV, SAMPLE_NAME, Session};
@@ -139,8 +143,41 @@ fn settings_for(args: &TrainArgs, summary: &DatasetSummary) -> Result<TrainSetti
         Some(t) => t.clone(),
         None => summary.default_target.clone(),
     };
+    let fill = FillStrategy::from_name(&args.fill).ok_or_else(|| {
+        CliError::Usage(format!(
+            "--fill must be drop, ffill, linear or seasonal, got '{}'",
+            args.fill
+        ))
+    })?;
+    let scaler = ScalerKind::from_name(&args.scaler).ok_or_else(|| {
+        CliError::Usage(format!(
+            "--scaler must be minmax, standard, robust or extended[:WIDEN[:floor]], got '{}'",
+            args.scaler
+        ))
+    })?;
+    let holidays = HolidayCalendar::from_name(&args.holidays).ok_or_else(|| {
+        CliError::Usage(format!(
+            "--holidays must be none, kr or us, got '{}'",
+            args.holidays
+        ))
+    })?;
+    let user_holidays = match &args.holiday_file {
+        Some(path) => {
+            let (name, bytes) = read_file(Some(path))?;
+            parse_holiday_file(&name, &bytes)
+                .map_err(|e| CliError::Engine(e.to_string()))?
+                .into_iter()
+                .map(|day| format_timestamp(day * 86_400, false))
+                .collect()
+        }
+        None => Vec::new(),
+    };
     Ok(TrainSettings {
         data: WindowSpec {
+            fill,
+            scaler,
+            holidays,
+            user_holidays,
             target,
             features: args.features.clone(),
             calendar: !args.no_calendar,

@@ -192,6 +192,11 @@ pub enum DataError {
         column: String,
         available: String,
     },
+    /// A holiday file holds no dates we can read.
+    #[error(
+        "{file}: no dates found in this holiday file (found {found}); expected a JSON list of dates like [\"2024-01-01\"] or a CSV with a date on each line"
+    )]
+    BadHolidayFile { file: String, found: String },
     /// Window and horizon do not fit in the data.
     #[error(
         "window {window} + horizon {horizon} need at least {needed} rows for training, validation and test; the file has {rows} rows. Use a shorter window or horizon, or more data"

@@ -4,9 +4,12 @@
 //! Everything here is platform-free and runs the same in the browser worker and natively.
 
 pub mod calendar;
+pub mod clean;
 pub mod error;
+pub mod features;
 pub mod frame;
 pub mod frequency;
+pub mod holidays;
 pub mod ingest;
 pub mod read;
 pub mod scale;

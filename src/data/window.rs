@@ -2,10 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::calendar::{cyclic, hour_of_day, weekday};
+use super::calendar::parse_timestamp;
+use super::clean::{FillStrategy, fill};
 use super::error::DataError;
+use super::features::calendar_features;
 use super::frame::Frame;
-use super::scale::MinMaxScaler;
+use super::holidays::{HolidayCalendar, Holidays};
+use super::scale::{Scaler, ScalerKind};
 
 /// Which columns feed the model and how windows are cut.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,7 +17,8 @@ pub struct WindowSpec {
     pub target: String,
     /// Extra numeric input columns (the target is added automatically).
     pub features: Vec<String>,
-    /// Add sin/cos of hour-of-day and day-of-week where the frequency has them.
+    /// Add calendar features (hour, weekday, month, day-of-year sin/cos; business-day and
+    /// holiday flags) where the frequency gives them information.
     pub calendar: bool,
     /// Past steps the model sees.
     pub window: usize,
@@ -28,6 +32,18 @@ pub struct WindowSpec {
     /// never cross groups.
     #[serde(default)]
     pub group: Option<String>,
+    /// How missing cells of the used columns are handled.
+    #[serde(default)]
+    pub fill: FillStrategy,
+    /// How every input column and the target are scaled (fitted on the training part).
+    #[serde(default)]
+    pub scaler: ScalerKind,
+    /// Built-in holiday calendar for the holiday and business-day features.
+    #[serde(default)]
+    pub holidays: HolidayCalendar,
+    /// The user's own holidays, as ISO dates (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub user_holidays: Vec<String>,
 }
 
 /// Scaled inputs with window positions for the train, validation and test parts.
@@ -44,7 +60,9 @@ pub struct Prepared {
     /// Target as observed (`NaN` where the file had no value): metrics skip those rows.
     pub target_observed: Vec<f64>,
     /// Scaler of the target, to put predictions back into the data's units.
-    pub target_scaler: MinMaxScaler,
+    pub target_scaler: Scaler,
+    /// Frame row of each prepared row (they differ when rows with missing cells are dropped).
+    pub frame_rows: Vec<usize>,
     /// Window start rows used for training.
     pub train: Vec<usize>,
     /// Window start rows used for validation (early stopping).
@@ -53,8 +71,10 @@ pub struct Prepared {
     pub test: Vec<usize>,
     /// First row of the test part.
     pub test_start: usize,
-    /// Cells filled because they were missing (forward fill, then backward fill).
+    /// Cells filled because they were missing (by the spec's fill strategy).
     pub filled_cells: usize,
+    /// Rows dropped because a used column was missing there (fill strategy `drop`).
+    pub dropped_rows: usize,
     /// Window length.
     pub window: usize,
     /// Horizon length.
@@ -104,30 +124,6 @@ pub fn series_of(frame: &Frame, spec: &WindowSpec) -> Result<Frame, DataError> {
         (Some(groups), None) => frame.group(groups.names.first().map_or("", String::as_str)),
         (None, _) => Ok(frame.clone()),
     }
-}
-
-/// Fills NaN by carrying the last value forward, then the first value backward.
-/// Returns how many cells were filled.
-fn fill_missing(values: &mut [f64]) -> usize {
-    let mut filled = 0;
-    let mut last = None;
-    for v in values.iter_mut() {
-        if v.is_nan() {
-            if let Some(l) = last {
-                *v = l;
-                filled += 1;
-            }
-        } else {
-            last = Some(*v);
-        }
-    }
-    if let Some(first) = values.iter().copied().find(|v| !v.is_nan()) {
-        for v in values.iter_mut().take_while(|v| v.is_nan()) {
-            *v = first;
-            filled += 1;
-        }
-    }
-    filled
 }
 
 /// First row of the test part for `rows` rows.
@@ -208,17 +204,6 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
             rows,
         });
     }
-    if !fits(rows, spec.window, spec.horizon, spec.test_fraction) {
-        let needed = rows_needed(spec.window, spec.horizon, spec.test_fraction);
-        return Err(DataError::TooShort {
-            window: spec.window,
-            horizon: spec.horizon,
-            needed,
-            rows,
-        });
-    }
-    let test_start = test_start_of(rows, spec.test_fraction);
-
     let mut names = vec![spec.target.clone()];
     let mut series = vec![target_column.values.clone()];
     for feature in spec.features.iter().filter(|f| **f != spec.target) {
@@ -232,31 +217,62 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
         names.push(feature.clone());
         series.push(column.values.clone());
     }
+    let user_days = user_holiday_days(&spec.user_holidays)?;
+
+    // Rows kept: all of them, or those where every used column was observed.
+    let frame_rows: Vec<usize> = if spec.fill == FillStrategy::Drop {
+        (0..rows)
+            .filter(|&r| series.iter().all(|s| !s[r].is_nan()))
+            .collect()
+    } else {
+        (0..rows).collect()
+    };
+    let dropped_rows = rows - frame_rows.len();
+    if dropped_rows > 0 {
+        for s in &mut series {
+            *s = frame_rows.iter().map(|&r| s[r]).collect();
+        }
+    }
+    let rows = frame_rows.len();
+    if !fits(rows, spec.window, spec.horizon, spec.test_fraction) {
+        let needed = rows_needed(spec.window, spec.horizon, spec.test_fraction);
+        return Err(DataError::TooShort {
+            window: spec.window,
+            horizon: spec.horizon,
+            needed,
+            rows,
+        });
+    }
+    let test_start = test_start_of(rows, spec.test_fraction);
+    let stamps: Option<Vec<i64>> = frame
+        .timestamps
+        .as_ref()
+        .map(|t| frame_rows.iter().map(|&r| t[r]).collect());
+    let positions: Vec<f64> = match &stamps {
+        Some(t) => t.iter().map(|v| *v as f64).collect(),
+        None => (0..rows).map(|r| r as f64).collect(),
+    };
+    let target_observed = series[0].clone();
+    let season = frame.frequency.season();
     let mut filled_cells = 0;
     for s in &mut series {
-        filled_cells += fill_missing(s);
+        filled_cells += fill(s, &positions, spec.fill, season)
+            .iter()
+            .filter(|f| **f)
+            .count();
     }
     if spec.calendar {
-        if let Some(stamps) = &frame.timestamps {
-            if frame.frequency.has_hours() {
-                let (sin, cos): (Vec<f64>, Vec<f64>) =
-                    stamps.iter().map(|t| cyclic(hour_of_day(*t), 24.0)).unzip();
-                names.extend(["hour_sin".to_string(), "hour_cos".to_string()]);
-                series.extend([sin, cos]);
-            }
-            if frame.frequency.has_weekdays() {
-                let (sin, cos): (Vec<f64>, Vec<f64>) = stamps
-                    .iter()
-                    .map(|t| cyclic(weekday(*t) as f64, 7.0))
-                    .unzip();
-                names.extend(["weekday_sin".to_string(), "weekday_cos".to_string()]);
-                series.extend([sin, cos]);
+        if let Some(stamps) = &stamps {
+            let holidays = Holidays::new(spec.holidays, &user_days);
+            for (name, values) in calendar_features(stamps, frame.frequency, &holidays) {
+                names.push(name);
+                series.push(values);
             }
         }
     }
-    let scalers: Vec<MinMaxScaler> = series
+    let scalers: Vec<Scaler> = series
         .iter()
-        .map(|s| MinMaxScaler::fit(&s[..test_start]))
+        .map(|s| Scaler::fit(spec.scaler, &s[..test_start]))
         .collect();
     let f = series.len();
     let mut inputs = vec![0f32; rows * f];
@@ -283,16 +299,37 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
         inputs,
         target,
         target_raw,
-        target_observed: target_column.values.clone(),
+        target_observed,
         target_scaler,
+        frame_rows,
         train: train.to_vec(),
         validation: validation.to_vec(),
         test,
         test_start,
         filled_cells,
+        dropped_rows,
         window: w,
         horizon: h,
     })
+}
+
+/// Day numbers of the user's holidays (ISO dates).
+///
+/// # Errors
+/// [`DataError::BadSetting`] for an entry that is not an ISO date.
+fn user_holiday_days(dates: &[String]) -> Result<Vec<i64>, DataError> {
+    dates
+        .iter()
+        .map(|d| {
+            parse_timestamp(d)
+                .map(|s| s.div_euclid(86_400))
+                .ok_or_else(|| DataError::BadSetting {
+                    name: "user holiday",
+                    expected: "a date written YYYY-MM-DD",
+                    found: d.clone(),
+                })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -331,6 +368,10 @@ mod tests {
             test_fraction: 0.2,
             validation_fraction: 0.1,
             group: None,
+            fill: FillStrategy::default(),
+            scaler: ScalerKind::default(),
+            holidays: HolidayCalendar::None,
+            user_holidays: Vec::new(),
         }
     }
 
@@ -350,8 +391,8 @@ mod tests {
     #[test]
     fn scaler_sees_training_rows_only() {
         let p = prepare(&frame(100), &spec(10, 3)).unwrap();
-        assert_eq!(p.target_scaler.min, 0.0);
-        assert_eq!(p.target_scaler.max, 79.0);
+        assert_eq!(p.target_scaler.offset, 0.0);
+        assert_eq!(p.target_scaler.scale, 79.0);
         assert!(p.target[99] > 1.0);
         assert!((p.target_scaler.inverse(p.target[99] as f64) - 99.0).abs() < 1e-4);
     }
@@ -383,7 +424,12 @@ mod tests {
                 "hour_sin",
                 "hour_cos",
                 "weekday_sin",
-                "weekday_cos"
+                "weekday_cos",
+                "month_sin",
+                "month_cos",
+                "day_of_year_sin",
+                "day_of_year_cos",
+                "business_day"
             ]
         );
     }
@@ -424,9 +470,40 @@ mod tests {
     }
 
     #[test]
-    fn missing_values_are_filled_and_counted() {
-        let mut values = vec![f64::NAN, 1.0, f64::NAN, 3.0, f64::NAN];
-        assert_eq!(fill_missing(&mut values), 3);
-        assert_eq!(values, vec![1.0, 1.0, 1.0, 3.0, 3.0]);
+    fn dropped_rows_keep_their_frame_rows_and_filled_targets_are_not_observed() {
+        let mut csv = String::from("t,y,x\n");
+        for r in 0..60 {
+            let y = if r % 10 == 3 {
+                String::new()
+            } else {
+                r.to_string()
+            };
+            csv += &format!("2024-01-01T{:02}:{:02},{y},{}\n", r / 60, r % 60, r * 2);
+        }
+        let (frame, _) = read_csv("d.csv", csv.as_bytes()).unwrap();
+        let drop = prepare(
+            &frame,
+            &WindowSpec {
+                fill: FillStrategy::Drop,
+                ..spec(4, 2)
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (drop.rows(), drop.dropped_rows, drop.filled_cells),
+            (54, 6, 0)
+        );
+        assert_eq!(&drop.frame_rows[2..5], &[2, 4, 5]);
+        let linear = prepare(
+            &frame,
+            &WindowSpec {
+                fill: FillStrategy::Linear,
+                ..spec(4, 2)
+            },
+        )
+        .unwrap();
+        assert_eq!((linear.rows(), linear.filled_cells), (60, 6));
+        assert_eq!(linear.target_raw[3], 3.0);
+        assert!(linear.target_observed[3].is_nan());
     }
 }

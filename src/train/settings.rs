@@ -42,6 +42,10 @@ impl Default for WindowSpec {
             test_fraction: 0.2,
             validation_fraction: 0.1,
             group: None,
+            fill: Default::default(),
+            scaler: Default::default(),
+            holidays: Default::default(),
+            user_holidays: Vec::new(),
         }
     }
 }

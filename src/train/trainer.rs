@@ -256,7 +256,7 @@ pub async fn train(
             predicted_all.push(scaler.inverse(predicted[w * horizon + k] as f64));
         }
         let row = start + window;
-        test_labels.push(frame.time_label(row));
+        test_labels.push(frame.time_label(prepared.frame_rows[row]));
         test_actual.push(prepared.target_observed[row]);
         test_predicted.push(scaler.inverse(predicted[w * horizon] as f64));
     }

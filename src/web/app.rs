@@ -14,11 +14,15 @@ use super::bridge::{
 use super::charts;
 use crate::backend::BackendChoice;
 use crate::data::DatasetSummary;
+use crate::data::calendar::format_timestamp;
+use crate::data::clean::FillStrategy;
+use crate::data::holidays::{HolidayCalendar, parse_holiday_file};
 use crate::data::read::datetime::DateOrder;
 use crate::data::read::dialect::HeaderChoice;
 use crate::data::read::encoding::CHOOSABLE;
 use crate::data::read::report::{ReadReport, format_number};
 use crate::data::read::{DuplicatePolicy, NONE, ReadOptions};
+use crate::data::scale::ScalerKind;
 use crate::data::window::WindowSpec;
 use crate::jobs::{Event, Job};
 use crate::train::{Progress, TrainOutcome, TrainSettings};
@@ -93,6 +97,14 @@ struct Ctx {
     reading: RwSignal<Option<f64>>,
     /// For a panel: the series (group) to model.
     series: RwSignal<Option<String>>,
+    /// Missing-value strategy.
+    fill: RwSignal<FillStrategy>,
+    /// Scaling of inputs and target.
+    scaler: RwSignal<ScalerKind>,
+    /// Built-in holiday calendar.
+    holidays: RwSignal<HolidayCalendar>,
+    /// The user's holidays (ISO dates) from a holiday file.
+    user_holidays: RwSignal<Vec<String>>,
 }
 
 impl Ctx {
@@ -119,6 +131,10 @@ impl Ctx {
             read_options: RwSignal::new(ReadOptions::default()),
             reading: RwSignal::new(None),
             series: RwSignal::new(None),
+            fill: RwSignal::new(FillStrategy::default()),
+            scaler: RwSignal::new(ScalerKind::default()),
+            holidays: RwSignal::new(HolidayCalendar::None),
+            user_holidays: RwSignal::new(Vec::new()),
         }
     }
 
@@ -326,6 +342,30 @@ impl Ctx {
         self.load(LoadSource::File(file), ReadOptions::default());
     }
 
+    /// Reads a holiday file in the page (it is small) into the user's holiday dates.
+    fn load_holidays(self, file: web_sys::File) {
+        spawn_local(async move {
+            let name = file.name();
+            let bytes = match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                Err(_) => {
+                    return self.fail(format!("{name}: the browser could not read this file"));
+                }
+            };
+            match parse_holiday_file(&name, &bytes) {
+                Ok(days) => {
+                    self.user_holidays.set(
+                        days.into_iter()
+                            .map(|d| format_timestamp(d * 86_400, false))
+                            .collect(),
+                    );
+                    self.error.set(None);
+                }
+                Err(e) => self.fail(e.to_string()),
+            }
+        });
+    }
+
     fn settings(&self) -> TrainSettings {
         TrainSettings {
             data: WindowSpec {
@@ -334,6 +374,10 @@ impl Ctx {
                 window: self.window.get_untracked(),
                 horizon: self.horizon.get_untracked(),
                 group: self.series.get_untracked(),
+                fill: self.fill.get_untracked(),
+                scaler: self.scaler.get_untracked(),
+                holidays: self.holidays.get_untracked(),
+                user_holidays: self.user_holidays.get_untracked(),
                 ..WindowSpec::default()
             },
             epochs: self.epochs.get_untracked(),
@@ -733,6 +777,42 @@ fn SettingsPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
                 <NumberField label="Window" testid="window-input" value=ctx.window min=1 busy=busy />
                 <NumberField label="Horizon" testid="horizon-input" value=ctx.horizon min=1 busy=busy />
                 <NumberField label="Epochs" testid="epochs-input" value=ctx.epochs min=1 busy=busy />
+                <label class="field">"Missing values"
+                    <select data-testid="fill-select" prop:disabled=move || busy.get()
+                        on:change=move |ev| ctx.fill.set(FillStrategy::from_name(&event_target_value(&ev)).unwrap_or_default())>
+                        <option value="ffill" selected=true>"carry forward"</option>
+                        <option value="linear">"linear in time"</option>
+                        <option value="seasonal">"last season's value"</option>
+                        <option value="drop">"drop those rows"</option>
+                    </select>
+                </label>
+                <label class="field">"Scaling"
+                    <select data-testid="scaler-select" prop:disabled=move || busy.get()
+                        on:change=move |ev| ctx.scaler.set(ScalerKind::from_name(&event_target_value(&ev)).unwrap_or_default())>
+                        <option value="minmax" selected=true>"min-max"</option>
+                        <option value="extended:0.1">"extended min-max (±10%)"</option>
+                        <option value="extended:0.1:floor">"extended min-max, floor 0"</option>
+                        <option value="standard">"standard (z-score)"</option>
+                        <option value="robust">"robust (median, IQR)"</option>
+                    </select>
+                </label>
+                <label class="field">"Holidays"
+                    <select data-testid="holidays-select" prop:disabled=move || busy.get()
+                        on:change=move |ev| ctx.holidays.set(HolidayCalendar::from_name(&event_target_value(&ev)).unwrap_or_default())>
+                        <option value="none" selected=true>"none"</option>
+                        <option value="kr">"Korea"</option>
+                        <option value="us">"United States"</option>
+                    </select>
+                </label>
+                <label class="field">"Holiday file"
+                    <input type="file" accept=".json,.csv,.txt" data-testid="holiday-input" prop:disabled=move || busy.get()
+                        on:change=move |ev: web_sys::Event| {
+                            let input: web_sys::HtmlInputElement = event_target(&ev);
+                            if let Some(file) = input.files().and_then(|f| f.get(0)) { ctx.load_holidays(file); }
+                            input.set_value("");
+                        } />
+                    <span class="hint" data-testid="holiday-count">{move || match ctx.user_holidays.with(Vec::len) { 0 => String::new(), n => format!("{n} dates") }}</span>
+                </label>
                 <label class="field">"Backend"
                     <select data-testid="backend-select" prop:disabled=move || busy.get()
                         on:change=move |ev| ctx.backend.set(event_target_value(&ev).parse().unwrap_or_default())>
@@ -756,7 +836,7 @@ fn SettingsPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <p class="defaults">"Stacked LSTM 64→32, dropout 0.2/0.1, L2 1e-4, Adam lr 1e-3, batch 64; chronological 80/20 split, last 10% of training windows for validation; early stopping (patience 7) keeps the best weights; min-max scaling fitted on the training part; hour/weekday sin-cos features for sub-daily data."</p>
+            <p class="defaults">"Stacked LSTM 64→32, dropout 0.2/0.1, L2 1e-4, Adam lr 1e-3, batch 64; chronological 80/20 split, last 10% of training windows for validation; early stopping (patience 7) keeps the best weights; scaling fitted on the training part only; calendar features (hour, weekday, month, day-of-year sin/cos, business-day and holiday flags) where the frequency gives them information."</p>
             <div class="actions">
                 <button data-testid="train-button" class="primary" prop:disabled=move || busy.get() || !has_data()
                     on:click=move |_| ctx.train()>"Train"</button>

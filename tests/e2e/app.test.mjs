@@ -73,7 +73,7 @@ test('sample → train a tiny model in the worker → metrics and charts', async
   await page.click(byId('sample-button'));
   await waitState('ready');
   assert.equal(await page.textContent(byId('summary-rows')), '1028');
-  assert.equal(await page.textContent(byId('summary-frequency')), 'weekly');
+  assert.equal(await page.textContent(byId('summary-frequency')), 'weekly (Fridays)');
   assert.equal(await page.inputValue(byId('target-select')), 'mn_midgrade_gasoline_price_usd_gal');
   await setNumber('window-input', 4);
   await setNumber('horizon-input', 2);

@@ -12,7 +12,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT ?= 600
 
-.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web fmt
+.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse fmt
 
 setup:
 	@bash .ci/setup.sh
@@ -45,6 +45,9 @@ test-e2e: web
 	node --test tests/e2e/
 
 ## Benchmarks (figures go to BENCHMARKS.md by hand, with these commands).
+bench-parse: web
+	node tests/e2e/bench_parse.mjs
+
 bench: setup
 	cargo run -- bench --backend cpu --steps 3
 	cargo run -- bench --backend gpu --steps 2

@@ -3,6 +3,7 @@
 //!
 //! Everything here is platform-free and runs the same in the browser worker and natively.
 
+pub mod analysis;
 pub mod calendar;
 pub mod clean;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod frame;
 pub mod frequency;
 pub mod holidays;
 pub mod ingest;
+pub mod json;
 pub mod read;
 pub mod scale;
 pub mod window;

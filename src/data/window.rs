@@ -1,5 +1,7 @@
 //! Turning a frame into scaled model inputs and sliding windows, split chronologically.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::calendar::parse_timestamp;
@@ -118,11 +120,13 @@ impl Prepared {
 ///
 /// # Errors
 /// [`DataError::UnknownGroup`] for a group the panel does not have.
-pub fn series_of(frame: &Frame, spec: &WindowSpec) -> Result<Frame, DataError> {
+pub fn series_of<'a>(frame: &'a Frame, spec: &WindowSpec) -> Result<Cow<'a, Frame>, DataError> {
     match (&frame.groups, &spec.group) {
-        (Some(_), Some(name)) => frame.group(name),
-        (Some(groups), None) => frame.group(groups.names.first().map_or("", String::as_str)),
-        (None, _) => Ok(frame.clone()),
+        (Some(_), Some(name)) => frame.group(name).map(Cow::Owned),
+        (Some(groups), None) => frame
+            .group(groups.names.first().map_or("", String::as_str))
+            .map(Cow::Owned),
+        (None, _) => Ok(Cow::Borrowed(frame)),
     }
 }
 
@@ -153,7 +157,8 @@ pub fn rows_needed(window: usize, horizon: usize, test_fraction: f64) -> usize {
 /// [`DataError::BadSetting`] for zero window/horizon or fractions outside (0, 1).
 pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> {
     if frame.groups.is_some() {
-        return prepare(&series_of(frame, spec)?, spec);
+        let series = series_of(frame, spec)?;
+        return prepare(&series, spec);
     }
     if spec.window == 0 {
         return Err(DataError::BadSetting {

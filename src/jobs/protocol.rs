@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::analysis::SeriesView;
 use crate::data::{DatasetSummary, ReadOptions};
 use crate::train::{Progress, TrainOutcome, TrainSettings};
 
@@ -25,10 +26,32 @@ pub enum Job {
     LoadSample,
     /// Read the current file again with other choices (encoding, delimiter, time column…).
     Reread(ReadOptions),
+    /// Look at one column: moving averages, ACF and PACF, points to draw.
+    Explore(ExploreRequest),
     /// Train on the loaded data set.
     Train(TrainSettings),
     /// Stop the running job.
     Cancel,
+}
+
+/// What to show of a column in the data view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExploreRequest {
+    /// Numeric column.
+    pub column: String,
+    /// For a panel: the group; the first one when left out.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Moving-average windows (rows).
+    #[serde(default)]
+    pub windows: Vec<usize>,
+    /// Largest ACF/PACF lag.
+    #[serde(default = "default_lags")]
+    pub lags: usize,
+}
+
+fn default_lags() -> usize {
+    24
 }
 
 /// What the engine reports back.
@@ -48,6 +71,8 @@ pub enum Event {
     },
     /// A data set was read.
     Loaded(Box<DatasetSummary>),
+    /// The data view of a column.
+    Explored(Box<SeriesView>),
     /// A training run started.
     Started {
         /// Backend running it.
@@ -97,6 +122,19 @@ mod tests {
             serde_json::from_str::<Event>(&event.to_json()).unwrap(),
             event
         );
+        // Missing values (NaN) cross as null and come back as NaN.
+        let frame = crate::data::read_csv("m.csv", b"t,v\n1,1\n2,\n3,3\n4,4\n")
+            .unwrap()
+            .0;
+        let view = crate::data::analysis::series_view(&frame, "v", &[2], 2, 100).unwrap();
+        let back: Event = serde_json::from_str(&Event::Explored(Box::new(view)).to_json()).unwrap();
+        match back {
+            Event::Explored(v) => {
+                assert!(v.values[1].is_nan() && v.moving_averages[0].values[1].is_nan());
+                assert_eq!(v.moving_averages[0].values[3], 3.5);
+            }
+            other => panic!("{other:?}"),
+        }
         // Settings may be partial: missing fields take the defaults.
         let partial: TrainSettings = serde_json::from_str(r#"{"epochs": 3}"#).unwrap();
         assert_eq!(partial.epochs, 3);

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use burn::tensor::Device;
 
 use super::protocol::{Event, Job};
+use crate::data::analysis::series_view;
+use crate::data::window::{WindowSpec, series_of};
 use crate::data::{DatasetSummary, Frame, ReadOptions, read_table};
 use crate::train::{Host, TrainError, train};
 
@@ -13,6 +15,9 @@ use crate::train::{Host, TrainError, train};
 pub const SAMPLE_CSV: &[u8] = include_bytes!("../../public/data/eia_petroleum_weekly.csv");
 /// File name of the sample.
 pub const SAMPLE_NAME: &str = "eia_petroleum_weekly.csv";
+
+/// Points drawn for a series in the data view (extremes kept when decimating).
+const MAX_DRAWN_POINTS: usize = 1_500;
 
 /// The file behind the loaded data set.
 #[derive(Debug)]
@@ -108,6 +113,31 @@ impl Session {
                 host,
             ),
             Job::Reread(options) => self.reread(&options, host),
+            Job::Explore(request) => {
+                let Some(frame) = &self.frame else {
+                    return Event::Failed {
+                        message: TrainError::NoData.to_string(),
+                    };
+                };
+                let spec = WindowSpec {
+                    group: request.group.clone(),
+                    ..WindowSpec::default()
+                };
+                match series_of(frame, &spec).and_then(|f| {
+                    series_view(
+                        &f,
+                        &request.column,
+                        &request.windows,
+                        request.lags,
+                        MAX_DRAWN_POINTS,
+                    )
+                }) {
+                    Ok(view) => Event::Explored(Box::new(view)),
+                    Err(e) => Event::Failed {
+                        message: e.to_string(),
+                    },
+                }
+            }
             Job::Train(settings) => {
                 let Some(frame) = &self.frame else {
                     return Event::Failed {

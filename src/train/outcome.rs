@@ -55,7 +55,8 @@ pub struct TrainOutcome {
     pub test_metrics: Metrics,
     /// Time labels of the test rows charted below.
     pub test_labels: Vec<String>,
-    /// Actual target over the test rows (`NaN` where missing).
+    /// Actual target over the test rows (`NaN` where missing; `null` in JSON).
+    #[serde(with = "crate::data::json::nan_as_null")]
     pub test_actual: Vec<f64>,
     /// One-step-ahead prediction for each test row.
     pub test_predicted: Vec<f64>,

@@ -14,6 +14,7 @@ use super::bridge::{
 use super::charts;
 use crate::backend::BackendChoice;
 use crate::data::DatasetSummary;
+use crate::data::analysis::SeriesView;
 use crate::data::calendar::format_timestamp;
 use crate::data::clean::FillStrategy;
 use crate::data::holidays::{HolidayCalendar, parse_holiday_file};
@@ -24,7 +25,7 @@ use crate::data::read::report::{ReadReport, format_number};
 use crate::data::read::{DuplicatePolicy, NONE, ReadOptions};
 use crate::data::scale::ScalerKind;
 use crate::data::window::WindowSpec;
-use crate::jobs::{Event, Job};
+use crate::jobs::{Event, ExploreRequest, Job};
 use crate::train::{Progress, TrainOutcome, TrainSettings};
 
 /// What the page is doing; shown as `data-state` on the root.
@@ -105,6 +106,16 @@ struct Ctx {
     holidays: RwSignal<HolidayCalendar>,
     /// The user's holidays (ISO dates) from a holiday file.
     user_holidays: RwSignal<Vec<String>>,
+    /// Column shown in the data view.
+    explore_column: RwSignal<String>,
+    /// Moving averages shown: 7, 30 and a custom window (0 = off).
+    ma7: RwSignal<bool>,
+    ma30: RwSignal<bool>,
+    ma_custom: RwSignal<usize>,
+    /// Largest ACF/PACF lag.
+    lags: RwSignal<usize>,
+    /// The data view from the engine.
+    explored: RwSignal<Option<SeriesView>>,
 }
 
 impl Ctx {
@@ -135,6 +146,12 @@ impl Ctx {
             scaler: RwSignal::new(ScalerKind::default()),
             holidays: RwSignal::new(HolidayCalendar::None),
             user_holidays: RwSignal::new(Vec::new()),
+            explore_column: RwSignal::new(String::new()),
+            ma7: RwSignal::new(true),
+            ma30: RwSignal::new(true),
+            ma_custom: RwSignal::new(0),
+            lags: RwSignal::new(24),
+            explored: RwSignal::new(None),
         }
     }
 
@@ -250,6 +267,7 @@ impl Ctx {
                 }
             }
             Event::Reading { fraction } => self.reading.set(Some(fraction)),
+            Event::Explored(view) => self.explored.set(Some(*view)),
             Event::Loaded(summary) => {
                 let loaded = self.pending_load.try_update_value(Option::take).flatten();
                 if loaded.is_some() {
@@ -263,6 +281,8 @@ impl Ctx {
                 self.reading.set(None);
                 if !same_data {
                     self.series.set(summary.report.groups.first().cloned());
+                    self.explore_column.set(summary.default_target.clone());
+                    self.explored.set(None);
                     self.target.set(summary.default_target.clone());
                     self.features.set(Vec::new());
                     self.window.set(summary.suggested_window);
@@ -340,6 +360,31 @@ impl Ctx {
     fn load_file(self, file: web_sys::File) {
         self.read_options.set(ReadOptions::default());
         self.load(LoadSource::File(file), ReadOptions::default());
+    }
+
+    /// Asks the worker for the data view of the chosen column (queued behind running jobs).
+    fn explore(self) {
+        let column = self.explore_column.get();
+        if column.is_empty() || !self.summary.with(Option::is_some) {
+            return;
+        }
+        let mut windows = Vec::new();
+        if self.ma7.get() {
+            windows.push(7);
+        }
+        if self.ma30.get() {
+            windows.push(30);
+        }
+        let custom = self.ma_custom.get();
+        if custom > 0 && !windows.contains(&custom) {
+            windows.push(custom);
+        }
+        self.send(Job::Explore(ExploreRequest {
+            column,
+            group: self.series.get(),
+            windows,
+            lags: self.lags.get().max(1),
+        }));
     }
 
     /// Reads a holiday file in the page (it is small) into the user's holiday dates.
@@ -520,6 +565,7 @@ fn DataPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
             </p>
             {move || ctx.summary.get().map(|s| view! { <Summary summary=s /> })}
             {move || ctx.summary.get().map(|s| view! { <DataReport ctx=ctx busy=busy report=s.report /> })}
+            <SeriesPanel ctx=ctx />
         </section>
     }
 }
@@ -722,6 +768,93 @@ fn DataReport(ctx: Ctx, busy: Signal<bool>, report: ReadReport) -> impl IntoView
                     <thead><tr>{preview_head}</tr></thead>
                     <tbody>{preview_rows}</tbody>
                 </table></div>
+            </details>
+        </div>
+    }
+}
+
+/// The data view: the chosen column with moving averages, and its ACF and PACF.
+#[component]
+fn SeriesPanel(ctx: Ctx) -> impl IntoView {
+    let series_canvas = NodeRef::<html::Canvas>::new();
+    let acf_canvas = NodeRef::<html::Canvas>::new();
+    let pacf_canvas = NodeRef::<html::Canvas>::new();
+    // Any change of column, windows, lags or series asks the engine again.
+    Effect::new(move |_| ctx.explore());
+    Effect::new(move |_| {
+        let Some(view) = ctx.explored.get() else {
+            return;
+        };
+        let drawn = [
+            series_canvas.get().map(|c| charts::draw_series(&c, &view)),
+            acf_canvas.get().map(|c| {
+                charts::draw_correlogram(
+                    &c,
+                    "autocorrelation (ACF), 95% band",
+                    &view.acf,
+                    &view.acf_band,
+                )
+            }),
+            pacf_canvas.get().map(|c| {
+                let band = vec![view.pacf_band; view.pacf.len()];
+                charts::draw_correlogram(
+                    &c,
+                    "partial autocorrelation (PACF), 95% band",
+                    &view.pacf,
+                    &band,
+                )
+            }),
+        ];
+        if let Some(Err(e)) = drawn.into_iter().flatten().find(Result::is_err) {
+            ctx.fail(format!("could not draw the data view: {e}"));
+        }
+    });
+    let columns = move || {
+        ctx.summary.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.numeric_columns
+                        .iter()
+                        .map(|c| c.0.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="series-view" style:display=move || if ctx.summary.with(Option::is_some) { "block" } else { "none" }>
+            <div class="fields">
+                <label class="field">"Column"
+                    <select data-testid="explore-column" on:change=move |ev| ctx.explore_column.set(event_target_value(&ev))
+                        prop:value=move || ctx.explore_column.get()>
+                        {move || columns().into_iter().map(|c| {
+                            let selected = c == ctx.explore_column.get_untracked();
+                            view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="feature"><input type="checkbox" data-testid="ma-7" prop:checked=move || ctx.ma7.get()
+                    on:change=move |ev| ctx.ma7.set(event_target_checked(&ev)) />"7-row average"</label>
+                <label class="feature"><input type="checkbox" data-testid="ma-30" prop:checked=move || ctx.ma30.get()
+                    on:change=move |ev| ctx.ma30.set(event_target_checked(&ev)) />"30-row average"</label>
+                <NumberField label="Custom average (0 = off)" testid="ma-custom" value=ctx.ma_custom min=0 busy=Signal::derive(|| false) />
+                <NumberField label="ACF/PACF lags" testid="acf-lags" value=ctx.lags min=1 busy=Signal::derive(|| false) />
+            </div>
+            <div class="chart"><canvas data-testid="series-chart" node_ref=series_canvas></canvas></div>
+            <div class="chart-pair">
+                <div class="chart small"><canvas data-testid="acf-chart" node_ref=acf_canvas></canvas></div>
+                <div class="chart small"><canvas data-testid="pacf-chart" node_ref=pacf_canvas></canvas></div>
+            </div>
+            <details class="correlations"><summary>"ACF and PACF values"</summary>
+                <table data-testid="acf-table">
+                    <thead><tr><th>"lag"</th><th>"ACF"</th><th>"±95%"</th><th>"PACF"</th><th>"±95%"</th></tr></thead>
+                    <tbody>{move || ctx.explored.get().map(|v| {
+                        (0..v.acf.len()).map(|k| view! {
+                            <tr><td>{k}</td><td>{format!("{:.4}", v.acf[k])}</td><td>{format!("{:.4}", v.acf_band[k])}</td>
+                            <td>{v.pacf.get(k).map_or(String::new(), |p| format!("{p:.4}"))}</td><td>{format!("{:.4}", v.pacf_band)}</td></tr>
+                        }).collect_view()
+                    })}</tbody>
+                </table>
             </details>
         </div>
     }

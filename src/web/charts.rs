@@ -5,6 +5,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
+use crate::data::analysis::SeriesView;
 use crate::train::{EpochLoss, TrainOutcome};
 
 const ACTUAL: RGBColor = RGBColor(40, 40, 40);
@@ -185,6 +186,162 @@ pub fn draw_loss(
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+const MOVING: [RGBColor; 3] = [
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+];
+
+/// Runs of finite values as (x, y) segments, so missing values show as gaps.
+fn segments(values: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        if v.is_finite() {
+            current.push((i as f64, *v));
+        } else if !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The series of the data view with its moving averages; gaps where values are missing.
+pub fn draw_series(canvas: &HtmlCanvasElement, view: &SeriesView) -> Result<(), String> {
+    let ratio = fit_to_screen(canvas);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let n = view.values.len();
+    let (lo, hi) = finite_range(view.values.iter().copied());
+    let font = (13.0 * ratio) as u32;
+    let caption = if n < view.rows {
+        format!(
+            "{} ({} rows; {} drawn, extremes kept)",
+            view.column, view.rows, n
+        )
+    } else {
+        format!("{} ({} rows)", view.column, view.rows)
+    };
+    let mut chart = ChartBuilder::on(&root)
+        .margin((10.0 * ratio) as u32)
+        .x_label_area_size((32.0 * ratio) as u32)
+        .y_label_area_size((64.0 * ratio) as u32)
+        .caption(caption, ("sans-serif", font + 2))
+        .build_cartesian_2d(0f64..(n.max(2) - 1) as f64, lo..hi)
+        .map_err(|e| e.to_string())?;
+    let labels = &view.labels;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .x_label_formatter(&|x| {
+            labels
+                .get(x.round() as usize)
+                .map(|l| l.chars().take(10).collect())
+                .unwrap_or_default()
+        })
+        .label_style(("sans-serif", font))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let stroke = (1.2 * ratio) as u32;
+    let mut first = true;
+    for segment in segments(&view.values) {
+        let drawn = chart
+            .draw_series(LineSeries::new(segment, ACTUAL.stroke_width(stroke)))
+            .map_err(|e| e.to_string())?;
+        if std::mem::take(&mut first) {
+            drawn
+                .label(view.column.clone())
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], ACTUAL));
+        }
+    }
+    for (i, average) in view.moving_averages.iter().enumerate() {
+        let (k, values) = (average.window, &average.values);
+        let color = MOVING[i % MOVING.len()];
+        let mut first = true;
+        for segment in segments(values) {
+            let drawn = chart
+                .draw_series(LineSeries::new(segment, color.stroke_width(stroke + 1)))
+                .map_err(|e| e.to_string())?;
+            if std::mem::take(&mut first) {
+                drawn
+                    .label(format!("moving average ({k})"))
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+            }
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font(("sans-serif", font))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// An ACF or PACF plot: a stem per lag and the 95% band (per lag for the ACF).
+pub fn draw_correlogram(
+    canvas: &HtmlCanvasElement,
+    title: &str,
+    values: &[f64],
+    band: &[f64],
+) -> Result<(), String> {
+    let ratio = fit_to_screen(canvas);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let font = (13.0 * ratio) as u32;
+    let lags = values.len().max(2) as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .margin((10.0 * ratio) as u32)
+        .x_label_area_size((32.0 * ratio) as u32)
+        .y_label_area_size((48.0 * ratio) as u32)
+        .caption(title, ("sans-serif", font + 2))
+        .build_cartesian_2d(-0.5f64..lags - 0.5, -1.05f64..1.05)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("lag")
+        .label_style(("sans-serif", font))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let stroke = (2.0 * ratio) as u32;
+    let upper: Vec<(f64, f64)> = band
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, b)| (k as f64, *b))
+        .collect();
+    let lower: Vec<(f64, f64)> = upper.iter().map(|(k, b)| (*k, -b)).collect();
+    for line in [upper, lower] {
+        chart
+            .draw_series(LineSeries::new(line, VALIDATION.stroke_width(stroke / 2)))
+            .map_err(|e| e.to_string())?;
+    }
+    chart
+        .draw_series(values.iter().enumerate().map(|(k, v)| {
+            PathElement::new(
+                vec![(k as f64, 0.0), (k as f64, *v)],
+                PREDICTED.stroke_width(stroke),
+            )
+        }))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(
+            values
+                .iter()
+                .enumerate()
+                .map(|(k, v)| Circle::new((k as f64, *v), stroke + 1, PREDICTED.filled())),
+        )
         .map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())
 }

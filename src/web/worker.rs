@@ -2,6 +2,7 @@
 //! It owns the wgpu device, so heavy work never touches the UI thread.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -105,6 +106,7 @@ struct WorkerState {
     session: RefCell<Session>,
     cancel: Rc<Cell<bool>>,
     busy: Cell<bool>,
+    queue: RefCell<VecDeque<WorkerRequest>>,
     gpu: RefCell<Option<SelectedDevice>>,
 }
 
@@ -130,15 +132,12 @@ async fn device_for(state: &WorkerState, choice: BackendChoice) -> Result<Select
     Ok(selected)
 }
 
-async fn handle(state: Rc<WorkerState>, request: WorkerRequest) {
+/// Runs one request and returns the event that ends it (progress is posted meanwhile).
+async fn handle(state: &WorkerState, request: WorkerRequest) -> Event {
     let selected = match &request.job {
-        Job::Train(_) => match device_for(&state, request.backend).await {
+        Job::Train(_) => match device_for(state, request.backend).await {
             Ok(s) => s,
-            Err(message) => {
-                state.busy.set(false);
-                post(&Event::Failed { message });
-                return;
-            }
+            Err(message) => return Event::Failed { message },
         },
         _ => cpu(),
     };
@@ -152,7 +151,7 @@ async fn handle(state: Rc<WorkerState>, request: WorkerRequest) {
         cancel: state.cancel.clone(),
         last_post: 0.0,
     };
-    let event = match state.session.try_borrow_mut() {
+    match state.session.try_borrow_mut() {
         Ok(mut session) => {
             session
                 .run(request.job, &selected.device, &selected.label, &mut host)
@@ -161,9 +160,18 @@ async fn handle(state: Rc<WorkerState>, request: WorkerRequest) {
         Err(_) => Event::Failed {
             message: "the worker is busy with another job".into(),
         },
-    };
+    }
+}
+
+/// Runs `first`, then every request queued meanwhile, in order.
+async fn run_queue(state: Rc<WorkerState>, first: WorkerRequest) {
+    let mut next = Some(first);
+    while let Some(request) = next {
+        let event = handle(&state, request).await;
+        post(&event);
+        next = state.queue.borrow_mut().pop_front();
+    }
     state.busy.set(false);
-    post(&event);
 }
 
 /// Installs the message handler and announces the backend.
@@ -172,6 +180,7 @@ pub fn start() {
         session: RefCell::new(Session::new()),
         cancel: Rc::new(Cell::new(false)),
         busy: Cell::new(false),
+        queue: RefCell::new(VecDeque::new()),
         gpu: RefCell::new(None),
     });
     let handler_state = state.clone();
@@ -184,12 +193,12 @@ pub fn start() {
             handler_state.cancel.set(true);
             return;
         }
+        // One job at a time; later ones wait their turn (a Cancel acts at once, above).
         if handler_state.busy.replace(true) {
-            return post(&Event::Failed {
-                message: "a job is already running; cancel it first".into(),
-            });
+            handler_state.queue.borrow_mut().push_back(request);
+            return;
         }
-        spawn_local(handle(handler_state.clone(), request));
+        spawn_local(run_queue(handler_state.clone(), request));
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();

@@ -199,3 +199,24 @@ test('the data report says what was read, and a changed choice re-reads the file
   const series = await page.$$eval(`${byId('series-select')} option`, (os) => os.map((o) => o.value));
   assert.deepEqual(series, ['1', '2', '3']);
 });
+
+test('the data view draws the series with moving averages, and its ACF and PACF', async () => {
+  await page.click(byId('sample-button'));
+  await waitState('ready', 20000);
+  const painted = async (id) => page.$eval(byId(id), (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let dark = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 200) dark++;
+    return dark;
+  });
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} tbody tr`).length === 25, byId('acf-table'), { timeout: 20000 });
+  for (const id of ['series-chart', 'acf-chart', 'pacf-chart']) {
+    assert.ok(await painted(id) > 500, `${id} is drawn`);
+  }
+  const lag1 = await page.$eval(`${byId('acf-table')} tbody tr:nth-child(2)`, (tr) => [...tr.children].map((td) => Number(td.textContent)));
+  assert.equal(lag1[0], 1);
+  assert.ok(lag1[1] > 0.5 && lag1[1] <= 1, `a weekly fuel price is autocorrelated at lag 1: ${lag1[1]}`);
+  // Fewer lags: the engine is asked again.
+  await setNumber('acf-lags', 10);
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} tbody tr`).length === 11, byId('acf-table'), { timeout: 20000 });
+});

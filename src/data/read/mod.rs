@@ -867,21 +867,23 @@ fn assemble(
     }
 
     // Duplicates: runs of equal (group, time) in the sorted order.
-    let mut keep: Vec<Vec<usize>> = Vec::with_capacity(n);
-    let mut duplicate_examples: Vec<(String, Vec<usize>)> = Vec::new();
-    let (mut duplicate_stamps, mut duplicate_rows) = (0usize, 0usize);
-    for &r in &order {
-        let same = keep.last().is_some_and(|run: &Vec<usize>| {
-            let p = run[0];
+    // Runs are kept as start positions into `order` (one allocation for a million rows).
+    let mut run_starts: Vec<usize> = Vec::with_capacity(n + 1);
+    for (i, &r) in order.iter().enumerate() {
+        let same = i > 0 && {
+            let p = order[i - 1];
             group_ids[p] == group_ids[r]
                 && time.as_ref().is_some_and(|t| t.stamps[p] == t.stamps[r])
-        });
-        match keep.last_mut() {
-            Some(run) if same => run.push(r),
-            _ => keep.push(vec![r]),
+        };
+        if !same {
+            run_starts.push(i);
         }
     }
-    for run in keep.iter().filter(|run| run.len() > 1) {
+    run_starts.push(n);
+    let runs = || run_starts.windows(2).map(|w| &order[w[0]..w[1]]);
+    let mut duplicate_examples: Vec<(String, Vec<usize>)> = Vec::new();
+    let (mut duplicate_stamps, mut duplicate_rows) = (0usize, 0usize);
+    for run in runs().filter(|run| run.len() > 1) {
         duplicate_stamps += 1;
         duplicate_rows += run.len();
         if duplicate_examples.len() < MAX_EXAMPLES {
@@ -919,7 +921,7 @@ fn assemble(
 
     // Apply the order and the duplicate policy to every column.
     let pick = |values: &[f64]| -> Vec<f64> {
-        keep.iter()
+        runs()
             .map(|run| match options.duplicates {
                 DuplicatePolicy::Mean if run.len() > 1 => {
                     let seen: Vec<f64> = run
@@ -942,10 +944,10 @@ fn assemble(
     }
     let stamps: Option<Vec<i64>> = time
         .as_ref()
-        .map(|time| keep.iter().map(|run| time.stamps[run[0]]).collect());
-    let kept_groups: Vec<u32> = keep.iter().map(|run| group_ids[run[0]]).collect();
-    let rows = keep.len();
-    drop(keep);
+        .map(|time| runs().map(|run| time.stamps[run[0]]).collect());
+    let kept_groups: Vec<u32> = runs().map(|run| group_ids[run[0]]).collect();
+    let rows = run_starts.len() - 1;
+    drop(order);
 
     // Group ranges and frequency per group.
     let mut ranges = Vec::with_capacity(group_count);

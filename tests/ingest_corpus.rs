@@ -176,6 +176,20 @@ fn a_panel_is_split_by_its_group_column() {
 }
 
 #[test]
+fn a_chosen_decimal_mark_overrides_detection() {
+    let comma = read_with(
+        "formats/us_dates_percent_thousands.csv",
+        &ReadOptions {
+            decimal: Some(foresight::data::read::number::DecimalMark::Comma),
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    // "1,234" read with a decimal comma is 1.234.
+    assert_eq!(values(&comma, "Volume")[0], 1.234);
+}
+
+#[test]
 fn us_dates_percent_and_thousands() {
     let l = read("formats/us_dates_percent_thousands.csv");
     assert!(fact(&l, "date format").starts_with("MM/DD/YYYY (month-first: line 14"));

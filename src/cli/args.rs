@@ -69,6 +69,9 @@ pub struct ReadArgs {
     /// Duplicate time stamps: error, last (keep the last row) or mean.
     #[arg(long, default_value = "error")]
     pub duplicates: String,
+    /// Decimal mark of numbers: auto, point (1,234.5) or comma (1.234,5).
+    #[arg(long, default_value = "auto")]
+    pub decimal: String,
 }
 
 /// Arguments of `foresight train`.

@@ -13,6 +13,7 @@ use crate::data::clean::FillStrategy;
 use crate::data::holidays::{HolidayCalendar, parse_holiday_file};
 use crate::data::read::datetime::DateOrder;
 use crate::data::read::dialect::HeaderChoice;
+use crate::data::read::number::DecimalMark;
 use crate::data::read::{DuplicatePolicy, ReadOptions};
 use crate::data::scale::ScalerKind;
 use crate::data::window::WindowSpec;
@@ -127,7 +128,18 @@ pub fn read_options(args: &ReadArgs) -> Result<ReadOptions, CliError> {
             args.duplicates
         ))
     })?;
+    let decimal = match args.decimal.trim() {
+        "auto" => None,
+        "point" | "." => Some(DecimalMark::Point),
+        "comma" | "," => Some(DecimalMark::Comma),
+        other => {
+            return Err(CliError::Usage(format!(
+                "--decimal must be auto, point or comma, got '{other}'"
+            )));
+        }
+    };
     Ok(ReadOptions {
+        decimal,
         encoding: args.encoding.clone(),
         delimiter: args.delimiter.clone(),
         header,

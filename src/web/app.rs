@@ -21,6 +21,7 @@ use crate::data::holidays::{HolidayCalendar, parse_holiday_file};
 use crate::data::read::datetime::DateOrder;
 use crate::data::read::dialect::HeaderChoice;
 use crate::data::read::encoding::CHOOSABLE;
+use crate::data::read::number::DecimalMark;
 use crate::data::read::report::{ReadReport, format_number};
 use crate::data::read::{DuplicatePolicy, NONE, ReadOptions};
 use crate::data::scale::ScalerKind;
@@ -692,6 +693,16 @@ fn DataReport(ctx: Ctx, busy: Signal<bool>, report: ReadReport) -> impl IntoView
         DuplicatePolicy::Mean => "mean",
     };
     let some_unless_auto = |v: String| (v != "auto").then_some(v);
+    let decimals = vec![
+        ("auto".to_string(), "detect per column".to_string()),
+        ("point".into(), "point (1,234.5)".into()),
+        ("comma".into(), "comma (1.234,5)".into()),
+    ];
+    let decimal_current = match chosen.decimal {
+        None => "auto",
+        Some(DecimalMark::Point) => "point",
+        Some(DecimalMark::Comma) => "comma",
+    };
     let groups = report.groups.clone();
     let facts = report
         .facts
@@ -745,6 +756,12 @@ fn DataReport(ctx: Ctx, busy: Signal<bool>, report: ReadReport) -> impl IntoView
                     }) />
                 <ChoiceField label="Group column (panel)".into() testid="read-group-column" options=group_choices current=or_auto(&chosen.group_column) busy=busy
                     on_pick=move |v| ctx.reread(|o| o.group_column = some_unless_auto(v)) />
+                <ChoiceField label="Decimal mark".into() testid="read-decimal" options=decimals current=decimal_current.to_string() busy=busy
+                    on_pick=move |v| ctx.reread(|o| o.decimal = match v.as_str() {
+                        "point" => Some(DecimalMark::Point),
+                        "comma" => Some(DecimalMark::Comma),
+                        _ => None,
+                    }) />
                 <ChoiceField label="Duplicate time stamps".into() testid="read-duplicates" options=duplicates current=duplicates_current.to_string() busy=busy
                     on_pick=move |v| ctx.reread(|o| o.duplicates = DuplicatePolicy::from_name(&v).unwrap_or_default()) />
                 {(!groups.is_empty()).then(|| {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -219,4 +220,48 @@ test('the data view draws the series with moving averages, and its ACF and PACF'
   // Fewer lags: the engine is asked again.
   await setNumber('acf-lags', 10);
   await page.waitForFunction((sel) => document.querySelectorAll(`${sel} tbody tr`).length === 11, byId('acf-table'), { timeout: 20000 });
+});
+
+test('a million-row, 80 MB file is read in the worker with progress', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-')), 'million.csv');
+  const out = fs.openSync(file, 'w');
+  fs.writeSync(out, 'time,load,temp,price,wind,solar,demand,flow,level,rate\n');
+  let chunk = [];
+  const t0 = Date.UTC(2000, 0, 1);
+  for (let i = 0; i < 1000000; i++) {
+    const iso = new Date(t0 + i * 3600000).toISOString().slice(0, 19);
+    const v = (k) => ((i * 7919 + k * 104729) % 100000) / 100;
+    chunk.push(`${iso},${v(1)},${v(2)},${v(3)},${v(4)},${v(5)},${v(6)},${v(7)},${v(8)},${v(9)}`);
+    if (chunk.length === 50000) { fs.writeSync(out, chunk.join('\n') + '\n'); chunk = []; }
+  }
+  fs.closeSync(out);
+  assert.ok(fs.statSync(file).size > 60e6, 'the file is large');
+  // Watch the page's event loop: the longest gap between 20 ms ticks while the file loads.
+  await page.evaluate(() => {
+    window.__gap = 0;
+    let last = performance.now();
+    window.__ticker = setInterval(() => {
+      const now = performance.now();
+      window.__gap = Math.max(window.__gap, now - last);
+      last = now;
+    }, 20);
+  });
+  await page.setInputFiles(byId('upload-input'), file);
+  let sawProgress = false;
+  const end = Date.now() + 180000;
+  while (Date.now() < end && (await state()) !== 'ready') {
+    const text = await page.textContent(byId('read-progress'));
+    if (/Reading the file… \d+%/.test(text || '')) sawProgress = true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(await state(), 'ready', await page.textContent(byId('error-banner')).catch(() => ''));
+  const gap = await page.evaluate(() => { clearInterval(window.__ticker); return window.__gap; });
+  const facts = await report();
+  assert.equal(facts.rows, '1000000');
+  assert.equal(facts.frequency, 'hourly');
+  assert.ok(sawProgress, 'reading progress was shown');
+  // Known issue (see the issue-4 note): on this 2-core VM the page's event loop stalls for
+  // 2–4 s once, when the report of such a file is rendered; reported, not yet asserted.
+  console.log(`longest gap in the page's event loop while loading: ${gap.toFixed(0)} ms`);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });

@@ -44,21 +44,24 @@ try {
     const bytes = new TextEncoder().encode(text);
     const m = await import('./pkg/foresight.js');
     const time = (f) => { const t0 = performance.now(); const out = f(); return [performance.now() - t0, out]; };
-    const ours = [], papa = [];
-    let oursRows = 0, papaRows = 0;
+    const ours = [], papa = [], papaStrings = [];
+    let oursRows = 0, papaRows = 0, papaStringRows = 0;
     for (let r = 0; r < runs; r++) {
       const [ms1, n1] = time(() => m.read_csv_rows(bytes));
       ours.push(ms1); oursRows = n1;
       const [ms2, n2] = time(() => Papa.parse(text, { header: true, dynamicTyping: true, skipEmptyLines: true }).data.length);
       papa.push(ms2); papaRows = n2;
+      const [ms3, n3] = time(() => Papa.parse(text, { skipEmptyLines: true }).data.length - 1);
+      papaStrings.push(ms3); papaStringRows = n3;
     }
     const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
-    return { mb: bytes.length / 1e6, ours: median(ours), papa: median(papa), oursRows, papaRows, wasmMb: m.wasm_memory_bytes() / 1e6 };
+    return { mb: bytes.length / 1e6, ours: median(ours), papa: median(papa), papaStrings: median(papaStrings), oursRows, papaRows, papaStringRows, wasmMb: m.wasm_memory_bytes() / 1e6 };
   }, { rows, runs });
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s, ${(result.mb / (ms / 1000)).toFixed(1)} MB/s`;
   console.log(`file: ${rows} rows x 10 columns, ${result.mb.toFixed(1)} MB (median of ${runs} runs, ${await browser.version()})`);
   console.log(`| Foresight read_table (wasm, types + dates + frequency + report) | ${fmt(result.ours)} | ${result.oursRows} rows | wasm memory after: ${result.wasmMb.toFixed(0)} MB |`);
   console.log(`| PapaParse 5.7.1 (header, dynamicTyping) | ${fmt(result.papa)} | ${result.papaRows} rows | |`);
+  console.log(`| PapaParse 5.7.1 (arrays of strings, no typing) | ${fmt(result.papaStrings)} | ${result.papaStringRows} rows | |`);
 } finally {
   await browser.close();
   server.kill();

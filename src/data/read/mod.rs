@@ -81,6 +81,8 @@ pub struct ReadOptions {
     pub group_column: Option<String>,
     /// What to do with duplicate time stamps.
     pub duplicates: DuplicatePolicy,
+    /// Decimal mark of every numeric column (detected per column when left out).
+    pub decimal: Option<DecimalMark>,
 }
 
 /// A file read into a frame, with the report of how.
@@ -233,15 +235,16 @@ impl Table {
                     currency,
                     mark,
                 } => {
-                    if let Some(m) = missing_marker(text) {
-                        self.markers[m] += 1;
-                        values.push(f64::NAN);
-                    } else if let Some(n) = parse_number(text, *mark) {
+                    // Numbers first (the common case); no missing marker reads as a number.
+                    if let Some(n) = parse_number(text, *mark) {
                         values.push(n.value);
                         *percent += usize::from(n.percent);
                         if let Some(c) = n.currency {
                             currency.insert(c);
                         }
+                    } else if let Some(m) = missing_marker(text) {
+                        self.markers[m] += 1;
+                        values.push(f64::NAN);
                     } else {
                         values.push(f64::NAN);
                         bad.push(line, text);
@@ -395,9 +398,10 @@ fn plan_columns(
             continue;
         }
         let (p, c) = evidence[j];
-        let mark = match (p > 0, c > 0) {
-            (true, _) => DecimalMark::Point,
-            (false, true) => DecimalMark::Comma,
+        let mark = match (options.decimal, p > 0, c > 0) {
+            (Some(chosen), _, _) => chosen,
+            (None, true, _) => DecimalMark::Point,
+            (None, false, true) => DecimalMark::Comma,
             _ => file_mark,
         };
         let cells = column_cells(j);
@@ -1151,6 +1155,7 @@ fn assemble(
                 .map_or(NONE.into(), |g| headers[g.0].clone()),
         ),
         duplicates: options.duplicates,
+        decimal: options.decimal,
     };
     let report = ReadReport {
         facts,

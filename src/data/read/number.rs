@@ -16,7 +16,11 @@ pub fn missing_marker(cell: &str) -> Option<usize> {
 
 /// Trims ASCII and Unicode white space, including no-break spaces Excel writes.
 pub fn trim(cell: &str) -> &str {
-    cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}')
+    // Most cells start and end with a visible ASCII character: nothing to trim.
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        _ => cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}'),
+    }
 }
 
 /// The decimal mark of a column.

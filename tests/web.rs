@@ -36,6 +36,8 @@ impl Host for PageHost {
 
 #[wasm_bindgen_test]
 async fn webgpu_adapter_exists() {
+    // The runner does not call the wasm-bindgen start function.
+    foresight::web::run_constructors_once();
     assert!(
         webgpu_adapter_available().await,
         "navigator.gpu.requestAdapter() gave no adapter: start Chromium with --enable-unsafe-webgpu"
@@ -44,6 +46,8 @@ async fn webgpu_adapter_exists() {
 
 #[wasm_bindgen_test]
 async fn trains_on_webgpu_and_the_loss_falls() {
+    // The runner does not call the wasm-bindgen start function.
+    foresight::web::run_constructors_once();
     let selected = select_web(BackendChoice::Gpu, webgpu_adapter_available().await)
         .await
         .expect("WebGPU device");
@@ -105,6 +109,8 @@ fn tiny_settings() -> TrainSettings {
 
 #[wasm_bindgen_test]
 async fn trains_in_the_worker_and_reads_back_a_falling_loss() {
+    // The runner does not call the wasm-bindgen start function.
+    foresight::web::run_constructors_once();
     let worker = spawn_engine_worker(
         "/wasm-bindgen-test.js",
         "/wasm-bindgen-test_bg.wasm",
@@ -151,7 +157,16 @@ async fn trains_in_the_worker_and_reads_back_a_falling_loss() {
         other => panic!("expected Ready, got {other:?}"),
     }
     send(Job::LoadSample);
-    assert!(matches!(events.next().await, Some(Event::Loaded(s)) if s.rows == 1028));
+    let loaded = loop {
+        match events.next().await {
+            Some(Event::Reading { .. }) => continue,
+            other => break other,
+        }
+    };
+    assert!(
+        matches!(&loaded, Some(Event::Loaded(s)) if s.rows == 1028),
+        "{loaded:?}"
+    );
     send(Job::Train(tiny_settings()));
     let mut progress_events = 0;
     let outcome = loop {
@@ -178,6 +193,8 @@ async fn trains_in_the_worker_and_reads_back_a_falling_loss() {
 
 #[wasm_bindgen_test]
 async fn trains_on_the_cpu_backend_in_the_browser() {
+    // The runner does not call the wasm-bindgen start function.
+    foresight::web::run_constructors_once();
     let selected = select_web(BackendChoice::Cpu, true)
         .await
         .expect("CPU backend");

@@ -11,6 +11,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn reference_training_step_on_webgpu() {
+    // The runner does not call the wasm-bindgen start function.
+    foresight::web::run_constructors_once();
     let selected = select_web(BackendChoice::Gpu, webgpu_adapter_available().await)
         .await
         .expect("WebGPU device");

@@ -127,6 +127,9 @@ pub struct TrainArgs {
     /// on each side, lower end floored at 0 with "floor").
     #[arg(long, default_value = "minmax")]
     pub scaler: String,
+    /// A column's own scaling, NAME=SCALER (repeatable), e.g. conc=extended:0.2:floor.
+    #[arg(long = "column-scaler")]
+    pub column_scalers: Vec<String>,
     /// Built-in holiday calendar for the holiday feature: none, kr or us.
     #[arg(long, default_value = "none")]
     pub holidays: String,

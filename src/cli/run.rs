@@ -167,6 +167,18 @@ fn settings_for(args: &TrainArgs, summary: &DatasetSummary) -> Result<TrainSetti
             args.scaler
         ))
     })?;
+    let mut column_scalers = std::collections::BTreeMap::new();
+    for entry in &args.column_scalers {
+        let parsed = entry
+            .split_once('=')
+            .and_then(|(name, kind)| Some((name.trim().to_string(), ScalerKind::from_name(kind)?)));
+        let (name, kind) = parsed.ok_or_else(|| {
+            CliError::Usage(format!(
+                "--column-scaler must be NAME=minmax|standard|robust|extended[:WIDEN[:floor]], got '{entry}'"
+            ))
+        })?;
+        column_scalers.insert(name, kind);
+    }
     let holidays = HolidayCalendar::from_name(&args.holidays).ok_or_else(|| {
         CliError::Usage(format!(
             "--holidays must be none, kr or us, got '{}'",
@@ -188,6 +200,7 @@ fn settings_for(args: &TrainArgs, summary: &DatasetSummary) -> Result<TrainSetti
         data: WindowSpec {
             fill,
             scaler,
+            column_scalers,
             holidays,
             user_holidays,
             target,

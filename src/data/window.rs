@@ -1,6 +1,7 @@
 //! Turning a frame into scaled model inputs and sliding windows, split chronologically.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,10 @@ pub struct WindowSpec {
     /// How every input column and the target are scaled (fitted on the training part).
     #[serde(default)]
     pub scaler: ScalerKind,
+    /// Per-column scaling that overrides `scaler` (e.g. the process model's extended
+    /// min-max with its own widening ratio per column).
+    #[serde(default)]
+    pub column_scalers: BTreeMap<String, ScalerKind>,
     /// Built-in holiday calendar for the holiday and business-day features.
     #[serde(default)]
     pub holidays: HolidayCalendar,
@@ -277,7 +282,15 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
     }
     let scalers: Vec<Scaler> = series
         .iter()
-        .map(|s| Scaler::fit(spec.scaler, &s[..test_start]))
+        .zip(&names)
+        .map(|(s, name)| {
+            let kind = spec
+                .column_scalers
+                .get(name)
+                .copied()
+                .unwrap_or(spec.scaler);
+            Scaler::fit(kind, &s[..test_start])
+        })
         .collect();
     let f = series.len();
     let mut inputs = vec![0f32; rows * f];
@@ -375,6 +388,7 @@ mod tests {
             group: None,
             fill: FillStrategy::default(),
             scaler: ScalerKind::default(),
+            column_scalers: BTreeMap::new(),
             holidays: HolidayCalendar::None,
             user_holidays: Vec::new(),
         }
@@ -472,6 +486,24 @@ mod tests {
             }
         );
         assert!(err.to_string().contains("column 'x' has no values"));
+    }
+
+    #[test]
+    fn a_column_can_have_its_own_scaler() {
+        let mut s = spec(4, 2);
+        s.column_scalers.insert(
+            "x".into(),
+            ScalerKind::ExtendedMinMax {
+                widen: 0.5,
+                floor_at_zero: true,
+            },
+        );
+        let p = prepare(&frame(100), &s).unwrap();
+        // y keeps min-max over training rows 0..80 (0..79); x = 2·row is widened by half its
+        // range (158) on each side, floored at 0: [0, 237].
+        assert_eq!((p.target_scaler.offset, p.target_scaler.scale), (0.0, 79.0));
+        let x_at_row_10 = p.inputs[10 * p.n_features() + 1] as f64;
+        assert!((x_at_row_10 - 20.0 / 237.0).abs() < 1e-6, "{x_at_row_10}");
     }
 
     #[test]

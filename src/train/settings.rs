@@ -44,6 +44,7 @@ impl Default for WindowSpec {
             group: None,
             fill: Default::default(),
             scaler: Default::default(),
+            column_scalers: Default::default(),
             holidays: Default::default(),
             user_holidays: Vec::new(),
         }

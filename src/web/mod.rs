@@ -8,9 +8,31 @@ pub mod worker;
 
 use wasm_bindgen::prelude::*;
 
+unsafe extern "C" {
+    /// Synthesised by wasm-ld: runs the static constructors (e.g. `inventory` registrations in
+    /// cubecl's dependencies).
+    fn __wasm_call_ctors();
+}
+
+/// Runs the static constructors once, when the module is instantiated (wasm-bindgen calls the
+/// `start` function first). Without an explicit call, wasm-ld treats the module as a
+/// "command" and wraps *every* export — each closure call, each externref allocation — in
+/// `__wasm_call_ctors`, which made every call from JavaScript into the engine run all
+/// constructors again: seconds of main-thread time per page update.
+/// Later calls do nothing; entry points call it too, for hosts (like wasm-bindgen-test's
+/// runner) that do not call the start function.
+#[wasm_bindgen(start)]
+pub fn run_constructors_once() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: the Once runs the linker's constructor function a single time per instance;
+    // the constructors only register items (`inventory`), which is idempotent anyway.
+    ONCE.call_once(|| unsafe { __wasm_call_ctors() });
+}
+
 /// Entry point of the page (called from `index.html`): mounts the app.
 #[wasm_bindgen]
 pub fn start_app() {
+    run_constructors_once();
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
 }
@@ -18,6 +40,7 @@ pub fn start_app() {
 /// Entry point of the compute worker (called from `worker.js`).
 #[wasm_bindgen]
 pub fn start_worker() {
+    run_constructors_once();
     console_error_panic_hook::set_once();
     worker::start();
 }

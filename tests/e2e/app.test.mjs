@@ -222,7 +222,7 @@ test('the data view draws the series with moving averages, and its ACF and PACF'
   await page.waitForFunction((sel) => document.querySelectorAll(`${sel} tbody tr`).length === 11, byId('acf-table'), { timeout: 20000 });
 });
 
-test('a million-row, 80 MB file is read in the worker with progress', async () => {
+test('a million-row, 80 MB file is read in the worker while the page stays responsive', async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-')), 'million.csv');
   const out = fs.openSync(file, 'w');
   fs.writeSync(out, 'time,load,temp,price,wind,solar,demand,flow,level,rate\n');
@@ -260,8 +260,6 @@ test('a million-row, 80 MB file is read in the worker with progress', async () =
   assert.equal(facts.rows, '1000000');
   assert.equal(facts.frequency, 'hourly');
   assert.ok(sawProgress, 'reading progress was shown');
-  // Known issue (see the issue-4 note): on this 2-core VM the page's event loop stalls for
-  // 2–4 s once, when the report of such a file is rendered; reported, not yet asserted.
-  console.log(`longest gap in the page's event loop while loading: ${gap.toFixed(0)} ms`);
+  assert.ok(gap < 1000, `the page's event loop never stalled for a second (longest gap ${gap.toFixed(0)} ms)`);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });

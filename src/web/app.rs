@@ -602,6 +602,14 @@ fn Summary(summary: DatasetSummary) -> impl IntoView {
     }
 }
 
+/// `(value, label)` pairs for a [`ChoiceField`].
+fn choices(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
+}
+
 /// A select of reader choices: `(value, label)` options, the current value, and what to do
 /// with a new one.
 #[component]
@@ -671,11 +679,11 @@ fn DataReport(ctx: Ctx, busy: Signal<bool>, report: ReadReport) -> impl IntoView
         ("day-first".into(), "day-first (DD/MM)".into()),
         ("month-first".into(), "month-first (MM/DD)".into()),
     ];
-    let duplicates = vec![
-        ("error".into(), "stop with an error".into()),
-        ("last".into(), "keep the last row".into()),
-        ("mean".into(), "average them".into()),
-    ];
+    let duplicates = choices(&[
+        ("error", "stop with an error"),
+        ("last", "keep the last row"),
+        ("mean", "average them"),
+    ]);
     let or_auto = |v: &Option<String>| v.clone().unwrap_or_else(|| "auto".into());
     let header_current = match chosen.header {
         HeaderChoice::Auto => "auto".into(),
@@ -693,11 +701,11 @@ fn DataReport(ctx: Ctx, busy: Signal<bool>, report: ReadReport) -> impl IntoView
         DuplicatePolicy::Mean => "mean",
     };
     let some_unless_auto = |v: String| (v != "auto").then_some(v);
-    let decimals = vec![
-        ("auto".to_string(), "detect per column".to_string()),
-        ("point".into(), "point (1,234.5)".into()),
-        ("comma".into(), "comma (1.234,5)".into()),
-    ];
+    let decimals = choices(&[
+        ("auto", "detect per column"),
+        ("point", "point (1,234.5)"),
+        ("comma", "comma (1.234,5)"),
+    ]);
     let decimal_current = match chosen.decimal {
         None => "auto",
         Some(DecimalMark::Point) => "point",
@@ -927,33 +935,15 @@ fn SettingsPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
                 <NumberField label="Window" testid="window-input" value=ctx.window min=1 busy=busy />
                 <NumberField label="Horizon" testid="horizon-input" value=ctx.horizon min=1 busy=busy />
                 <NumberField label="Epochs" testid="epochs-input" value=ctx.epochs min=1 busy=busy />
-                <label class="field">"Missing values"
-                    <select data-testid="fill-select" prop:disabled=move || busy.get()
-                        on:change=move |ev| ctx.fill.set(FillStrategy::from_name(&event_target_value(&ev)).unwrap_or_default())>
-                        <option value="ffill" selected=true>"carry forward"</option>
-                        <option value="linear">"linear in time"</option>
-                        <option value="seasonal">"last season's value"</option>
-                        <option value="drop">"drop those rows"</option>
-                    </select>
-                </label>
-                <label class="field">"Scaling"
-                    <select data-testid="scaler-select" prop:disabled=move || busy.get()
-                        on:change=move |ev| ctx.scaler.set(ScalerKind::from_name(&event_target_value(&ev)).unwrap_or_default())>
-                        <option value="minmax" selected=true>"min-max"</option>
-                        <option value="extended:0.1">"extended min-max (±10%)"</option>
-                        <option value="extended:0.1:floor">"extended min-max, floor 0"</option>
-                        <option value="standard">"standard (z-score)"</option>
-                        <option value="robust">"robust (median, IQR)"</option>
-                    </select>
-                </label>
-                <label class="field">"Holidays"
-                    <select data-testid="holidays-select" prop:disabled=move || busy.get()
-                        on:change=move |ev| ctx.holidays.set(HolidayCalendar::from_name(&event_target_value(&ev)).unwrap_or_default())>
-                        <option value="none" selected=true>"none"</option>
-                        <option value="kr">"Korea"</option>
-                        <option value="us">"United States"</option>
-                    </select>
-                </label>
+                <ChoiceField label="Missing values".into() testid="fill-select" busy=busy current="ffill".into()
+                    options=choices(&[("ffill", "carry forward"), ("linear", "linear in time"), ("seasonal", "last season's value"), ("drop", "drop those rows")])
+                    on_pick=move |v| ctx.fill.set(FillStrategy::from_name(&v).unwrap_or_default()) />
+                <ChoiceField label="Scaling".into() testid="scaler-select" busy=busy current="minmax".into()
+                    options=choices(&[("minmax", "min-max"), ("extended:0.1", "extended min-max (±10%)"), ("extended:0.1:floor", "extended min-max, floor 0"), ("standard", "standard (z-score)"), ("robust", "robust (median, IQR)")])
+                    on_pick=move |v| ctx.scaler.set(ScalerKind::from_name(&v).unwrap_or_default()) />
+                <ChoiceField label="Holidays".into() testid="holidays-select" busy=busy current="none".into()
+                    options=choices(&[("none", "none"), ("kr", "Korea"), ("us", "United States")])
+                    on_pick=move |v| ctx.holidays.set(HolidayCalendar::from_name(&v).unwrap_or_default()) />
                 <label class="field">"Holiday file"
                     <input type="file" accept=".json,.csv,.txt" data-testid="holiday-input" prop:disabled=move || busy.get()
                         on:change=move |ev: web_sys::Event| {

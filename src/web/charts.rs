@@ -1,6 +1,7 @@
 //! Charts drawn with plotters on a canvas, sized for the screen's pixel ratio so lines and
 //! text stay crisp on HiDPI displays. Every value drawn comes from a [`TrainOutcome`].
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -23,6 +24,22 @@ fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
     canvas.set_width((w * ratio).round() as u32);
     canvas.set_height((h * ratio).round() as u32);
     ratio
+}
+
+/// The legend box every chart uses.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    font: u32,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(("sans-serif", font))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| e.to_string())
 }
 
 fn finite_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
@@ -116,14 +133,7 @@ pub fn draw_forecast(canvas: &HtmlCanvasElement, outcome: &TrainOutcome) -> Resu
         .map_err(|e| e.to_string())?
         .label("forecast")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], FORECAST));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(("sans-serif", font))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    legend(&mut chart, font, SeriesLabelPosition::UpperLeft)?;
     root.present().map_err(|e| e.to_string())
 }
 
@@ -180,13 +190,7 @@ pub fn draw_loss(
         .map_err(|e| e.to_string())?
         .label("validation")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], VALIDATION));
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", font))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    legend(&mut chart, font, SeriesLabelPosition::UpperRight)?;
     root.present().map_err(|e| e.to_string())
 }
 
@@ -277,14 +281,7 @@ pub fn draw_series(canvas: &HtmlCanvasElement, view: &SeriesView) -> Result<(), 
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(("sans-serif", font))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    legend(&mut chart, font, SeriesLabelPosition::UpperLeft)?;
     root.present().map_err(|e| e.to_string())
 }
 

@@ -356,6 +356,17 @@ mod tests {
     }
 
     #[test]
+    fn empty_constant_and_missing_series_do_not_panic() {
+        for values in [vec![], vec![f64::NAN; 5], vec![3.0; 10], vec![1.0]] {
+            let a = acf(&values, 5);
+            assert!(a.first().is_none_or(|r| *r == 1.0));
+            assert!(pacf(&values, 5).iter().all(|v| v.is_finite()));
+            assert_eq!(moving_average(&values, 3).len(), values.len());
+            assert!(decimate(&values, 2).len() <= values.len());
+        }
+    }
+
+    #[test]
     fn decimation_keeps_extremes_in_order() {
         let values: Vec<f64> = (0..10_000).map(|i| ((i as f64) / 50.0).sin()).collect();
         let rows = decimate(&values, 200);

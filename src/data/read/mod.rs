@@ -1230,7 +1230,8 @@ fn column_stats(c: &Column, acc: &Acc) -> ColumnStats {
     let rows = c.values.len().max(1);
     let finite: Vec<f64> = c.values.iter().copied().filter(|v| !v.is_nan()).collect();
     let invalid = c.invalid.as_ref().map_or(0, |i| i.total);
-    let missing = c.values.len() - finite.len() - invalid;
+    // Bad cells are NaN too; after duplicates are merged fewer NaN may be left than bad cells.
+    let missing = (c.values.len() - finite.len()).saturating_sub(invalid);
     let mut notes = Vec::new();
     if let Acc::Numeric {
         percent,

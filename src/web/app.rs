@@ -363,6 +363,15 @@ impl Ctx {
         self.load(LoadSource::File(file), ReadOptions::default());
     }
 
+    /// Names of the loaded data's numeric columns (tracked: views re-render on a new load).
+    fn numeric_columns(&self) -> Vec<String> {
+        self.summary.with(|s| {
+            s.as_ref()
+                .map(|s| s.numeric_columns.iter().map(|c| c.0.clone()).collect())
+                .unwrap_or_default()
+        })
+    }
+
     /// Asks the worker for the data view of the chosen column (queued behind running jobs).
     fn explore(self) {
         let column = self.explore_column.get();
@@ -834,18 +843,7 @@ fn SeriesPanel(ctx: Ctx) -> impl IntoView {
             ctx.fail(format!("could not draw the data view: {e}"));
         }
     });
-    let columns = move || {
-        ctx.summary.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.numeric_columns
-                        .iter()
-                        .map(|c| c.0.clone())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
+    let columns = move || ctx.numeric_columns();
     view! {
         <div class="series-view" style:display=move || if ctx.summary.with(Option::is_some) { "block" } else { "none" }>
             <div class="fields">
@@ -906,18 +904,7 @@ fn NumberField(
 #[component]
 fn SettingsPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
     let has_data = move || ctx.summary.with(Option::is_some);
-    let columns = move || {
-        ctx.summary.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.numeric_columns
-                        .iter()
-                        .map(|c| c.0.clone())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
+    let columns = move || ctx.numeric_columns();
     view! {
         <section class="panel settings">
             <h2>"Model"</h2>

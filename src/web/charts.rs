@@ -26,6 +26,48 @@ fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
     ratio
 }
 
+/// Grid and axes for charts whose x positions index `labels` (time stamps, cut to the date).
+fn time_axis<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    labels: &[String],
+    font: u32,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .x_label_formatter(&|x| {
+            labels
+                .get(x.round() as usize)
+                .map(|l| l.chars().take(10).collect())
+                .unwrap_or_default()
+        })
+        .label_style(("sans-serif", font))
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
+/// Draws `values` as a line broken where values are missing, with one legend entry.
+fn gapped_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    values: &[f64],
+    color: RGBColor,
+    stroke: u32,
+    label: String,
+) -> Result<(), String> {
+    let mut first = true;
+    for segment in segments(values) {
+        let drawn = chart
+            .draw_series(LineSeries::new(segment, color.stroke_width(stroke)))
+            .map_err(|e| e.to_string())?;
+        if std::mem::take(&mut first) {
+            drawn
+                .label(label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+        }
+    }
+    Ok(())
+}
+
 /// The legend box every chart uses.
 fn legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
@@ -88,18 +130,7 @@ pub fn draw_forecast(canvas: &HtmlCanvasElement, outcome: &TrainOutcome) -> Resu
         )
         .build_cartesian_2d(0f64..(total.max(2) - 1) as f64, lo..hi)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_labels(6)
-        .x_label_formatter(&|x| {
-            labels
-                .get(x.round() as usize)
-                .map(|l| l.chars().take(10).collect())
-                .unwrap_or_default()
-        })
-        .label_style(("sans-serif", font))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    time_axis(&mut chart, &labels, font)?;
     let stroke = (1.5 * ratio) as u32;
     let series = |values: &[f64], offset: usize| -> Vec<(f64, f64)> {
         values
@@ -241,45 +272,24 @@ pub fn draw_series(canvas: &HtmlCanvasElement, view: &SeriesView) -> Result<(), 
         .caption(caption, ("sans-serif", font + 2))
         .build_cartesian_2d(0f64..(n.max(2) - 1) as f64, lo..hi)
         .map_err(|e| e.to_string())?;
-    let labels = &view.labels;
-    chart
-        .configure_mesh()
-        .x_labels(6)
-        .x_label_formatter(&|x| {
-            labels
-                .get(x.round() as usize)
-                .map(|l| l.chars().take(10).collect())
-                .unwrap_or_default()
-        })
-        .label_style(("sans-serif", font))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    time_axis(&mut chart, &view.labels, font)?;
     let stroke = (1.2 * ratio) as u32;
-    let mut first = true;
-    for segment in segments(&view.values) {
-        let drawn = chart
-            .draw_series(LineSeries::new(segment, ACTUAL.stroke_width(stroke)))
-            .map_err(|e| e.to_string())?;
-        if std::mem::take(&mut first) {
-            drawn
-                .label(view.column.clone())
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], ACTUAL));
-        }
-    }
+    gapped_line(
+        &mut chart,
+        &view.values,
+        ACTUAL,
+        stroke,
+        view.column.clone(),
+    )?;
     for (i, average) in view.moving_averages.iter().enumerate() {
-        let (k, values) = (average.window, &average.values);
-        let color = MOVING[i % MOVING.len()];
-        let mut first = true;
-        for segment in segments(values) {
-            let drawn = chart
-                .draw_series(LineSeries::new(segment, color.stroke_width(stroke + 1)))
-                .map_err(|e| e.to_string())?;
-            if std::mem::take(&mut first) {
-                drawn
-                    .label(format!("moving average ({k})"))
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
-            }
-        }
+        let label = format!("moving average ({})", average.window);
+        gapped_line(
+            &mut chart,
+            &average.values,
+            MOVING[i % MOVING.len()],
+            stroke + 1,
+            label,
+        )?;
     }
     legend(&mut chart, font, SeriesLabelPosition::UpperLeft)?;
     root.present().map_err(|e| e.to_string())

@@ -106,6 +106,7 @@ enum Plan {
 /// A column being filled row by row.
 enum Acc {
     Time {
+        family: DateFamily,
         cells: Vec<Option<CellTime>>,
         bad: InvalidCells,
     },
@@ -132,7 +133,8 @@ enum Acc {
 impl Acc {
     fn new(plan: Plan) -> Self {
         match plan {
-            Plan::Time(_) => Acc::Time {
+            Plan::Time(family) => Acc::Time {
+                family,
                 cells: Vec::new(),
                 bad: InvalidCells::default(),
             },
@@ -205,14 +207,11 @@ impl Table {
             return Ok(());
         }
         self.lines.push(line);
-        for (j, (cell, acc)) in record.iter().zip(&mut self.accs).enumerate() {
+        for (cell, acc) in record.iter().zip(&mut self.accs) {
             let text = trim(cell);
             match acc {
-                Acc::Time { cells, bad } => {
-                    let Plan::Time(family) = self.plans[j] else {
-                        unreachable!("a time accumulator has a time plan")
-                    };
-                    let parsed = parse_cell(text, family);
+                Acc::Time { family, cells, bad } => {
+                    let parsed = parse_cell(text, *family);
                     if parsed.is_none() {
                         if let Some(m) = missing_marker(text) {
                             self.markers[m] += 1;
@@ -594,7 +593,8 @@ fn resolve_time(
     let Plan::Time(family) = t.plans[j] else {
         return Ok(None);
     };
-    let Acc::Time { cells, bad } = std::mem::replace(&mut t.accs[j], Acc::new(Plan::Text)) else {
+    let Acc::Time { cells, bad, .. } = std::mem::replace(&mut t.accs[j], Acc::new(Plan::Text))
+    else {
         return Ok(None);
     };
     let mut bad = bad;

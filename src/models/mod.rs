@@ -1,5 +1,7 @@
-//! Forecasting models. For now the neural family: a stacked LSTM with fused gates.
+//! Forecasting models: the neural family (a stacked LSTM with fused gates) and the
+//! statistical models forecasters trust (`stats`).
 
 pub mod lstm;
+pub mod stats;
 
 pub use lstm::{FusedLstm, FusedLstmConfig, StackedLstm, StackedLstmConfig};

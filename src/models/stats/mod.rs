@@ -1,0 +1,91 @@
+//! Statistical forecasting models, in f64 on the CPU (WebGPU has no f64): the naive family,
+//! exponential smoothing (ETS) and ARIMA. Every model sits behind one face: a [`ModelSpec`]
+//! is fitted to a series and gives a [`Fitted`] model, which forecasts a point path with
+//! prediction intervals at the asked levels.
+//!
+//! Reference implementations the numbers are checked against (fixtures in
+//! `tests/data/stats/`, written by `tests/data/make_stats_reference.py`): statsmodels'
+//! `SARIMAX` and `ETSModel`, StatsForecast's `AutoETS` / `AutoARIMA`, pmdarima.
+
+pub mod baseline;
+pub mod error;
+pub mod normal;
+pub mod optimize;
+
+pub use error::StatsError;
+
+use serde::{Deserialize, Serialize};
+
+/// One prediction interval: `lower[h]..upper[h]` holds the future value at step `h + 1` with
+/// probability `level` percent under the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// Coverage in percent, e.g. 80 or 95.
+    pub level: f64,
+    /// Lower bound per step.
+    pub lower: Vec<f64>,
+    /// Upper bound per step.
+    pub upper: Vec<f64>,
+}
+
+/// A forecast: the point path (mean of the predictive distribution) and its intervals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Forecast {
+    /// Point forecast per step ahead.
+    pub point: Vec<f64>,
+    /// One interval per asked level, in the order asked.
+    pub intervals: Vec<Interval>,
+}
+
+impl Forecast {
+    /// Builds a forecast whose intervals are symmetric normal ones: `point ± z·sd[h]`.
+    pub fn normal(point: Vec<f64>, sd: &[f64], levels: &[f64]) -> Result<Self, StatsError> {
+        let intervals = levels
+            .iter()
+            .map(|&level| {
+                let z = normal::two_sided_z(level)?;
+                Ok(Interval {
+                    level,
+                    lower: point.iter().zip(sd).map(|(p, s)| p - z * s).collect(),
+                    upper: point.iter().zip(sd).map(|(p, s)| p + z * s).collect(),
+                })
+            })
+            .collect::<Result<Vec<_>, StatsError>>()?;
+        Ok(Forecast { point, intervals })
+    }
+}
+
+/// A fitted statistical model: forecasts, and says what it is.
+pub trait Fitted: Send {
+    /// Short label of the fitted form, e.g. `ARIMA(2,1,2)` or `ETS(M,Ad,M)`.
+    fn label(&self) -> String;
+    /// Forecasts `horizon` steps past the end of the fitted series, with an interval per
+    /// level (percent, in (0, 100)).
+    fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast, StatsError>;
+    /// In-sample one-step-ahead fitted values (NaN where the model has none, e.g. the first
+    /// point of a naive model).
+    fn fitted_values(&self) -> Vec<f64>;
+    /// Corrected Akaike information criterion, where the model has a likelihood.
+    fn aicc(&self) -> Option<f64> {
+        None
+    }
+}
+
+/// Checks the series every model needs: no missing values, at least `needed` points.
+pub fn check_series(model: &str, y: &[f64], needed: usize) -> Result<(), StatsError> {
+    if let Some(index) = y.iter().position(|v| !v.is_finite()) {
+        return Err(StatsError::MissingValues {
+            model: model.to_string(),
+            index,
+            count: y.iter().filter(|v| !v.is_finite()).count(),
+        });
+    }
+    if y.len() < needed {
+        return Err(StatsError::TooShort {
+            model: model.to_string(),
+            needed,
+            got: y.len(),
+        });
+    }
+    Ok(())
+}

@@ -7,6 +7,7 @@
 //! `tests/data/stats/`, written by `tests/data/make_stats_reference.py`): statsmodels'
 //! `SARIMAX` and `ETSModel`, StatsForecast's `AutoETS` / `AutoARIMA`, pmdarima.
 
+pub mod arima;
 pub mod baseline;
 pub mod error;
 pub mod normal;

@@ -9,8 +9,10 @@
 //! exact likelihood, with AR parts kept stationary and MA parts invertible by the partial
 //! autocorrelation reparameterisation (`polynomial`).
 
+pub mod auto;
 pub mod kalman;
 pub mod polynomial;
+pub mod tests_of_order;
 
 use super::optimize::{Bfgs, Minimum};
 use super::{Fitted, Forecast, Interval, StatsError, check_series, normal};
@@ -157,7 +159,7 @@ impl ArimaSpec {
         self.fit_with(y, Method::Css)
     }
 
-    fn fit_with(&self, y: &[f64], method: Method) -> Result<FittedArima, StatsError> {
+    pub(crate) fn fit_with(&self, y: &[f64], method: Method) -> Result<FittedArima, StatsError> {
         let label = self.label();
         let o = self.order;
         if o.season == 0 {
@@ -217,13 +219,21 @@ impl ArimaSpec {
         let mut starts = vec![start.clone()];
         if let Some(mut hr) = problem.hannan_rissanen(&beta0) {
             hr.extend(&beta0);
-            starts.push(hr);
+            if method == Method::CssMl {
+                starts.push(hr);
+            } else {
+                starts = vec![hr];
+            }
         }
         let mut best: Option<Minimum> = None;
         for s in &starts {
             let css = bfgs.minimize(|x| problem.css_objective(x), s);
             let candidates = match method {
                 Method::Css => vec![css],
+                Method::Quick => {
+                    let from = if css.value.is_finite() { &css.x } else { s };
+                    vec![bfgs.minimize(|x| problem.ml_objective(x), from)]
+                }
                 Method::CssMl => {
                     let mut c = vec![bfgs.minimize(|x| problem.ml_objective(x), s)];
                     if css.value.is_finite() {
@@ -254,7 +264,7 @@ impl ArimaSpec {
         let centred = problem.centred(&params.beta);
         let arma = params.arma(o);
         let filtered = match method {
-            Method::CssMl => arma.filter(&centred, true),
+            Method::CssMl | Method::Quick => arma.filter(&centred, true),
             Method::Css => None,
         };
         let (sigma2, log_likelihood, innovations, state) = match filtered {
@@ -313,9 +323,14 @@ impl ArimaSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Method {
+/// How hard to look for the optimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    /// Conditional sum of squares from one start (fast search on long series).
     Css,
+    /// CSS then exact ML from one start (Hannan–Rissanen when available): the search.
+    Quick,
+    /// CSS then exact ML from every start, and ML straight from each start too.
     CssMl,
 }
 

@@ -1,0 +1,224 @@
+//! Automatic ARIMA: the Hyndman–Khandakar stepwise search (R's `auto.arima`, StatsForecast's
+//! and pmdarima's `AutoARIMA`): D from seasonal strength, d from KPSS, then a walk over
+//! neighbouring orders by AICc from a few starting models. On long or long-seasonal series
+//! candidates are compared by conditional sum of squares and only the winner is refitted by
+//! exact ML (R's `approximation`).
+
+use std::collections::HashMap;
+
+use super::tests_of_order::{ndiffs, nsdiffs};
+use super::{ArimaOrder, ArimaSpec, FittedArima, FourierTerms, Method};
+use crate::models::stats::{StatsError, check_series};
+
+/// Search limits and switches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoArima {
+    /// Season length m (1 for none).
+    pub season: usize,
+    /// Largest p and q.
+    pub max_p: usize,
+    /// Largest q.
+    pub max_q: usize,
+    /// Largest seasonal P.
+    pub max_seasonal_p: usize,
+    /// Largest seasonal Q.
+    pub max_seasonal_q: usize,
+    /// Largest p + q + P + Q.
+    pub max_order: usize,
+    /// Largest d.
+    pub max_d: usize,
+    /// Most candidate models fitted.
+    pub max_models: usize,
+    /// Compare candidates by CSS; `None` decides as R does (more than 150 points or m > 12).
+    pub approximation: Option<bool>,
+    /// Fourier regressors (dynamic harmonic regression); the ARIMA part is then
+    /// non-seasonal.
+    pub fourier: Vec<FourierTerms>,
+}
+
+impl AutoArima {
+    /// R's defaults for season `m`.
+    pub fn new(season: usize) -> Self {
+        AutoArima {
+            season: season.max(1),
+            max_p: 5,
+            max_q: 5,
+            max_seasonal_p: 2,
+            max_seasonal_q: 2,
+            max_order: 5,
+            max_d: 2,
+            max_models: 94,
+            approximation: None,
+            fourier: vec![],
+        }
+    }
+
+    /// Uses Fourier terms for the seasonality instead of seasonal ARIMA terms.
+    pub fn with_fourier(mut self, fourier: Vec<FourierTerms>) -> Self {
+        self.fourier = fourier;
+        self
+    }
+
+    /// Searches and returns the model with the lowest AICc, refitted by exact ML.
+    pub fn fit(&self, y: &[f64]) -> Result<FittedArima, StatsError> {
+        let name = if self.fourier.is_empty() {
+            "auto ARIMA"
+        } else {
+            "dynamic harmonic regression"
+        };
+        check_series(name, y, 4)?;
+        let spread = y.iter().fold(0.0f64, |m, v| m.max((v - y[0]).abs()));
+        if spread == 0.0 {
+            return Err(StatsError::ConstantSeries {
+                model: name.into(),
+                value: y[0],
+            });
+        }
+        let m = if self.fourier.is_empty() {
+            self.season
+        } else {
+            1
+        };
+        let seasonal = m > 1 && y.len() >= 2 * m + 1;
+        let big_d = if seasonal { nsdiffs(y, m) } else { 0 };
+        let seasonally_differenced: Vec<f64> = if big_d == 1 {
+            (m..y.len()).map(|t| y[t] - y[t - m]).collect()
+        } else {
+            y.to_vec()
+        };
+        let d = ndiffs(&seasonally_differenced, self.max_d);
+        let approximate = self
+            .approximation
+            .unwrap_or(y.len() > 150 || self.season > 12);
+        let method = if approximate {
+            Method::Css
+        } else {
+            Method::Quick
+        };
+        let constant_allowed = d + big_d <= 1;
+
+        let mut tried: HashMap<(usize, usize, usize, usize, bool), f64> = HashMap::new();
+        let mut fits: Vec<(f64, ArimaSpec)> = vec![];
+        let spec_of = |p, q, sp, sq, c: bool| {
+            let mut order = ArimaOrder::new(p, d, q);
+            if seasonal {
+                order = order.seasonal(sp, big_d, sq, m);
+            }
+            ArimaSpec::new(order)
+                .with_constant(c)
+                .with_fourier(self.fourier.clone())
+        };
+        let mut try_model = |p: usize, q: usize, sp: usize, sq: usize, c: bool| -> f64 {
+            let (sp, sq) = if seasonal { (sp, sq) } else { (0, 0) };
+            if p > self.max_p
+                || q > self.max_q
+                || sp > self.max_seasonal_p
+                || sq > self.max_seasonal_q
+                || p + q + sp + sq > self.max_order
+                || (c && !constant_allowed)
+            {
+                return f64::INFINITY;
+            }
+            if let Some(v) = tried.get(&(p, q, sp, sq, c)) {
+                return *v;
+            }
+            if tried.len() >= self.max_models {
+                return f64::INFINITY;
+            }
+            let spec = spec_of(p, q, sp, sq, c);
+            let aicc = spec
+                .fit_with(y, method)
+                .map(|f| f.aicc)
+                .ok()
+                .filter(|v| v.is_finite())
+                .unwrap_or(f64::INFINITY);
+            tried.insert((p, q, sp, sq, c), aicc);
+            if aicc.is_finite() {
+                fits.push((aicc, spec));
+            }
+            aicc
+        };
+
+        let c0 = constant_allowed;
+        let (sp0, sq0) = if seasonal { (1, 1) } else { (0, 0) };
+        let mut best = (f64::INFINITY, (0, 0, 0, 0, c0));
+        let mut starts = vec![
+            (2, 2, sp0, sq0, c0),
+            (0, 0, 0, 0, c0),
+            (1, 0, sp0, 0, c0),
+            (0, 1, 0, sq0, c0),
+        ];
+        if c0 {
+            starts.push((0, 0, 0, 0, false));
+        }
+        for (p, q, sp, sq, c) in starts {
+            let v = try_model(p, q, sp, sq, c);
+            if v < best.0 {
+                best = (v, (p, q, sp, sq, c));
+            }
+        }
+        loop {
+            let (p, q, sp, sq, c) = best.1;
+            let mut neighbours: Vec<(isize, isize, isize, isize)> = vec![
+                (-1, 0, 0, 0),
+                (1, 0, 0, 0),
+                (0, -1, 0, 0),
+                (0, 1, 0, 0),
+                (-1, -1, 0, 0),
+                (1, 1, 0, 0),
+                (-1, 1, 0, 0),
+                (1, -1, 0, 0),
+            ];
+            if seasonal {
+                neighbours.extend([
+                    (0, 0, -1, 0),
+                    (0, 0, 1, 0),
+                    (0, 0, 0, -1),
+                    (0, 0, 0, 1),
+                    (0, 0, -1, -1),
+                    (0, 0, 1, 1),
+                    (0, 0, -1, 1),
+                    (0, 0, 1, -1),
+                ]);
+            }
+            let mut improved = false;
+            let shift = |v: usize, by: isize| v.checked_add_signed(by);
+            for (dp, dq, dsp, dsq) in neighbours {
+                let (Some(np), Some(nq), Some(nsp), Some(nsq)) =
+                    (shift(p, dp), shift(q, dq), shift(sp, dsp), shift(sq, dsq))
+                else {
+                    continue;
+                };
+                let v = try_model(np, nq, nsp, nsq, c);
+                if v < best.0 {
+                    best = (v, (np, nq, nsp, nsq, c));
+                    improved = true;
+                    break;
+                }
+            }
+            if !improved && constant_allowed {
+                let v = try_model(p, q, sp, sq, !c);
+                if v < best.0 {
+                    best = (v, (p, q, sp, sq, !c));
+                    improved = true;
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        // Refit the leaders by exact ML (all starts); the first that fits wins.
+        fits.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut last_error = None;
+        for (_, spec) in fits.iter().take(5) {
+            match spec.fit_with(y, Method::CssMl) {
+                Ok(f) => return Ok(f),
+                Err(e) => last_error = Some(e),
+            }
+        }
+        Err(last_error.unwrap_or(StatsError::NotConverged {
+            model: name.into(),
+            reason: "no candidate model could be fitted".into(),
+        }))
+    }
+}

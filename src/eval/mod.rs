@@ -1,5 +1,6 @@
 //! Evaluation: accuracy metrics in the data's own units.
 
+pub mod backtest;
 pub mod metrics;
 
 pub use metrics::{Context, IntervalScore, Metrics};

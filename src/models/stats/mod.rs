@@ -9,6 +9,7 @@
 
 pub mod arima;
 pub mod baseline;
+pub mod catalog;
 pub mod error;
 pub mod normal;
 pub mod optimize;

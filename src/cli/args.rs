@@ -30,6 +30,9 @@ pub enum Command {
     },
     /// Train the stacked LSTM, evaluate it on the test part, forecast past the end.
     Train(TrainArgs),
+    /// Compare models on rolling-origin backtests and a final hold-out: one row (or JSON
+    /// line) per model, then the model the backtest folds select.
+    Backtest(BacktestArgs),
     /// Time training steps of the seed-004 reference model (batch 64, window 168,
     /// 6 features, LSTM 64→32).
     Bench {
@@ -142,4 +145,54 @@ pub struct TrainArgs {
     /// Folder for forecast.csv, test.csv and metrics.json.
     #[arg(long, default_value = "foresight-out")]
     pub out: PathBuf,
+}
+
+/// Arguments of `foresight backtest`.
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// CSV file; the bundled sample when left out.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Reader choices (all detected when left out).
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// For a panel: the group (series) to model; the first group when left out.
+    #[arg(long)]
+    pub series: Option<String>,
+    /// Column to forecast; the first numeric column when left out.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Steps forecast from each origin; a frequency-based default when left out.
+    #[arg(long)]
+    pub horizon: Option<usize>,
+    /// Season length m; from the frequency when left out (24 hourly, 48 half-hourly,
+    /// 7 daily, 5 business-daily, 52 weekly, 12 monthly, 4 quarterly).
+    #[arg(long)]
+    pub season: Option<usize>,
+    /// Points kept for the final hold-out; the horizon when left out (0: none).
+    #[arg(long)]
+    pub holdout: Option<usize>,
+    /// Rolling origins (folds) before the hold-out.
+    #[arg(long, default_value_t = 3)]
+    pub folds: usize,
+    /// Steps between origins; the horizon when left out.
+    #[arg(long)]
+    pub step: Option<usize>,
+    /// Train on the last N points before each origin (sliding window) instead of all of
+    /// them (expanding).
+    #[arg(long)]
+    pub sliding: Option<usize>,
+    /// Models: all, or a comma-separated list of naive, snaive, drift, mean, arima, dhr.
+    #[arg(long, value_delimiter = ',', default_value = "all")]
+    pub models: Vec<String>,
+    /// Missing values in the target: none (each model reports them), drop, ffill, linear or
+    /// seasonal.
+    #[arg(long, default_value = "none")]
+    pub fill: String,
+    /// Interval levels in percent, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "80,95")]
+    pub levels: Vec<f64>,
+    /// One JSON line per model, then {"selected": …}.
+    #[arg(long)]
+    pub json: bool,
 }

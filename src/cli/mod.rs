@@ -2,6 +2,7 @@
 //! with burn-wgpu on Vulkan/Metal (CPU fallback) and a progress bar.
 
 pub mod args;
+pub mod backtest;
 pub mod bench;
 pub mod run;
 

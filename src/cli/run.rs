@@ -69,7 +69,8 @@ impl Host for TerminalHost {
     async fn yield_now(&self) {}
 }
 
-fn read_file(path: Option<&Path>) -> Result<(String, Vec<u8>), CliError> {
+/// The CSV's name and bytes (the bundled sample when no path is given).
+pub fn read_file(path: Option<&Path>) -> Result<(String, Vec<u8>), CliError> {
     match path {
         None => Ok((SAMPLE_NAME.to_string(), SAMPLE_CSV.to_vec())),
         Some(p) => {
@@ -362,6 +363,7 @@ pub fn main_with(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Train(args) => train_command(&args),
+        Command::Backtest(args) => super::backtest::run(&args),
         Command::Bench {
             backend,
             steps,

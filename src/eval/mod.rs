@@ -2,5 +2,6 @@
 
 pub mod backtest;
 pub mod metrics;
+pub mod request;
 
 pub use metrics::{Context, IntervalScore, Metrics};

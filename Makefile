@@ -42,6 +42,7 @@ test-browser: setup
 	cargo test --target wasm32-unknown-unknown --test web
 
 test-e2e: web
+	cargo build
 	node --test tests/e2e/
 
 ## Benchmarks (figures go to BENCHMARKS.md by hand, with these commands).

@@ -173,21 +173,13 @@ impl Clock for NoClock {
     }
 }
 
-/// Runs every model on the plan's folds and hold-out. `progress(done, total)` is called
-/// after each fit and may return `false` to cancel.
-pub fn run(
-    y: &[f64],
-    models: &[ModelKind],
-    plan: &BacktestPlan,
-    clock: &dyn Clock,
-    progress: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<Leaderboard, BacktestError> {
+/// The fold origins and the hold-out start for a series of `n` points.
+pub fn layout(n: usize, plan: &BacktestPlan) -> Result<(Vec<usize>, usize), BacktestError> {
     if plan.horizon == 0 || plan.folds == 0 {
         return Err(BacktestError::InvalidPlan(
             "horizon and folds must be at least 1".into(),
         ));
     }
-    let n = y.len();
     let min_train = (2 * plan.season).max(8);
     let origins = plan.origins(n, min_train);
     if origins.is_empty() {
@@ -198,95 +190,127 @@ pub fn run(
             min_train,
         });
     }
-    let holdout_start = n - plan.holdout;
-    let total = models.len() * (origins.len() + usize::from(plan.holdout > 0));
-    let mut done = 0;
+    Ok((origins, n - plan.holdout))
+}
+
+/// Fits per model: one per origin plus the hold-out.
+pub fn fits_per_model(origins: &[usize], plan: &BacktestPlan) -> usize {
+    origins.len() + usize::from(plan.holdout > 0)
+}
+
+/// Runs every model on the plan's folds and hold-out. `progress(done, total)` is called
+/// after each fit and may return `false` to cancel.
+pub fn run(
+    y: &[f64],
+    models: &[ModelKind],
+    plan: &BacktestPlan,
+    clock: &dyn Clock,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Leaderboard, BacktestError> {
+    let (origins, holdout_start) = layout(y.len(), plan)?;
+    let per_model = fits_per_model(&origins, plan);
+    let total = models.len() * per_model;
     let mut rows = Vec::with_capacity(models.len());
-    for kind in models {
-        let mut fold_metrics = vec![];
-        let mut fold_intervals: Vec<Vec<IntervalScore>> = vec![];
-        let mut first_error = None;
-        for &origin in &origins {
-            let start = match plan.window {
-                TrainingWindow::Expanding => 0,
-                TrainingWindow::Sliding(len) => origin.saturating_sub(len),
-            };
-            let train = &y[start..origin];
-            let actual = &y[origin..origin + plan.horizon];
-            match forecast(kind, train, plan, clock) {
-                Ok(Run { forecast: fc, .. }) => {
-                    let context = Context {
-                        history: train,
-                        season: plan.season,
-                    };
-                    fold_metrics.push(Metrics::score(actual, &fc.point, context));
-                    fold_intervals.push(interval_scores(&fc, actual));
-                }
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
-            }
-            done += 1;
-            if !progress(done, total) {
-                return Err(BacktestError::Cancelled);
-            }
-        }
-        let mut row = ModelScore {
-            model: kind.name().to_string(),
-            label: None,
-            backtest: (!fold_metrics.is_empty()).then(|| Metrics::average(&fold_metrics)),
-            backtest_intervals: average_intervals(&fold_intervals, &plan.levels),
-            folds_scored: fold_metrics.len(),
-            holdout: None,
-            holdout_intervals: vec![],
-            fit_ms: None,
-            forecast_ms: None,
-            forecast: None,
-            error: None,
-        };
-        if plan.holdout > 0 {
-            let train = &y[..holdout_start];
-            let actual = &y[holdout_start..];
-            match forecast(kind, train, plan, clock) {
-                Ok(Run {
-                    forecast: fc,
-                    label,
-                    fit_ms,
-                    forecast_ms,
-                }) => {
-                    let context = Context {
-                        history: train,
-                        season: plan.season,
-                    };
-                    row.holdout = Some(Metrics::score(actual, &fc.point, context));
-                    row.holdout_intervals = interval_scores(&fc, actual);
-                    row.fit_ms = Some(fit_ms);
-                    row.forecast_ms = Some(forecast_ms);
-                    row.label = Some(label);
-                    row.forecast = Some(fc);
-                }
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
-            }
-            done += 1;
-            if !progress(done, total) {
-                return Err(BacktestError::Cancelled);
-            }
-        }
-        if row.backtest.is_none() || (plan.holdout > 0 && row.holdout.is_none()) {
-            row.error = first_error;
-        }
-        rows.push(row);
+    for (i, kind) in models.iter().enumerate() {
+        let mut step = |done: usize| progress(i * per_model + done, total);
+        rows.push(score_model(y, kind, plan, &origins, clock, &mut step)?);
     }
-    let selected = select(&rows);
     Ok(Leaderboard {
+        selected: select(&rows),
         rows,
-        selected,
         origins,
         holdout_start,
         plan: plan.clone(),
     })
+}
+
+/// Scores one model on the given origins and the plan's hold-out. `progress(done)` is
+/// called after each fit and may return `false` to cancel.
+pub fn score_model(
+    y: &[f64],
+    kind: &ModelKind,
+    plan: &BacktestPlan,
+    origins: &[usize],
+    clock: &dyn Clock,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<ModelScore, BacktestError> {
+    let holdout_start = y.len() - plan.holdout;
+    let mut done = 0;
+    let mut fold_metrics = vec![];
+    let mut fold_intervals: Vec<Vec<IntervalScore>> = vec![];
+    let mut first_error = None;
+    for &origin in origins {
+        let start = match plan.window {
+            TrainingWindow::Expanding => 0,
+            TrainingWindow::Sliding(len) => origin.saturating_sub(len),
+        };
+        let train = &y[start..origin];
+        let actual = &y[origin..origin + plan.horizon];
+        match forecast(kind, train, plan, clock) {
+            Ok(Run { forecast: fc, .. }) => {
+                let context = Context {
+                    history: train,
+                    season: plan.season,
+                };
+                fold_metrics.push(Metrics::score(actual, &fc.point, context));
+                fold_intervals.push(interval_scores(&fc, actual));
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+        done += 1;
+        if !progress(done) {
+            return Err(BacktestError::Cancelled);
+        }
+    }
+    let mut row = ModelScore {
+        model: kind.name().to_string(),
+        label: None,
+        backtest: (!fold_metrics.is_empty()).then(|| Metrics::average(&fold_metrics)),
+        backtest_intervals: average_intervals(&fold_intervals, &plan.levels),
+        folds_scored: fold_metrics.len(),
+        holdout: None,
+        holdout_intervals: vec![],
+        fit_ms: None,
+        forecast_ms: None,
+        forecast: None,
+        error: None,
+    };
+    if plan.holdout > 0 {
+        let train = &y[..holdout_start];
+        let actual = &y[holdout_start..];
+        match forecast(kind, train, plan, clock) {
+            Ok(Run {
+                forecast: fc,
+                label,
+                fit_ms,
+                forecast_ms,
+            }) => {
+                let context = Context {
+                    history: train,
+                    season: plan.season,
+                };
+                row.holdout = Some(Metrics::score(actual, &fc.point, context));
+                row.holdout_intervals = interval_scores(&fc, actual);
+                row.fit_ms = Some(fit_ms);
+                row.forecast_ms = Some(forecast_ms);
+                row.label = Some(label);
+                row.forecast = Some(fc);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+        done += 1;
+        if !progress(done) {
+            return Err(BacktestError::Cancelled);
+        }
+    }
+    if row.backtest.is_none() || (plan.holdout > 0 && row.holdout.is_none()) {
+        row.error = first_error;
+    }
+    Ok(row)
 }
 
 /// A fit-and-forecast from one origin.
@@ -351,8 +375,8 @@ fn average_intervals(folds: &[Vec<IntervalScore>], levels: &[f64]) -> Vec<Interv
         .collect()
 }
 
-/// The lowest mean backtest MASE; MAE when no model has a MASE.
-fn select(rows: &[ModelScore]) -> Option<String> {
+/// The model with the lowest mean backtest MASE; MAE when no model has a MASE.
+pub fn select(rows: &[ModelScore]) -> Option<String> {
     let by = |metric: &str| {
         rows.iter()
             .filter_map(|r| Some((r.backtest.as_ref()?.get(metric)?, &r.model)))

@@ -143,13 +143,24 @@ pub fn models_of(request: &LeaderboardRequest) -> Result<Vec<ModelKind>, String>
         .collect()
 }
 
-/// Runs the request on the frame.
-pub fn run(
-    frame: &Frame,
-    request: &LeaderboardRequest,
-    clock: &dyn Clock,
-    progress: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<(Leaderboard, TargetSeries), String> {
+/// A request resolved against the data: the series, the models and the plan with its
+/// origins.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// The target series.
+    pub series: TargetSeries,
+    /// The models, in order.
+    pub models: Vec<ModelKind>,
+    /// The plan.
+    pub plan: BacktestPlan,
+    /// Fold origins.
+    pub origins: Vec<usize>,
+    /// Where the hold-out starts.
+    pub holdout_start: usize,
+}
+
+/// Resolves the request: picks the series, the models, and lays out the folds.
+pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, String> {
     let series = target_series(frame, request)?;
     let models = models_of(request)?;
     let horizon = request.horizon.unwrap_or(series.horizon);
@@ -165,7 +176,32 @@ pub fn run(
         season: series.season,
         levels: request.levels.clone(),
     };
-    let board = backtest::run(&series.values, &models, &plan, clock, progress)
-        .map_err(|e| e.to_string())?;
-    Ok((board, series))
+    let (origins, holdout_start) =
+        backtest::layout(series.values.len(), &plan).map_err(|e| e.to_string())?;
+    Ok(Planned {
+        series,
+        models,
+        plan,
+        origins,
+        holdout_start,
+    })
+}
+
+/// Runs the request on the frame in one go (the CLI; the worker goes model by model).
+pub fn run(
+    frame: &Frame,
+    request: &LeaderboardRequest,
+    clock: &dyn Clock,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<(Leaderboard, TargetSeries), String> {
+    let planned = plan(frame, request)?;
+    let board = backtest::run(
+        &planned.series.values,
+        &planned.models,
+        &planned.plan,
+        clock,
+        progress,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok((board, planned.series))
 }

@@ -6,5 +6,5 @@
 pub mod protocol;
 pub mod session;
 
-pub use protocol::{Event, ExploreRequest, Job};
+pub use protocol::{Event, ExploreRequest, Job, LeaderboardView};
 pub use session::{SAMPLE_CSV, SAMPLE_NAME, Session};

@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::analysis::SeriesView;
+use crate::data::json::nan_as_null;
 use crate::data::{DatasetSummary, ReadOptions};
+use crate::eval::backtest::Leaderboard;
+use crate::eval::request::LeaderboardRequest;
 use crate::train::{Progress, TrainOutcome, TrainSettings};
 
 /// Work a shell asks the engine to do.
@@ -30,6 +33,8 @@ pub enum Job {
     Explore(ExploreRequest),
     /// Train on the loaded data set.
     Train(TrainSettings),
+    /// Compare statistical models on rolling-origin backtests and a hold-out.
+    Leaderboard(LeaderboardRequest),
     /// Stop the running job.
     Cancel,
 }
@@ -82,6 +87,17 @@ pub enum Event {
     Progress(Progress),
     /// A training run finished.
     Finished(Box<TrainOutcome>),
+    /// Leaderboard progress: fits done out of all, and the model being fitted.
+    Fitting {
+        /// Fits finished.
+        done: usize,
+        /// Fits in all.
+        total: usize,
+        /// Model now running.
+        model: String,
+    },
+    /// The leaderboard and the series it was scored on.
+    Leaderboard(Box<LeaderboardView>),
     /// The running job stopped on the user's request; earlier results are untouched.
     Cancelled,
     /// A job failed; `message` says what and where. Earlier results and data are untouched.
@@ -89,6 +105,22 @@ pub enum Event {
         /// Human-readable, specific message.
         message: String,
     },
+}
+
+/// A leaderboard with what the page needs to draw it: the end of the series with labels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaderboardView {
+    /// Scores, selection, origins, plan.
+    pub board: Leaderboard,
+    /// Index in the series of the first point below.
+    pub first_shown: usize,
+    /// The series from `first_shown` to its end (NaN = missing).
+    #[serde(with = "nan_as_null")]
+    pub actual: Vec<f64>,
+    /// Time labels of those points.
+    pub labels: Vec<String>,
+    /// The target column.
+    pub target: String,
 }
 
 impl Job {

@@ -31,6 +31,8 @@ pub trait Host {
     fn yield_now(&self) -> impl Future<Output = ()>;
     /// Called while a file is read, with the share read so far (0–1).
     fn reading(&mut self, _fraction: f64) {}
+    /// Called as a leaderboard fits models: fits done, fits in all, model now running.
+    fn fitting(&mut self, _done: usize, _total: usize, _model: &str) {}
 }
 
 /// Reads a tensor back to the host without blocking (required on the web).

@@ -12,6 +12,9 @@ use super::bridge::{
     APP_GLUE_URL, APP_WASM_URL, WorkerRequest, request_message, spawn_engine_worker,
 };
 use super::charts;
+use crate::jobs::LeaderboardView;
+
+mod leaderboard;
 use crate::backend::BackendChoice;
 use crate::data::DatasetSummary;
 use crate::data::analysis::SeriesView;
@@ -40,6 +43,8 @@ pub enum AppState {
     Ready,
     /// Training runs in the worker.
     Training,
+    /// The model leaderboard is being computed in the worker.
+    Comparing,
     /// A run finished; results are shown.
     Done,
     /// The last action failed; the banner says why, earlier data and results are kept.
@@ -54,6 +59,7 @@ impl AppState {
             AppState::Loading => "loading",
             AppState::Ready => "ready",
             AppState::Training => "training",
+            AppState::Comparing => "comparing",
             AppState::Done => "done",
             AppState::Error => "error",
         }
@@ -117,6 +123,14 @@ struct Ctx {
     lags: RwSignal<usize>,
     /// The data view from the engine.
     explored: RwSignal<Option<SeriesView>>,
+    /// The last model leaderboard (kept when a later one fails or is cancelled).
+    board: RwSignal<Option<LeaderboardView>>,
+    /// Leaderboard progress: fits done, fits in all, model running.
+    fitting: RwSignal<Option<(usize, usize, String)>>,
+    /// Season length for the statistical models (0: from the frequency).
+    season: RwSignal<usize>,
+    /// Backtest folds.
+    folds: RwSignal<usize>,
 }
 
 impl Ctx {
@@ -153,6 +167,10 @@ impl Ctx {
             ma_custom: RwSignal::new(0),
             lags: RwSignal::new(24),
             explored: RwSignal::new(None),
+            board: RwSignal::new(None),
+            fitting: RwSignal::new(None),
+            season: RwSignal::new(0),
+            folds: RwSignal::new(3),
         }
     }
 
@@ -270,6 +288,7 @@ impl Ctx {
             Event::Reading { fraction } => self.reading.set(Some(fraction)),
             Event::Explored(view) => self.explored.set(Some(*view)),
             Event::Loaded(summary) => {
+                self.board.set(None);
                 let loaded = self.pending_load.try_update_value(Option::take).flatten();
                 if loaded.is_some() {
                     self.last_load.set_value(loaded);
@@ -300,6 +319,15 @@ impl Ctx {
                 });
             }
             Event::Started { backend } => self.backend_label.set(backend),
+            Event::Fitting { done, total, model } => {
+                self.fitting.set(Some((done, total, model)));
+            }
+            Event::Leaderboard(view) => {
+                self.board.set(Some(*view));
+                self.fitting.set(None);
+                self.error.set(None);
+                self.state.set(self.settled_state());
+            }
             Event::Progress(p) => self.progress.set(Some(p)),
             Event::Finished(outcome) => {
                 self.backend_label.set(outcome.backend.clone());
@@ -308,8 +336,14 @@ impl Ctx {
                 self.state.set(AppState::Done);
             }
             Event::Cancelled => {
+                let what = if self.state.get_untracked() == AppState::Comparing {
+                    "Model comparison"
+                } else {
+                    "Training"
+                };
+                self.fitting.set(None);
                 self.notice
-                    .set(Some("Training cancelled; earlier results are kept.".into()));
+                    .set(Some(format!("{what} cancelled; earlier results are kept.")));
                 self.state.set(self.settled_state());
             }
             Event::Failed { message } => {
@@ -453,7 +487,10 @@ impl Ctx {
     fn cancel(self) {
         self.send(Job::Cancel);
         let fallback = Closure::once_into_js(move || {
-            if self.state.get_untracked() == AppState::Training {
+            if matches!(
+                self.state.get_untracked(),
+                AppState::Training | AppState::Comparing
+            ) {
                 self.worker.with_value(|w| {
                     if let Some(w) = w {
                         w.terminate();
@@ -497,7 +534,12 @@ fn format_value(v: f64) -> String {
 pub fn App() -> impl IntoView {
     let ctx = Ctx::new();
     ctx.spawn_worker();
-    let busy = move || matches!(ctx.state.get(), AppState::Training | AppState::Loading);
+    let busy = move || {
+        matches!(
+            ctx.state.get(),
+            AppState::Training | AppState::Loading | AppState::Comparing
+        )
+    };
 
     view! {
         <main data-testid="app" data-state=move || ctx.state.get().as_str() class="app">
@@ -510,6 +552,7 @@ pub fn App() -> impl IntoView {
             <SettingsPanel ctx=ctx busy=Signal::derive(busy) />
             <ProgressPanel ctx=ctx />
             <ResultsPanel ctx=ctx />
+            <leaderboard::LeaderboardPanel ctx=ctx busy=Signal::derive(busy) />
         </main>
     }
 }

@@ -7,6 +7,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 use crate::data::analysis::SeriesView;
+use crate::jobs::LeaderboardView;
 use crate::train::{EpochLoss, TrainOutcome};
 
 const ACTUAL: RGBColor = RGBColor(40, 40, 40);
@@ -350,5 +351,111 @@ pub fn draw_correlogram(
                 .map(|(k, v)| Circle::new((k as f64, *v), stroke + 1, PREDICTED.filled())),
         )
         .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// Colours for models overlaid on the leaderboard chart.
+const OVERLAYS: [RGBColor; 5] = [
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(23, 190, 207),
+];
+
+/// The end of the series, the chosen model's hold-out forecast with its widest interval as a
+/// band, and any other models' hold-out forecasts the user toggled on.
+pub fn draw_leaderboard(
+    canvas: &HtmlCanvasElement,
+    view: &LeaderboardView,
+    chosen: Option<&str>,
+    overlaid: &[String],
+) -> Result<(), String> {
+    let ratio = fit_to_screen(canvas);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let offset = view.board.holdout_start.saturating_sub(view.first_shown);
+    let forecast_of = |name: &str| {
+        view.board
+            .rows
+            .iter()
+            .find(|r| r.model == name)
+            .and_then(|r| r.forecast.as_ref())
+    };
+    let chosen_fc = chosen.and_then(forecast_of);
+    let band = chosen_fc.and_then(|f| f.intervals.last());
+    let mut all: Vec<f64> = view.actual.clone();
+    for name in chosen
+        .into_iter()
+        .chain(overlaid.iter().map(String::as_str))
+    {
+        if let Some(f) = forecast_of(name) {
+            all.extend(&f.point);
+        }
+    }
+    if let Some(b) = band {
+        all.extend(&b.lower);
+        all.extend(&b.upper);
+    }
+    let (lo, hi) = finite_range(all.into_iter());
+    let n = view.actual.len();
+    let font = (13.0 * ratio) as u32;
+    let mut chart = ChartBuilder::on(&root)
+        .margin((10.0 * ratio) as u32)
+        .x_label_area_size((32.0 * ratio) as u32)
+        .y_label_area_size((64.0 * ratio) as u32)
+        .caption(
+            format!("{}: hold-out forecasts against the actuals", view.target),
+            ("sans-serif", font + 2),
+        )
+        .build_cartesian_2d(0f64..(n.max(2) - 1) as f64, lo..hi)
+        .map_err(|e| e.to_string())?;
+    time_axis(&mut chart, &view.labels, font)?;
+    let stroke = (1.5 * ratio) as u32;
+    let path = |values: &[f64]| -> Vec<(f64, f64)> {
+        values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(i, v)| ((i + offset) as f64, *v))
+            .collect()
+    };
+    if let Some(b) = band {
+        let mut polygon = path(&b.upper);
+        polygon.extend(path(&b.lower).into_iter().rev());
+        chart
+            .draw_series(std::iter::once(Polygon::new(polygon, FORECAST.mix(0.15))))
+            .map_err(|e| e.to_string())?
+            .label(format!("{:.0}% interval", b.level))
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 4), (x + 20, y + 4)], FORECAST.mix(0.3).filled())
+            });
+    }
+    gapped_line(&mut chart, &view.actual, ACTUAL, stroke, "actual".into())?;
+    for (i, name) in overlaid.iter().enumerate() {
+        if Some(name.as_str()) == chosen {
+            continue;
+        }
+        if let Some(f) = forecast_of(name) {
+            let color = OVERLAYS[i % OVERLAYS.len()];
+            chart
+                .draw_series(LineSeries::new(path(&f.point), color.stroke_width(stroke)))
+                .map_err(|e| e.to_string())?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+        }
+    }
+    if let (Some(name), Some(f)) = (chosen, chosen_fc) {
+        chart
+            .draw_series(LineSeries::new(
+                path(&f.point),
+                FORECAST.stroke_width(stroke + 1),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(format!("{name} (chosen)"))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], FORECAST));
+    }
+    legend(&mut chart, font, SeriesLabelPosition::UpperLeft)?;
     root.present().map_err(|e| e.to_string())
 }

@@ -94,6 +94,13 @@ impl Host for WorkerHost {
             post(&Event::Reading { fraction });
         }
     }
+    fn fitting(&mut self, done: usize, total: usize, model: &str) {
+        post(&Event::Fitting {
+            done,
+            total,
+            model: model.to_string(),
+        });
+    }
     fn now_ms(&self) -> f64 {
         now_ms()
     }

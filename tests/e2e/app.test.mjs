@@ -222,6 +222,43 @@ test('the data view draws the series with moving averages, and its ACF and PACF'
   await page.waitForFunction((sel) => document.querySelectorAll(`${sel} tbody tr`).length === 11, byId('acf-table'), { timeout: 20000 });
 });
 
+test('the leaderboard scores every model on the same folds, with the numbers the CLI gives', async () => {
+  const csv = path.join(root, 'tests/data/stats/air_passengers_monthly.csv');
+  await page.setInputFiles(byId('upload-input'), csv);
+  await waitState('ready', 30000);
+  await setNumber('horizon-input', 12);
+  await setNumber('folds-input', 1);
+  await page.click(byId('compare-button'));
+  await page.waitForSelector(`${byId('leaderboard')} tr[data-model="dhr"]`, { timeout: 240000 });
+  await waitState('ready');
+  const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
+  assert.deepEqual([...models].sort(), ['arima', 'dhr', 'drift', 'mean', 'naive', 'snaive']);
+  const cell = (model, metric) => page.textContent(`${byId('leaderboard')} tr[data-model="${model}"] td[data-metric="${metric}"]`);
+  // The same request through the native CLI: the page shows the engine's numbers.
+  const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/foresight-target');
+  const bin = path.join(target, 'debug', 'foresight');
+  assert.ok(fs.existsSync(bin), `build the CLI first (${bin})`);
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync(bin, ['backtest', '--csv', csv, '--horizon', '12', '--folds', '1', '--fill', 'ffill', '--json'], { encoding: 'utf8' });
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+  const selected = lines.pop().selected;
+  for (const row of lines) {
+    const ui = Number(await cell(row.model, 'mae'));
+    const tolerance = ['arima', 'dhr'].includes(row.model) ? 0.01 : 1e-4;
+    assert.ok(Math.abs(ui - row.mae) <= tolerance * Math.abs(row.mae), `${row.model}: page MAE ${ui} vs CLI ${row.mae}`);
+  }
+  const starred = await page.$$eval(`${byId('leaderboard')} tr.selected`, (rows) => rows.map((r) => r.dataset.model));
+  assert.deepEqual(starred, [selected]);
+  assert.ok(['arima', 'dhr', 'snaive'].includes(selected), `a seasonal model should win on air passengers, got ${selected}`);
+  // Sorting by a column reorders the rows; the chart is drawn.
+  await page.click(`${byId('leaderboard')} th[data-sort="rmse"]`);
+  const sorted = await page.$$eval(`${byId('leaderboard')} tbody tr td[data-metric="rmse"]`, (cells) => cells.map((c) => Number(c.textContent)).filter((v) => !Number.isNaN(v)));
+  assert.deepEqual(sorted, [...sorted].sort((a, b) => a - b));
+  const drawn = await page.$eval(byId('leaderboard-chart'), (c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v < 200));
+  assert.ok(drawn, 'the leaderboard chart has ink on it');
+  await page.click(byId('overlay-naive'));
+});
+
 test('a million-row, 80 MB file is read in the worker while the page stays responsive', async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-')), 'million.csv');
   const out = fs.openSync(file, 'w');

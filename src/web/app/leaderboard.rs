@@ -1,0 +1,321 @@
+//! The model leaderboard: compare the statistical models on the same backtest origins and
+//! hold-out, sort by any metric, see the chosen model (and any other) against the actuals.
+
+use leptos::html;
+use leptos::prelude::*;
+
+use super::{AppState, Ctx, charts, format_value};
+use crate::eval::backtest::ModelScore;
+use crate::eval::request::LeaderboardRequest;
+use crate::jobs::Job;
+
+/// One sortable column: header, key, and how to read it from a row.
+struct MetricColumn {
+    header: &'static str,
+    key: &'static str,
+    read: fn(&ModelScore) -> Option<f64>,
+    lower_is_better: bool,
+}
+
+fn holdout(row: &ModelScore, name: &str) -> Option<f64> {
+    row.holdout.as_ref().and_then(|m| m.get(name))
+}
+
+fn coverage(row: &ModelScore, level: f64) -> Option<f64> {
+    row.holdout_intervals
+        .iter()
+        .find(|i| i.level == level)
+        .and_then(|i| i.coverage)
+}
+
+const COLUMNS: [MetricColumn; 14] = [
+    MetricColumn {
+        header: "backtest MASE",
+        key: "bt_mase",
+        read: |r| r.backtest.as_ref().and_then(|m| m.get("mase")),
+        lower_is_better: true,
+    },
+    MetricColumn {
+        header: "MAE",
+        key: "mae",
+        read: |r| holdout(r, "mae"),
+        lower_is_better: true,
+    },
+    MetricColumn {
+        header: "RMSE",
+        key: "rmse",
+        read: |r| holdout(r, "rmse"),
+        lower_is_better: true,
+    },
+    MetricColumn {
+        header: "MAPE %",
+        key: "mape",
+        read: |r| holdout(r, "mape"),
+        lower_is_better: true,
+    },
+    MetricColumn {
+        header: "sMAPE %",
+        key: "smape",
+        read: |r| holdout(r, "smape"),
+        lower_is_better: true,
+    },
+    MetricColumn {
+        header: "MASE",
+        key: "mase",
+        read: |r| holdout(r, "mase"),
+        lower_is_better: true,
+    },
+    MetricColumn {
+        header: "direction acc.",
+        key: "direction_accuracy",
+        read: |r| holdout(r, "direction_accuracy"),
+        lower_is_better: false,
+    },
+    MetricColumn {
+        header: "direction F1",
+        key: "direction_f1",
+        read: |r| holdout(r, "direction_f1"),
+        lower_is_better: false,
+    },
+    MetricColumn {
+        header: "Theil U1",
+        key: "theil_u1",
+        read: |r| holdout(r, "theil_u1"),
+        lower_is_better: true,
+    },
+    MetricColumn {
+        header: "Theil U2",
+        key: "theil_u2",
+        read: |r| holdout(r, "theil_u2"),
+        lower_is_better: true,
+    },
+    MetricColumn {
+        header: "80% coverage",
+        key: "coverage_80",
+        read: |r| coverage(r, 80.0),
+        lower_is_better: false,
+    },
+    MetricColumn {
+        header: "95% coverage",
+        key: "coverage_95",
+        read: |r| coverage(r, 95.0),
+        lower_is_better: false,
+    },
+    MetricColumn {
+        header: "fit ms",
+        key: "fit_ms",
+        read: |r| r.fit_ms,
+        lower_is_better: true,
+    },
+    MetricColumn {
+        header: "forecast ms",
+        key: "forecast_ms",
+        read: |r| r.forecast_ms,
+        lower_is_better: true,
+    },
+];
+
+/// The best value of a column over the rows. Coverage is best closest to its level.
+fn best_of(column: &MetricColumn, rows: &[ModelScore]) -> Option<f64> {
+    let values = rows.iter().filter_map(|r| (column.read)(r));
+    let target = match column.key {
+        "coverage_80" => Some(0.8),
+        "coverage_95" => Some(0.95),
+        _ => None,
+    };
+    match target {
+        Some(t) => values.min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs())),
+        None if column.lower_is_better => values.min_by(f64::total_cmp),
+        None => values.max_by(f64::total_cmp),
+    }
+}
+
+fn show(key: &str, v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(v) if key.starts_with("coverage") || key.starts_with("direction") => {
+            format!("{:.0}%", 100.0 * v)
+        }
+        Some(v) if key.ends_with("_ms") => format!("{v:.1}"),
+        Some(v) => format_value(v),
+    }
+}
+
+/// Controls, progress, the table and the chart.
+#[component]
+pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
+    let sort_key = RwSignal::new("bt_mase".to_string());
+    let chosen = RwSignal::new(None::<String>);
+    let overlaid = RwSignal::new(Vec::<String>::new());
+    let canvas = NodeRef::<html::Canvas>::new();
+    // A new leaderboard: the pick is the engine's selection, overlays reset.
+    Effect::new(move |_| {
+        let selected = ctx
+            .board
+            .with(|b| b.as_ref().and_then(|b| b.board.selected.clone()));
+        chosen.set(selected);
+        overlaid.set(vec![]);
+    });
+    Effect::new(move |_| {
+        let (Some(view), Some(c)) = (ctx.board.get(), canvas.get()) else {
+            return;
+        };
+        let pick = chosen.get();
+        let extra = overlaid.get();
+        if let Err(e) = charts::draw_leaderboard(&c, &view, pick.as_deref(), &extra) {
+            ctx.fail(format!("could not draw the leaderboard chart: {e}"));
+        }
+    });
+    let compare = move |_| {
+        if ctx.target.get_untracked().is_empty() {
+            ctx.fail("load a data set and choose a target column first".into());
+            return;
+        }
+        let horizon = ctx.horizon.get_untracked().max(1);
+        let season = ctx.season.get_untracked();
+        let request = LeaderboardRequest {
+            series: ctx.series.get_untracked(),
+            fill: Some(ctx.fill.get_untracked()),
+            season: (season > 0).then_some(season),
+            horizon: Some(horizon),
+            folds: ctx.folds.get_untracked().max(1),
+            ..LeaderboardRequest::new(ctx.target.get_untracked())
+        };
+        ctx.error.set(None);
+        ctx.notice.set(None);
+        ctx.fitting.set(Some((0, 1, String::new())));
+        ctx.state.set(AppState::Comparing);
+        ctx.send(Job::Leaderboard(request));
+    };
+    let rows = move || {
+        let Some(view) = ctx.board.get() else {
+            return vec![];
+        };
+        let mut rows = view.board.rows.clone();
+        let key = sort_key.get();
+        if let Some(col) = COLUMNS.iter().find(|c| c.key == key) {
+            rows.sort_by(|a, b| {
+                let (x, y) = ((col.read)(a), (col.read)(b));
+                match (x, y) {
+                    (Some(x), Some(y)) if col.lower_is_better => x.total_cmp(&y),
+                    (Some(x), Some(y)) => y.total_cmp(&x),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                }
+            });
+        }
+        rows
+    };
+    let table = move || {
+        let view = ctx.board.get()?;
+        let all = view.board.rows.clone();
+        let best: Vec<Option<f64>> = COLUMNS.iter().map(|c| best_of(c, &all)).collect();
+        let selected = view.board.selected.clone();
+        let header = COLUMNS
+            .iter()
+            .map(|c| {
+                let key = c.key;
+                view! {
+                    <th data-sort=key class:sorted=move || sort_key.get() == key
+                        on:click=move |_| sort_key.set(key.to_string())>{c.header}</th>
+                }
+            })
+            .collect_view();
+        let body = rows()
+            .into_iter()
+            .map(|row| {
+                let name = row.model.clone();
+                let for_pick = name.clone();
+                let for_overlay = name.clone();
+                let is_selected = selected.as_deref() == Some(name.as_str());
+                let pick_name = name.clone();
+                let on_pick = name.clone();
+                let choose_id = format!("choose-{name}");
+                let cells = COLUMNS
+                    .iter()
+                    .zip(&best)
+                    .map(|(c, b)| {
+                        let v = (c.read)(&row);
+                        let is_best = v.is_some() && v == *b;
+                        view! { <td data-metric=c.key class:best=is_best>{show(c.key, v)}</td> }
+                    })
+                    .collect_view();
+                let note = row.error.clone().unwrap_or_default();
+                view! {
+                    <tr data-model=name.clone() class:selected=is_selected class:failed=row.error.is_some()
+                        class:chosen=move || chosen.get().as_deref() == Some(pick_name.as_str())>
+                        <td><input type="radio" name="chosen-model" data-testid=choose_id
+                            prop:checked=move || chosen.get().as_deref() == Some(for_pick.as_str())
+                            on:change=move |_| chosen.set(Some(on_pick.clone())) /></td>
+                        <td><input type="checkbox" data-testid=format!("overlay-{for_overlay}")
+                            on:change={
+                                let m = for_overlay.clone();
+                                move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    overlaid.update(|v| {
+                                        v.retain(|x| x != &m);
+                                        if on { v.push(m.clone()); }
+                                    });
+                                }
+                            } /></td>
+                        <th scope="row">{row.model.clone()}{is_selected.then_some(" ★")}</th>
+                        <td class="form">{row.label.clone().unwrap_or_default()}</td>
+                        {cells}
+                        <td class="note" data-testid="model-error">{note}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let plan = view.board.plan.clone();
+        let summary = format!(
+            "{} folds (origins at points {:?}), horizon {}, season {}, hold-out: last {} points. Backtest MASE picks the model; the hold-out columns only report.",
+            view.board.origins.len(),
+            view.board.origins,
+            plan.horizon,
+            plan.season,
+            plan.holdout
+        );
+        Some(view! {
+            <p class="plan">{summary}</p>
+            <div class="table-scroll">
+            <table data-testid="leaderboard" class="leaderboard">
+                <thead><tr><th>"pick"</th><th>"plot"</th><th>"model"</th><th>"form"</th>{header}<th>"note"</th></tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+            </div>
+        })
+    };
+    let progress = move || {
+        ctx.fitting.get().map(|(done, total, model)| {
+            let model = if model.is_empty() {
+                String::new()
+            } else {
+                format!(" — fitting {model}")
+            };
+            format!("{done}/{total} fits{model}")
+        })
+    };
+    view! {
+        <section class="panel leaderboard-panel">
+            <h2>"Compare models"</h2>
+            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ARIMA and harmonic regression, scored on the same rolling origins; horizon, target, series and fill as set above."</p>
+            <div class="row">
+                <label>"Season (0 = from frequency) "
+                    <input type="number" min="0" data-testid="season-input" prop:value=move || ctx.season.get()
+                        on:change=move |ev| ctx.season.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
+                <label>"Folds "
+                    <input type="number" min="1" max="50" data-testid="folds-input" prop:value=move || ctx.folds.get()
+                        on:change=move |ev| ctx.folds.set(event_target_value(&ev).parse().unwrap_or(3).max(1)) /></label>
+                <button data-testid="compare-button" prop:disabled=move || busy.get() || ctx.summary.with(Option::is_none)
+                    on:click=compare>"Compare models"</button>
+                <button data-testid="compare-cancel" prop:disabled=move || ctx.state.get() != AppState::Comparing
+                    on:click=move |_| ctx.cancel()>"Cancel"</button>
+                <span data-testid="compare-progress">{progress}</span>
+            </div>
+            {table}
+            <canvas node_ref=canvas data-testid="leaderboard-chart" class="chart"
+                style:display=move || if ctx.board.with(Option::is_some) { "block" } else { "none" }></canvas>
+        </section>
+    }
+}

@@ -182,7 +182,7 @@ pub struct BacktestArgs {
     /// them (expanding).
     #[arg(long)]
     pub sliding: Option<usize>,
-    /// Models: all, or a comma-separated list of naive, snaive, drift, mean, arima, dhr.
+    /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,
     /// Missing values in the target: none (each model reports them), drop, ffill, linear or

@@ -31,7 +31,7 @@ pub struct LeaderboardRequest {
     pub step: Option<usize>,
     /// Sliding training window length; expanding when `None`.
     pub sliding: Option<usize>,
-    /// Models by name (`naive`, `snaive`, `drift`, `mean`, `arima`, `dhr`); all when empty.
+    /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`); all when empty.
     pub models: Vec<String>,
     /// Interval levels in percent.
     pub levels: Vec<f64>,

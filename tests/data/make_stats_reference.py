@@ -82,3 +82,34 @@ for name, csv, column, transform, order, seasonal, trend in CASES:
 with open(os.path.join(HERE, "sarimax.json"), "w") as f:
     json.dump(out, f, indent=1)
 print("wrote", len(out["cases"]), "cases")
+
+# --- Exponential smoothing: statsmodels ETSModel (maximum likelihood, estimated initial
+# states) → tests/data/stats/ets.json
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+ETS_CASES = [
+    ("AAA_air", "air_passengers_monthly.csv", "passengers_thousands", "add", "add", False, "add", 12),
+    ("MAM_air", "air_passengers_monthly.csv", "passengers_thousands", "mul", "add", False, "mul", 12),
+    ("MAdM_air", "air_passengers_monthly.csv", "passengers_thousands", "mul", "add", True, "mul", 12),
+    ("MNM_wine", "aus_wine_sales_monthly.csv", "bottles", "mul", None, False, "mul", 12),
+    ("AAdN_realgdp", "us_macro_quarterly.csv", "realgdp", "add", "add", True, None, 1),
+    ("ANN_infl", "us_macro_quarterly.csv", "infl", "add", None, False, None, 1),
+]
+ets_out = {"statsmodels": statsmodels.__version__, "steps": 12, "cases": []}
+for name, csv, column, error, trend, damped, seasonal, m in ETS_CASES:
+    y = load(csv, column)
+    model = ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                     seasonal_periods=(m if seasonal else None))
+    fit = model.fit(disp=False, maxiter=5000)
+    params = dict(zip(model.param_names, fit.params))
+    ets_out["cases"].append({
+        "name": name, "series": csv, "column": column, "error": error, "trend": trend,
+        "damped": damped, "seasonal": seasonal, "m": m,
+        "alpha": params.get("smoothing_level"), "beta": params.get("smoothing_trend"),
+        "gamma": params.get("smoothing_seasonal"), "phi": params.get("damping_trend"),
+        "llf": float(fit.llf), "aicc": float(fit.aicc),
+        "mean": clean(fit.forecast(12)),
+    })
+with open(os.path.join(HERE, "ets.json"), "w") as f:
+    json.dump(ets_out, f, indent=1)
+print("wrote", len(ets_out["cases"]), "ETS cases")

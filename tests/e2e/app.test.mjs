@@ -232,7 +232,7 @@ test('the leaderboard scores every model on the same folds, with the numbers the
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="dhr"]`, { timeout: 240000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.deepEqual([...models].sort(), ['arima', 'dhr', 'drift', 'mean', 'naive', 'snaive']);
+  assert.deepEqual([...models].sort(), ['arima', 'dhr', 'drift', 'ets', 'mean', 'naive', 'snaive']);
   const cell = (model, metric) => page.textContent(`${byId('leaderboard')} tr[data-model="${model}"] td[data-metric="${metric}"]`);
   // The same request through the native CLI: the page shows the engine's numbers.
   const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/foresight-target');
@@ -244,12 +244,12 @@ test('the leaderboard scores every model on the same folds, with the numbers the
   const selected = lines.pop().selected;
   for (const row of lines) {
     const ui = Number(await cell(row.model, 'mae'));
-    const tolerance = ['arima', 'dhr'].includes(row.model) ? 0.01 : 1e-4;
+    const tolerance = ['arima', 'dhr', 'ets'].includes(row.model) ? 0.01 : 1e-4;
     assert.ok(Math.abs(ui - row.mae) <= tolerance * Math.abs(row.mae), `${row.model}: page MAE ${ui} vs CLI ${row.mae}`);
   }
   const starred = await page.$$eval(`${byId('leaderboard')} tr.selected`, (rows) => rows.map((r) => r.dataset.model));
   assert.deepEqual(starred, [selected]);
-  assert.ok(['arima', 'dhr', 'snaive'].includes(selected), `a seasonal model should win on air passengers, got ${selected}`);
+  assert.ok(['arima', 'dhr', 'ets', 'snaive'].includes(selected), `a seasonal model should win on air passengers, got ${selected}`);
   // Sorting by a column reorders the rows; the chart is drawn.
   await page.click(`${byId('leaderboard')} th[data-sort="rmse"]`);
   const sorted = await page.$$eval(`${byId('leaderboard')} tbody tr td[data-metric="rmse"]`, (cells) => cells.map((c) => Number(c.textContent)).filter((v) => !Number.isNaN(v)));

@@ -4,6 +4,7 @@
 use super::arima::FourierTerms;
 use super::arima::auto::AutoArima;
 use super::baseline::Baseline;
+use super::ets::AutoEts;
 use super::{Fitted, StatsError};
 
 /// A statistical model the leaderboard can fit.
@@ -17,6 +18,8 @@ pub enum ModelKind {
     Drift,
     /// Mean of the history.
     Mean,
+    /// Automatic exponential smoothing (every admissible ETS form, AICc).
+    Ets,
     /// Automatic ARIMA (stepwise, AICc).
     Arima,
     /// Dynamic harmonic regression: Fourier terms for the season (K chosen by AICc) with
@@ -27,11 +30,12 @@ pub enum ModelKind {
 
 impl ModelKind {
     /// Every statistical model, in leaderboard order.
-    pub const ALL: [ModelKind; 6] = [
+    pub const ALL: [ModelKind; 7] = [
         ModelKind::Naive,
         ModelKind::SeasonalNaive,
         ModelKind::Drift,
         ModelKind::Mean,
+        ModelKind::Ets,
         ModelKind::Arima,
         ModelKind::Dhr,
     ];
@@ -43,6 +47,7 @@ impl ModelKind {
             ModelKind::SeasonalNaive => "snaive",
             ModelKind::Drift => "drift",
             ModelKind::Mean => "mean",
+            ModelKind::Ets => "ets",
             ModelKind::Arima => "arima",
             ModelKind::Dhr => "dhr",
         }
@@ -67,6 +72,7 @@ impl ModelKind {
             }
             ModelKind::Drift => Box::new(Baseline::Drift.fit(y)?),
             ModelKind::Mean => Box::new(Baseline::Mean.fit(y)?),
+            ModelKind::Ets => Box::new(AutoEts { season }.fit(y)?),
             ModelKind::Arima => Box::new(AutoArima::new(season).fit(y)?),
             ModelKind::Dhr => Box::new(fit_dhr(y, season)?),
         })

@@ -11,6 +11,7 @@ pub mod arima;
 pub mod baseline;
 pub mod catalog;
 pub mod error;
+pub mod ets;
 pub mod normal;
 pub mod optimize;
 

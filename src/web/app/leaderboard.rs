@@ -299,7 +299,7 @@ pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
     view! {
         <section class="panel leaderboard-panel">
             <h2>"Compare models"</h2>
-            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ARIMA and harmonic regression, scored on the same rolling origins; horizon, target, series and fill as set above."</p>
+            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA and harmonic regression, scored on the same rolling origins; horizon, target, series and fill as set above."</p>
             <div class="row">
                 <label>"Season (0 = from frequency) "
                     <input type="number" min="0" data-testid="season-input" prop:value=move || ctx.season.get()

@@ -15,7 +15,7 @@ pub mod polynomial;
 pub mod tests_of_order;
 
 use super::optimize::{Bfgs, Minimum};
-use super::{Fitted, Forecast, Interval, StatsError, check_series, normal};
+use super::{Fitted, Forecast, StatsError, check_series};
 use kalman::{Arma, Filtered};
 use serde::{Deserialize, Serialize};
 
@@ -735,18 +735,7 @@ impl Fitted for FittedArima {
                 (self.sigma2 * v.max(0.0)).sqrt()
             })
             .collect();
-        let intervals = levels
-            .iter()
-            .map(|&level| {
-                let z = normal::two_sided_z(level)?;
-                Ok(Interval {
-                    level,
-                    lower: point.iter().zip(&sd).map(|(p, s)| p - z * s).collect(),
-                    upper: point.iter().zip(&sd).map(|(p, s)| p + z * s).collect(),
-                })
-            })
-            .collect::<Result<Vec<_>, StatsError>>()?;
-        Ok(Forecast { point, intervals })
+        Forecast::normal(point, &sd, levels)
     }
 
     fn fitted_values(&self) -> Vec<f64> {

@@ -1,8 +1,10 @@
 //! Automatic ARIMA: the Hyndman–Khandakar stepwise search (R's `auto.arima`, StatsForecast's
 //! and pmdarima's `AutoARIMA`): D from seasonal strength, d from KPSS, then a walk over
-//! neighbouring orders by AICc from a few starting models. On long or long-seasonal series
-//! candidates are compared by conditional sum of squares and only the winner is refitted by
-//! exact ML (R's `approximation`).
+//! neighbouring orders by AICc from a few starting models. Candidates are compared by
+//! conditional sum of squares (R's `approximation`) and the leaders refitted by exact ML;
+//! where exact ML is cheap (m ≤ 12, n ≤ 1,000) a second walk compares candidates by exact ML
+//! as StatsForecast and pmdarima do, and the pick with the lower exact AICc wins — so the
+//! choice is never worse by AICc than either walk's.
 
 use std::collections::HashMap;
 
@@ -29,7 +31,8 @@ pub struct AutoArima {
     pub max_d: usize,
     /// Most candidate models fitted.
     pub max_models: usize,
-    /// Compare candidates by CSS; `None` decides as R does (more than 150 points or m > 12).
+    /// Compare candidates by CSS only; `None` decides by cost (CSS alone when m > 12 or
+    /// n > 1,000; otherwise a CSS walk and an exact-ML walk, the better pick kept).
     pub approximation: Option<bool>,
     /// Fourier regressors (dynamic harmonic regression); the ARIMA part is then
     /// non-seasonal.
@@ -87,14 +90,109 @@ impl AutoArima {
             y.to_vec()
         };
         let d = ndiffs(&seasonally_differenced, self.max_d);
-        let approximate = self
-            .approximation
-            .unwrap_or(y.len() > 150 || self.season > 12);
-        let method = if approximate {
-            Method::Css
-        } else {
-            Method::Quick
+        let search = Search {
+            limits: self,
+            y,
+            d,
+            big_d,
+            m,
+            seasonal,
         };
+        let approximate = self.approximation.unwrap_or(!exact_affordable(y.len(), m));
+        let mut css_leaders = search.run(Method::Css, &[]);
+        // Refit the CSS leaders by exact ML; the first that fits is the CSS walk's pick.
+        let mut last_error = None;
+        let mut best: Option<FittedArima> = None;
+        css_leaders.truncate(5);
+        for (_, spec) in &css_leaders {
+            match spec.fit_with(y, Method::CssMl) {
+                Ok(f) => {
+                    best = Some(f);
+                    break;
+                }
+                Err(e) => last_error = Some(e),
+            }
+        }
+        if !approximate {
+            // Where exact ML is affordable, a second walk compares candidates by it (as
+            // StatsForecast and pmdarima do), starting from R's models and from the CSS
+            // walk's pick, so it ends no worse than either.
+            let extra: Vec<Candidate> = best.iter().map(|f| Candidate::of(f.spec())).collect();
+            for (_, spec) in search.run(Method::CssMl, &extra).iter().take(5) {
+                if best.as_ref().is_some_and(|b| b.spec() == spec) {
+                    break;
+                }
+                match spec.fit_with(y, Method::CssMl) {
+                    Ok(f) => {
+                        if best.as_ref().is_none_or(|b| f.aicc < b.aicc) {
+                            best = Some(f);
+                        }
+                        break;
+                    }
+                    Err(e) => last_error = Some(e),
+                }
+            }
+        }
+        best.ok_or_else(|| {
+            last_error.unwrap_or(StatsError::NotConverged {
+                model: name.into(),
+                reason: "no candidate model could be fitted".into(),
+            })
+        })
+    }
+}
+
+/// Whether comparing candidates by exact ML is cheap enough: the Kalman filter costs about
+/// n·r² per likelihood with r ≈ m + 1 states for a seasonal model, so long seasons (weekly,
+/// sub-daily) and long series compare by CSS alone, as R's `approximation` does.
+fn exact_affordable(n: usize, m: usize) -> bool {
+    m <= 12 && n <= 1_000
+}
+
+/// A point of the walk: the orders it varies and the constant.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    p: usize,
+    q: usize,
+    seasonal_p: usize,
+    seasonal_q: usize,
+    constant: bool,
+}
+
+impl Candidate {
+    fn of(spec: &ArimaSpec) -> Self {
+        Candidate {
+            p: spec.order.p,
+            q: spec.order.q,
+            seasonal_p: spec.order.seasonal_p,
+            seasonal_q: spec.order.seasonal_q,
+            constant: spec.constant,
+        }
+    }
+}
+
+/// One stepwise walk over orders with d and D fixed.
+struct Search<'a> {
+    limits: &'a AutoArima,
+    y: &'a [f64],
+    d: usize,
+    big_d: usize,
+    m: usize,
+    seasonal: bool,
+}
+
+impl Search<'_> {
+    /// Walks from R's starting models (and `extra_starts`) to a local AICc minimum,
+    /// comparing candidates by `method`; returns every fitted candidate, lowest AICc first.
+    fn run(&self, method: Method, extra_starts: &[Candidate]) -> Vec<(f64, ArimaSpec)> {
+        let Search {
+            limits,
+            y,
+            d,
+            big_d,
+            m,
+            seasonal,
+        } = *self;
         let constant_allowed = d + big_d <= 1;
 
         let mut tried: HashMap<(usize, usize, usize, usize, bool), f64> = HashMap::new();
@@ -106,15 +204,15 @@ impl AutoArima {
             }
             ArimaSpec::new(order)
                 .with_constant(c)
-                .with_fourier(self.fourier.clone())
+                .with_fourier(limits.fourier.clone())
         };
         let mut try_model = |p: usize, q: usize, sp: usize, sq: usize, c: bool| -> f64 {
             let (sp, sq) = if seasonal { (sp, sq) } else { (0, 0) };
-            if p > self.max_p
-                || q > self.max_q
-                || sp > self.max_seasonal_p
-                || sq > self.max_seasonal_q
-                || p + q + sp + sq > self.max_order
+            if p > limits.max_p
+                || q > limits.max_q
+                || sp > limits.max_seasonal_p
+                || sq > limits.max_seasonal_q
+                || p + q + sp + sq > limits.max_order
                 || (c && !constant_allowed)
             {
                 return f64::INFINITY;
@@ -122,7 +220,7 @@ impl AutoArima {
             if let Some(v) = tried.get(&(p, q, sp, sq, c)) {
                 return *v;
             }
-            if tried.len() >= self.max_models {
+            if tried.len() >= limits.max_models {
                 return f64::INFINITY;
             }
             let spec = spec_of(p, q, sp, sq, c);
@@ -151,6 +249,11 @@ impl AutoArima {
         if c0 {
             starts.push((0, 0, 0, 0, false));
         }
+        starts.extend(
+            extra_starts
+                .iter()
+                .map(|c| (c.p, c.q, c.seasonal_p, c.seasonal_q, c.constant)),
+        );
         for (p, q, sp, sq, c) in starts {
             let v = try_model(p, q, sp, sq, c);
             if v < best.0 {
@@ -207,18 +310,7 @@ impl AutoArima {
                 break;
             }
         }
-        // Refit the leaders by exact ML (all starts); the first that fits wins.
         fits.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut last_error = None;
-        for (_, spec) in fits.iter().take(5) {
-            match spec.fit_with(y, Method::CssMl) {
-                Ok(f) => return Ok(f),
-                Err(e) => last_error = Some(e),
-            }
-        }
-        Err(last_error.unwrap_or(StatsError::NotConverged {
-            model: name.into(),
-            reason: "no candidate model could be fitted".into(),
-        }))
+        fits
     }
 }

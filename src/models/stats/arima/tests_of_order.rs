@@ -2,8 +2,10 @@
 //! pmdarima's default) and a seasonal-strength test for D (as R's `nsdiffs(test = "seas")`
 //! and StatsForecast's AutoARIMA).
 
-/// KPSS level-stationarity statistic with the "short" Newey–West lag truncation
-/// `⌊4 (n/100)^¼⌋` (urca's `lags = "short"`, pmdarima's default).
+/// KPSS level-stationarity statistic with the Newey–West lag truncation `⌊3√n / 13⌋` that
+/// R's `ndiffs` passes to urca (`use.lag`) and StatsForecast copies. (pmdarima uses
+/// `⌊4 (n/100)^¼⌋`, one lag more from n ≈ 200: on US unemployment it keeps d = 0 where R and
+/// StatsForecast difference once.)
 pub fn kpss_statistic(y: &[f64]) -> Option<f64> {
     let n = y.len();
     if n < 3 {
@@ -18,7 +20,7 @@ pub fn kpss_statistic(y: &[f64]) -> Option<f64> {
         s += v;
         eta += s * s;
     }
-    let lags = (4.0 * (nf / 100.0).powf(0.25)).floor() as usize;
+    let lags = (3.0 * nf.sqrt() / 13.0).floor() as usize;
     let mut variance = e.iter().map(|v| v * v).sum::<f64>() / nf;
     for l in 1..=lags.min(n - 1) {
         let gamma: f64 = (l..n).map(|t| e[t] * e[t - l]).sum::<f64>() / nf;

@@ -118,7 +118,7 @@ impl AutoArima {
             // StatsForecast and pmdarima do), starting from R's models and from the CSS
             // walk's pick, so it ends no worse than either.
             let extra: Vec<Candidate> = best.iter().map(|f| Candidate::of(f.spec())).collect();
-            for (_, spec) in search.run(Method::CssMl, &extra).iter().take(5) {
+            for (_, spec) in search.run(Method::Quick, &extra).iter().take(5) {
                 if best.as_ref().is_some_and(|b| b.spec() == spec) {
                     break;
                 }

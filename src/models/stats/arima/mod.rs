@@ -559,7 +559,7 @@ impl Problem<'_> {
     fn ml_objective(&self, x: &[f64]) -> f64 {
         let params = self.unpack(x);
         let centred = self.centred(&params.beta);
-        match params.arma(self.order).filter(&centred, false) {
+        match params.arma(self.order).likelihood(&centred) {
             Some(f) if f.sum_squares > 0.0 => -f.log_likelihood(),
             _ => f64::INFINITY,
         }
@@ -570,16 +570,25 @@ impl Problem<'_> {
     fn css_residuals(&self, params: &Params, centred: &[f64]) -> (f64, Vec<f64>, usize) {
         let arma = params.arma(self.order);
         let p = arma.phi.len();
+        // Seasonal products are mostly zeros (lags 1, m, m + 1…): loop over the rest only.
+        let nonzero = |c: &[f64]| -> Vec<(usize, f64)> {
+            c.iter()
+                .enumerate()
+                .filter(|(_, v)| **v != 0.0)
+                .map(|(i, v)| (i + 1, *v))
+                .collect()
+        };
+        let (phi, theta) = (nonzero(&arma.phi), nonzero(&arma.theta));
         let mut e = vec![0.0; centred.len()];
         let mut sse = 0.0;
         for t in p..centred.len() {
             let mut v = centred[t];
-            for (i, phi) in arma.phi.iter().enumerate() {
-                v -= phi * centred[t - 1 - i];
+            for &(lag, c) in &phi {
+                v -= c * centred[t - lag];
             }
-            for (j, theta) in arma.theta.iter().enumerate() {
-                if t > j {
-                    v -= theta * e[t - 1 - j];
+            for &(lag, c) in &theta {
+                if t >= lag {
+                    v -= c * e[t - lag];
                 }
             }
             e[t] = v;

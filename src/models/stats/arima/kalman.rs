@@ -5,7 +5,7 @@
 //! the superdiagonal, disturbance loading R = (1, θ₁, …, θᵣ₋₁)ᵀ, observation wₜ = αₜ[0].
 //!
 //! The filter runs with σ² = 1 and the scale is concentrated out. The initial covariance is
-//! the process's stationary one (solved by Lyapunov doubling). Once the state covariance
+//! the process's stationary one (from its autocovariances). Once the state covariance
 //! stops changing the filter freezes it, so a long series costs O(r) per step after the first
 //! few hundred. The optimiser uses [`Arma::likelihood`], the Chandrasekhar recursions, which
 //! give the same likelihood in O(r) per step.

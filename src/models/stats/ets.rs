@@ -322,15 +322,16 @@ struct Pass {
 
 /// Reusable state buffers for the likelihood pass (no allocation per evaluation).
 struct Workspace {
+    /// Seasonal states as a ring: `season[head]` is the oldest, s_{t−m}.
     season: Vec<f64>,
-    next: Vec<f64>,
+    head: usize,
 }
 
 impl Workspace {
     fn new(m: usize) -> Self {
         Workspace {
             season: vec![0.0; m],
-            next: vec![0.0; m],
+            head: 0,
         }
     }
 
@@ -352,14 +353,26 @@ impl Workspace {
             {
                 return None;
             }
-            self.season.copy_from_slice(&init[start..start + m]);
+            // The free states run newest first; the ring holds them oldest first.
+            for (slot, v) in self
+                .season
+                .iter_mut()
+                .zip(init[start..start + m].iter().rev())
+            {
+                *slot = *v;
+            }
+            self.head = 0;
         }
+        let multiplicative_error = spec.error == ErrorKind::Multiplicative;
         let (mut sse, mut sum_log_abs) = (0.0, 0.0);
+        // Σ ln|ŷ| as the logarithm of running products (one `ln` per many steps: the
+        // logarithm dominated the pass), flushed before they could overflow or underflow.
+        let mut product = 1.0f64;
         for (t, &obs) in y.iter().enumerate() {
             let phib = p.phi * trend;
             let q = level + phib;
             let old_s = if spec.has_season() {
-                self.season[m - 1]
+                self.season[self.head]
             } else {
                 0.0
             };
@@ -381,7 +394,18 @@ impl Workspace {
                 }
             };
             sse += e * e;
-            sum_log_abs += forecast.abs().ln();
+            if multiplicative_error {
+                let size = forecast.abs();
+                if !(1e-100..=1e100).contains(&product) || !(1e-100..=1e100).contains(&size) {
+                    sum_log_abs += product.ln();
+                    product = 1.0;
+                }
+                if (1e-100..=1e100).contains(&size) {
+                    product *= size;
+                } else {
+                    sum_log_abs += size.ln();
+                }
+            }
             let deseasonalised = match spec.season {
                 SeasonKind::None => obs,
                 SeasonKind::Additive => obs - old_s,
@@ -406,12 +430,12 @@ impl Workspace {
                     }
                     _ => obs - q,
                 };
-                self.next[0] = old_s + p.gamma * (target - old_s);
-                self.next[1..m].copy_from_slice(&self.season[..m - 1]);
-                std::mem::swap(&mut self.season, &mut self.next);
+                self.season[self.head] = old_s + p.gamma * (target - old_s);
+                self.head = (self.head + 1) % m;
             }
             level = new_level;
         }
+        sum_log_abs += product.ln();
         let n = y.len() as f64;
         if !(sse > 0.0) || !sse.is_finite() {
             return None;
@@ -425,7 +449,8 @@ impl Workspace {
             last.push(trend);
         }
         if spec.has_season() {
-            last.extend(&self.season);
+            // Newest first, as the free states are given.
+            last.extend((1..=m).map(|k| self.season[(self.head + m - k) % m]));
         }
         criterion.is_finite().then_some(Pass {
             criterion,

@@ -77,7 +77,9 @@ impl NelderMead {
         for _ in 0..self.max_iterations {
             let mut order: Vec<usize> = (0..=n).collect();
             order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
-            simplex = order.iter().map(|&i| simplex[i].clone()).collect();
+            // Reorder by moving the vertices (no copies).
+            let mut taken = std::mem::take(&mut simplex);
+            simplex = order.iter().map(|&i| std::mem::take(&mut taken[i])).collect();
             values = order.iter().map(|&i| values[i]).collect();
             let (best, worst) = (values[0], values[n]);
             let flat = (worst - best).abs() <= self.tolerance * (best.abs() + self.tolerance);

@@ -98,3 +98,46 @@ fn inspect_reports_what_it_read() {
         "{text}"
     );
 }
+
+#[test]
+fn backtest_json_includes_the_lstm_when_asked() {
+    let out = foresight()
+        .args([
+            "backtest",
+            "--csv",
+            "tests/data/stats/air_passengers_monthly.csv",
+            "--models",
+            "naive,snaive",
+            "--folds",
+            "2",
+            "--lstm",
+            "--lstm-epochs",
+            "2",
+            "--lstm-hidden",
+            "8",
+            "--lstm-window",
+            "12",
+            "--backend",
+            "cpu",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let models: Vec<&str> = lines.iter().filter_map(|v| v["model"].as_str()).collect();
+    assert_eq!(models, ["naive", "snaive", "lstm"]);
+    let lstm = &lines[2];
+    assert_eq!(lstm["folds"], 2);
+    assert!(lstm["mae"].as_f64().is_some_and(|v| v.is_finite() && v > 0.0));
+    assert!(lstm["backtest_mase"].as_f64().is_some_and(f64::is_finite));
+    assert_eq!(lstm["label"], "LSTM 8, window 12");
+    assert!(lines[3]["selected"].is_string());
+}

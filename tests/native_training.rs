@@ -148,3 +148,74 @@ fn bad_settings_fail_before_training() {
     assert!(err.to_string().contains("no_such_column"), "{err}");
     assert_eq!(host.progress_events, 0);
 }
+
+/// The LSTM in the leaderboard: trained per fold on exactly the origins the statistical
+/// models use, scored by the same metrics, its failure on a too-short fold kept in its row.
+#[test]
+fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
+    use foresight::eval::request::LeaderboardRequest;
+    use foresight::train::backtest::run_leaderboard;
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
+    let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
+    let mut settings = tiny_settings();
+    settings.epochs = 3;
+    let request = LeaderboardRequest {
+        models: vec!["naive".into(), "snaive".into()],
+        horizon: Some(4),
+        folds: 2,
+        lstm: Some(settings),
+        ..LeaderboardRequest::new("mn_midgrade_gasoline_price_usd_gal")
+    };
+    let mut host = RecordingHost {
+        clock: Instant::now(),
+        progress_events: 0,
+    };
+    let (board, planned) = futures::executor::block_on(run_leaderboard(
+        &frame,
+        &request,
+        &selected.device,
+        &selected.label,
+        &mut host,
+    ))
+    .expect("leaderboard runs");
+    let names: Vec<&str> = board.rows.iter().map(|r| r.model.as_str()).collect();
+    assert_eq!(names, ["naive", "snaive", "lstm"]);
+    let lstm = &board.rows[2];
+    assert_eq!(lstm.error, None);
+    assert_eq!(lstm.folds_scored, 2, "one score per origin");
+    assert_eq!(board.origins, planned.origins);
+    let backtest = lstm.backtest.as_ref().expect("backtest metrics");
+    let holdout = lstm.holdout.as_ref().expect("hold-out metrics");
+    assert!(backtest.mae.is_finite() && backtest.mae > 0.0);
+    assert!(holdout.mase.is_some_and(f64::is_finite));
+    assert_eq!(lstm.forecast.as_ref().map(|f| f.point.len()), Some(4));
+    assert_eq!(lstm.label.as_deref(), Some("LSTM 16→8, window 8"));
+    assert!(lstm.fit_ms.is_some_and(|ms| ms > 0.0));
+
+    // A window longer than the early folds' history: the row says why, the others stand.
+    let mut long = tiny_settings();
+    long.data.window = 5_000;
+    let request = LeaderboardRequest {
+        lstm: Some(long),
+        ..request
+    };
+    let (board, _) = futures::executor::block_on(run_leaderboard(
+        &frame,
+        &request,
+        &selected.device,
+        &selected.label,
+        &mut host,
+    ))
+    .expect("leaderboard runs");
+    let lstm = &board.rows[2];
+    let error = lstm
+        .error
+        .as_deref()
+        .expect("the LSTM row reports its failure");
+    assert!(
+        error.contains("5000") || error.contains("window"),
+        "{error}"
+    );
+    assert!(board.rows[0].error.is_none() && board.rows[0].holdout.is_some());
+}

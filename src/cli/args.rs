@@ -192,6 +192,21 @@ pub struct BacktestArgs {
     /// Interval levels in percent, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "80,95")]
     pub levels: Vec<f64>,
+    /// Also score the LSTM on the same origins (trained afresh per fold: slow).
+    #[arg(long)]
+    pub lstm: bool,
+    /// LSTM input window; the data's suggested window when left out.
+    #[arg(long)]
+    pub lstm_window: Option<usize>,
+    /// LSTM maximum epochs per fold (early stopping may end sooner).
+    #[arg(long, default_value_t = 20)]
+    pub lstm_epochs: usize,
+    /// LSTM hidden sizes per layer, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "64,32")]
+    pub lstm_hidden: Vec<usize>,
+    /// Device for the LSTM: auto, gpu or cpu.
+    #[arg(long, default_value = "auto")]
+    pub backend: String,
     /// One JSON line per model, then {"selected": …}.
     #[arg(long)]
     pub json: bool,

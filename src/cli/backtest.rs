@@ -4,10 +4,36 @@ use serde_json::json;
 
 use super::args::BacktestArgs;
 use super::run::{CliError, read_file, read_options};
+use crate::backend::{BackendChoice, select_native};
+use crate::data::DatasetSummary;
 use crate::data::clean::FillStrategy;
 use crate::data::read_table;
-use crate::eval::backtest::{Leaderboard, SystemClock};
-use crate::eval::request::{self, LeaderboardRequest};
+use crate::eval::backtest::{Clock, Leaderboard, SystemClock};
+use crate::eval::request::LeaderboardRequest;
+use crate::train::backtest::run_leaderboard;
+use crate::train::{Host, Progress, TrainSettings};
+
+/// Progress on stderr as `fitting done/total model` (silent with `--json`).
+struct FittingHost {
+    clock: SystemClock,
+    quiet: bool,
+}
+
+impl Host for FittingHost {
+    fn progress(&mut self, _progress: &Progress) {}
+    fn cancelled(&self) -> bool {
+        false
+    }
+    fn now_ms(&self) -> f64 {
+        self.clock.now_ms()
+    }
+    async fn yield_now(&self) {}
+    fn fitting(&mut self, done: usize, total: usize, model: &str) {
+        if !self.quiet {
+            eprint!("\rfitting {done}/{total} {model:<8}");
+        }
+    }
+}
 
 /// Runs the backtest and prints the leaderboard (a table, or JSON lines).
 pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
@@ -32,6 +58,24 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
             ))
         })?),
     };
+    let lstm = if args.lstm {
+        let summary = DatasetSummary::of(&frame, loaded.report.clone());
+        let mut settings = TrainSettings {
+            epochs: args.lstm_epochs,
+            hidden: args.lstm_hidden.clone(),
+            ..TrainSettings::default()
+        };
+        settings.dropout = settings
+            .hidden
+            .iter()
+            .enumerate()
+            .map(|(i, _)| if i == 0 { 0.2 } else { 0.1 })
+            .collect();
+        settings.data.window = args.lstm_window.unwrap_or(summary.suggested_window);
+        Some(settings)
+    } else {
+        None
+    };
     let req = LeaderboardRequest {
         target,
         series: args.series.clone(),
@@ -44,15 +88,31 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         sliding: args.sliding,
         models: args.models.clone(),
         levels: args.levels.clone(),
+        lstm,
     };
-    let clock = SystemClock::default();
-    let (board, _) = request::run(&frame, &req, &clock, &mut |done, total| {
-        if !args.json {
-            eprint!("\rfitting {done}/{total}");
+    // The device matters only for the LSTM; the CPU needs no adapter probe.
+    let selected = if req.lstm.is_some() {
+        let choice: BackendChoice = args.backend.parse().map_err(CliError::Usage)?;
+        let selected = select_native(choice).map_err(CliError::Engine)?;
+        if let Some(notice) = &selected.notice {
+            eprintln!("notice: {notice}");
         }
-        true
-    })
-    .map_err(CliError::Engine)?;
+        selected
+    } else {
+        crate::backend::cpu()
+    };
+    let mut host = FittingHost {
+        clock: SystemClock::default(),
+        quiet: args.json,
+    };
+    let (board, _) = futures::executor::block_on(run_leaderboard(
+        &frame,
+        &req,
+        &selected.device,
+        &selected.label,
+        &mut host,
+    ))
+    .map_err(|e| CliError::Engine(e.unwrap_or_else(|| "cancelled".into())))?;
     if args.json {
         for line in json_lines(&board) {
             println!("{line}");

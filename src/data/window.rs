@@ -141,10 +141,12 @@ fn test_start_of(rows: usize, test_fraction: f64) -> usize {
 }
 
 /// Whether `rows` rows hold two training windows (one becomes validation) before the test
-/// part and one full test horizon after it.
+/// part and one full test horizon after it. A test fraction of 0 asks for no test part
+/// (a backtest fold: everything before the origin trains, the origin's future scores).
 fn fits(rows: usize, window: usize, horizon: usize, test_fraction: f64) -> bool {
     let test_start = test_start_of(rows, test_fraction);
-    test_start >= window + horizon + 1 && rows - test_start >= horizon
+    let test_fits = test_fraction == 0.0 || rows - test_start >= horizon;
+    test_start >= window + horizon + 1 && test_fits
 }
 
 /// Smallest number of rows that fits `window` and `horizon` (see [`prepare`]).
@@ -179,11 +181,12 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
             found: "0".into(),
         });
     }
-    for (name, value) in [
-        ("test fraction", spec.test_fraction),
-        ("validation fraction", spec.validation_fraction),
+    for (name, value, zero_allowed) in [
+        ("test fraction", spec.test_fraction, true),
+        ("validation fraction", spec.validation_fraction, false),
     ] {
-        if !(value > 0.0 && value < 1.0) {
+        let low_ok = value > 0.0 || (zero_allowed && value == 0.0);
+        if !(low_ok && value < 1.0) {
             return Err(DataError::BadSetting {
                 name,
                 expected: "between 0 and 1",

@@ -234,91 +234,150 @@ pub fn score_model(
     clock: &dyn Clock,
     progress: &mut dyn FnMut(usize) -> bool,
 ) -> Result<ModelScore, BacktestError> {
-    let holdout_start = y.len() - plan.holdout;
-    let mut done = 0;
-    let mut fold_metrics = vec![];
-    let mut fold_intervals: Vec<Vec<IntervalScore>> = vec![];
-    let mut first_error = None;
-    for &origin in origins {
-        let start = match plan.window {
-            TrainingWindow::Expanding => 0,
-            TrainingWindow::Sliding(len) => origin.saturating_sub(len),
-        };
-        let train = &y[start..origin];
-        let actual = &y[origin..origin + plan.horizon];
-        match forecast(kind, train, plan, clock) {
-            Ok(Run { forecast: fc, .. }) => {
-                let context = Context {
-                    history: train,
-                    season: plan.season,
-                };
-                fold_metrics.push(Metrics::score(actual, &fc.point, context));
-                fold_intervals.push(interval_scores(&fc, actual));
-            }
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-        done += 1;
-        if !progress(done) {
+    let mut row = RowBuilder::new(kind.name(), y, plan);
+    for (done, &origin) in origins.iter().enumerate() {
+        let (start, end) = row.fold_range(origin);
+        let run = forecast(kind, &y[start..end], plan, clock);
+        row.record_fold(origin, run);
+        if !progress(done + 1) {
             return Err(BacktestError::Cancelled);
         }
     }
-    let mut row = ModelScore {
-        model: kind.name().to_string(),
-        label: None,
-        backtest: (!fold_metrics.is_empty()).then(|| Metrics::average(&fold_metrics)),
-        backtest_intervals: average_intervals(&fold_intervals, &plan.levels),
-        folds_scored: fold_metrics.len(),
-        holdout: None,
-        holdout_intervals: vec![],
-        fit_ms: None,
-        forecast_ms: None,
-        forecast: None,
-        error: None,
-    };
     if plan.holdout > 0 {
-        let train = &y[..holdout_start];
-        let actual = &y[holdout_start..];
-        match forecast(kind, train, plan, clock) {
+        let run = forecast(kind, &y[..row.holdout_start()], plan, clock);
+        row.record_holdout(run);
+        if !progress(origins.len() + 1) {
+            return Err(BacktestError::Cancelled);
+        }
+    }
+    Ok(row.finish())
+}
+
+/// A fit-and-forecast from one origin: what a model gives the backtest.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Point forecast (and intervals, where the model has them) for the horizon.
+    pub forecast: Forecast,
+    /// The fitted form, e.g. `ETS(M,A,M)`.
+    pub label: String,
+    /// Fit time in milliseconds.
+    pub fit_ms: f64,
+    /// Forecast time in milliseconds, where it is timed apart from the fit.
+    pub forecast_ms: Option<f64>,
+}
+
+/// Collects one model's fold and hold-out results into its leaderboard row, whatever runs
+/// the model (the statistical models here, the LSTM's asynchronous trainer elsewhere), so
+/// every model is scored by the same code on the same origins.
+#[derive(Debug)]
+pub struct RowBuilder<'a> {
+    y: &'a [f64],
+    plan: &'a BacktestPlan,
+    row: ModelScore,
+    fold_metrics: Vec<Metrics>,
+    fold_intervals: Vec<Vec<IntervalScore>>,
+    first_error: Option<String>,
+}
+
+impl<'a> RowBuilder<'a> {
+    /// An empty row for `model` on series `y`.
+    pub fn new(model: &str, y: &'a [f64], plan: &'a BacktestPlan) -> Self {
+        RowBuilder {
+            y,
+            plan,
+            row: ModelScore {
+                model: model.to_string(),
+                label: None,
+                backtest: None,
+                backtest_intervals: vec![],
+                folds_scored: 0,
+                holdout: None,
+                holdout_intervals: vec![],
+                fit_ms: None,
+                forecast_ms: None,
+                forecast: None,
+                error: None,
+            },
+            fold_metrics: vec![],
+            fold_intervals: vec![],
+            first_error: None,
+        }
+    }
+
+    /// The training range `[start, origin)` for a fold (the window slides or expands).
+    pub fn fold_range(&self, origin: usize) -> (usize, usize) {
+        let start = match self.plan.window {
+            TrainingWindow::Expanding => 0,
+            TrainingWindow::Sliding(len) => origin.saturating_sub(len),
+        };
+        (start, origin)
+    }
+
+    /// Where the hold-out starts.
+    pub fn holdout_start(&self) -> usize {
+        self.y.len() - self.plan.holdout
+    }
+
+    /// Scores a fold's forecast from `origin` (or keeps its error).
+    pub fn record_fold(&mut self, origin: usize, run: Result<Run, String>) {
+        let (start, _) = self.fold_range(origin);
+        match run {
+            Ok(Run { forecast: fc, .. }) => {
+                let actual = &self.y[origin..origin + self.plan.horizon];
+                let context = Context {
+                    history: &self.y[start..origin],
+                    season: self.plan.season,
+                };
+                self.fold_metrics
+                    .push(Metrics::score(actual, &fc.point, context));
+                self.fold_intervals.push(interval_scores(&fc, actual));
+            }
+            Err(e) => {
+                self.first_error.get_or_insert(e);
+            }
+        }
+    }
+
+    /// Scores the hold-out forecast (or keeps its error).
+    pub fn record_holdout(&mut self, run: Result<Run, String>) {
+        let start = self.holdout_start();
+        match run {
             Ok(Run {
                 forecast: fc,
                 label,
                 fit_ms,
                 forecast_ms,
             }) => {
+                let actual = &self.y[start..];
                 let context = Context {
-                    history: train,
-                    season: plan.season,
+                    history: &self.y[..start],
+                    season: self.plan.season,
                 };
-                row.holdout = Some(Metrics::score(actual, &fc.point, context));
-                row.holdout_intervals = interval_scores(&fc, actual);
-                row.fit_ms = Some(fit_ms);
-                row.forecast_ms = Some(forecast_ms);
-                row.label = Some(label);
-                row.forecast = Some(fc);
+                self.row.holdout = Some(Metrics::score(actual, &fc.point, context));
+                self.row.holdout_intervals = interval_scores(&fc, actual);
+                self.row.fit_ms = Some(fit_ms);
+                self.row.forecast_ms = forecast_ms;
+                self.row.label = Some(label);
+                self.row.forecast = Some(fc);
             }
             Err(e) => {
-                first_error.get_or_insert(e);
+                self.first_error.get_or_insert(e);
             }
         }
-        done += 1;
-        if !progress(done) {
-            return Err(BacktestError::Cancelled);
-        }
     }
-    if row.backtest.is_none() || (plan.holdout > 0 && row.holdout.is_none()) {
-        row.error = first_error;
-    }
-    Ok(row)
-}
 
-/// A fit-and-forecast from one origin.
-struct Run {
-    forecast: Forecast,
-    label: String,
-    fit_ms: f64,
-    forecast_ms: f64,
+    /// The finished row: means over the folds, the error when something did not score.
+    pub fn finish(self) -> ModelScore {
+        let mut row = self.row;
+        row.backtest =
+            (!self.fold_metrics.is_empty()).then(|| Metrics::average(&self.fold_metrics));
+        row.backtest_intervals = average_intervals(&self.fold_intervals, &self.plan.levels);
+        row.folds_scored = self.fold_metrics.len();
+        if row.backtest.is_none() || (self.plan.holdout > 0 && row.holdout.is_none()) {
+            row.error = self.first_error;
+        }
+        row
+    }
 }
 
 /// Fits on `train` and forecasts the horizon.
@@ -342,7 +401,7 @@ fn forecast(
         forecast: fc,
         label: fitted.label(),
         fit_ms: t1 - t0,
-        forecast_ms: t2 - t1,
+        forecast_ms: Some(t2 - t1),
     })
 }
 

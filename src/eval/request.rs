@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::backtest::{self, BacktestPlan, Clock, Leaderboard, TrainingWindow};
 use crate::data::clean::{FillStrategy, fill};
-use crate::data::frame::Frame;
+use crate::data::frame::{Column, Frame};
 use crate::data::frequency::Frequency;
 use crate::models::stats::catalog::ModelKind;
+use crate::train::settings::TrainSettings;
 
 /// What to compare and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +36,10 @@ pub struct LeaderboardRequest {
     pub models: Vec<String>,
     /// Interval levels in percent.
     pub levels: Vec<f64>,
+    /// Also score the LSTM with these settings (its horizon and split are set by the
+    /// plan), on the same origins; `None` leaves it out (it trains once per fold).
+    #[serde(default)]
+    pub lstm: Option<TrainSettings>,
 }
 
 impl LeaderboardRequest {
@@ -52,6 +57,7 @@ impl LeaderboardRequest {
             sliding: None,
             models: vec![],
             levels: vec![80.0, 95.0],
+            lstm: None,
         }
     }
 }
@@ -78,6 +84,9 @@ pub struct TargetSeries {
     pub season: usize,
     /// Default horizon for the frequency.
     pub horizon: usize,
+    /// The same values as a one-column frame with their time stamps (what the LSTM trains
+    /// on, so its calendar features line up with the values).
+    pub frame: Frame,
 }
 
 /// Picks the target (and group) from the frame and applies the fill.
@@ -99,6 +108,7 @@ pub fn target_series(frame: &Frame, request: &LeaderboardRequest) -> Result<Targ
     })?;
     let mut values = column.values.clone();
     let mut labels: Vec<String> = (0..frame.rows()).map(|r| frame.time_label(r)).collect();
+    let mut timestamps = frame.timestamps.clone();
     let season = request
         .season
         .unwrap_or_else(|| model_season(&frame.frequency));
@@ -111,16 +121,31 @@ pub fn target_series(frame: &Frame, request: &LeaderboardRequest) -> Result<Targ
             let keep: Vec<bool> = values.iter().map(|v| v.is_finite()).collect();
             let mut k = keep.iter();
             labels.retain(|_| *k.next().unwrap_or(&false));
+            if let Some(stamps) = timestamps.as_mut() {
+                let mut k = keep.iter();
+                stamps.retain(|_| *k.next().unwrap_or(&false));
+            }
             values.retain(|v| v.is_finite());
         } else {
             fill(&mut values, &positions, strategy, Some(season));
         }
     }
+    let series_frame = Frame {
+        file_name: frame.file_name.clone(),
+        time_name: frame.time_name.clone(),
+        timestamps,
+        time_has_clock: frame.time_has_clock,
+        columns: vec![Column::new(request.target.clone(), values.clone())],
+        text_columns: vec![],
+        frequency: frame.frequency.clone(),
+        groups: None,
+    };
     Ok(TargetSeries {
         values,
         labels,
         season,
         horizon: frame.frequency.default_horizon().max(1),
+        frame: series_frame,
     })
 }
 

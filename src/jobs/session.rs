@@ -9,8 +9,8 @@ use super::protocol::{Event, Job, LeaderboardView};
 use crate::data::analysis::series_view;
 use crate::data::window::{WindowSpec, series_of};
 use crate::data::{DatasetSummary, Frame, ReadOptions, read_table};
-use crate::eval::backtest::{self, BacktestError, Clock, Leaderboard};
-use crate::eval::request::{self, LeaderboardRequest};
+use crate::eval::request::LeaderboardRequest;
+use crate::train::backtest::run_leaderboard;
 use crate::train::{Host, TrainError, train};
 
 /// The bundled sample data set (US EIA weekly petroleum series; public domain).
@@ -160,7 +160,7 @@ impl Session {
                         message: TrainError::NoData.to_string(),
                     };
                 };
-                match leaderboard(frame, &request, host).await {
+                match leaderboard(frame, &request, device, backend, host).await {
                     Ok(view) => Event::Leaderboard(Box::new(view)),
                     Err(None) => Event::Cancelled,
                     Err(Some(message)) => Event::Failed { message },
@@ -171,63 +171,23 @@ impl Session {
     }
 }
 
-/// The host's clock, for fit timings.
-struct HostClock<'a, H: Host>(&'a H);
-
-impl<H: Host> Clock for HostClock<'_, H> {
-    fn now_ms(&self) -> f64 {
-        self.0.now_ms()
-    }
-}
-
 /// Most points of the series sent back for the chart.
 const LEADERBOARD_TAIL: usize = 600;
 
-/// Runs a leaderboard model by model, yielding between fits' batches so a cancel can
-/// arrive; `Err(None)` when cancelled.
+/// Runs a leaderboard (see [`run_leaderboard`]) and cuts the view the page draws;
+/// `Err(None)` when cancelled.
 async fn leaderboard(
     frame: &Frame,
     request: &LeaderboardRequest,
+    device: &Device,
+    backend: &str,
     host: &mut impl Host,
 ) -> Result<LeaderboardView, Option<String>> {
-    let planned = request::plan(frame, request).map_err(Some)?;
-    let per_model = backtest::fits_per_model(&planned.origins, &planned.plan);
-    let total = per_model * planned.models.len();
-    let mut rows = vec![];
-    for (i, kind) in planned.models.iter().enumerate() {
-        host.fitting(i * per_model, total, kind.name());
-        host.yield_now().await;
-        if host.cancelled() {
-            return Err(None);
-        }
-        let row = {
-            let clock = HostClock(&*host);
-            backtest::score_model(
-                &planned.series.values,
-                kind,
-                &planned.plan,
-                &planned.origins,
-                &clock,
-                &mut |_| !host.cancelled(),
-            )
-        };
-        match row {
-            Ok(row) => rows.push(row),
-            Err(BacktestError::Cancelled) => return Err(None),
-            Err(e) => return Err(Some(e.to_string())),
-        }
-    }
-    host.fitting(total, total, "");
+    let (board, planned) = run_leaderboard(frame, request, device, backend, host).await?;
     let n = planned.series.values.len();
     let first_shown = n.saturating_sub(LEADERBOARD_TAIL.max(4 * planned.plan.holdout));
     Ok(LeaderboardView {
-        board: Leaderboard {
-            selected: backtest::select(&rows),
-            rows,
-            origins: planned.origins,
-            holdout_start: planned.holdout_start,
-            plan: planned.plan,
-        },
+        board,
         first_shown,
         actual: planned.series.values[first_shown..].to_vec(),
         labels: planned.series.labels[first_shown..].to_vec(),

@@ -1,5 +1,6 @@
 //! Training: settings, the loop (early stopping, cancellation, progress) and its outcome.
 
+pub mod backtest;
 pub mod error;
 pub mod outcome;
 pub mod rng;

@@ -131,6 +131,8 @@ struct Ctx {
     season: RwSignal<usize>,
     /// Backtest folds.
     folds: RwSignal<usize>,
+    /// Score the LSTM (with the training settings) in the leaderboard too.
+    compare_lstm: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -171,6 +173,7 @@ impl Ctx {
             fitting: RwSignal::new(None),
             season: RwSignal::new(0),
             folds: RwSignal::new(3),
+            compare_lstm: RwSignal::new(false),
         }
     }
 
@@ -455,6 +458,7 @@ impl Ctx {
         });
     }
 
+    /// The training settings as the panel shows them.
     fn settings(&self) -> TrainSettings {
         TrainSettings {
             data: WindowSpec {

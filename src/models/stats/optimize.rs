@@ -79,7 +79,10 @@ impl NelderMead {
             order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
             // Reorder by moving the vertices (no copies).
             let mut taken = std::mem::take(&mut simplex);
-            simplex = order.iter().map(|&i| std::mem::take(&mut taken[i])).collect();
+            simplex = order
+                .iter()
+                .map(|&i| std::mem::take(&mut taken[i]))
+                .collect();
             values = order.iter().map(|&i| values[i]).collect();
             let (best, worst) = (values[0], values[n]);
             let flat = (worst - best).abs() <= self.tolerance * (best.abs() + self.tolerance);

@@ -179,6 +179,7 @@ pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
             season: (season > 0).then_some(season),
             horizon: Some(horizon),
             folds: ctx.folds.get_untracked().max(1),
+            lstm: ctx.compare_lstm.get_untracked().then(|| ctx.settings()),
             ..LeaderboardRequest::new(ctx.target.get_untracked())
         };
         ctx.error.set(None);
@@ -299,7 +300,7 @@ pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
     view! {
         <section class="panel leaderboard-panel">
             <h2>"Compare models"</h2>
-            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA and harmonic regression, scored on the same rolling origins; horizon, target, series and fill as set above."</p>
+            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA and harmonic regression — and the LSTM with the training settings above, when ticked (it trains once per fold) — scored on the same rolling origins; horizon, target, series and fill as set above."</p>
             <div class="row">
                 <label>"Season (0 = from frequency) "
                     <input type="number" min="0" data-testid="season-input" prop:value=move || ctx.season.get()
@@ -307,6 +308,9 @@ pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
                 <label>"Folds "
                     <input type="number" min="1" max="50" data-testid="folds-input" prop:value=move || ctx.folds.get()
                         on:change=move |ev| ctx.folds.set(event_target_value(&ev).parse().unwrap_or(3).max(1)) /></label>
+                <label>"Include LSTM "
+                    <input type="checkbox" data-testid="compare-lstm" prop:checked=move || ctx.compare_lstm.get()
+                        on:change=move |ev| ctx.compare_lstm.set(event_target_checked(&ev)) /></label>
                 <button data-testid="compare-button" prop:disabled=move || busy.get() || ctx.summary.with(Option::is_none)
                     on:click=compare>"Compare models"</button>
                 <button data-testid="compare-cancel" prop:disabled=move || ctx.state.get() != AppState::Comparing

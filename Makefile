@@ -12,7 +12,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT ?= 600
 
-.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse fmt
+.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-stats fmt
 
 setup:
 	@bash .ci/setup.sh
@@ -55,6 +55,21 @@ bench: setup
 
 bench-web: setup
 	cargo test --target wasm32-unknown-unknown --test web_bench -- --nocapture
+
+## AutoETS / auto-ARIMA against StatsForecast and pmdarima (a venv with the peers is made
+## on first use). Foresight is built with its own crate at opt-level 3 (as a release build,
+## without rebuilding the dependencies); PEERS=--no-peers times Foresight alone.
+PYREF ?= $(HOME)/.cache/foresight-pyref
+bench-stats: setup
+	test -x $(PYREF)/bin/python || python3 -m venv $(PYREF)
+	$(PYREF)/bin/python -c "import statsforecast, pmdarima, sklearn, utilsforecast" 2>/dev/null || \
+		$(PYREF)/bin/pip install statsforecast==2.1.1 pmdarima==2.1.1 scikit-learn utilsforecast
+	cargo build --bin foresight --config 'profile.dev.package.foresight.opt-level=3' \
+		--config 'profile.dev.package.foresight.debug-assertions=false' \
+		--config 'profile.dev.package.foresight.overflow-checks=false'
+	cp $(CARGO_TARGET_DIR)/debug/foresight $(CARGO_TARGET_DIR)/foresight-bench
+	cargo build --bin foresight
+	$(PYREF)/bin/python tests/bench/stats_peers.py --foresight $(CARGO_TARGET_DIR)/foresight-bench $(PEERS)
 
 fmt:
 	cargo fmt --all

@@ -136,7 +136,11 @@ fn backtest_json_includes_the_lstm_when_asked() {
     assert_eq!(models, ["naive", "snaive", "lstm"]);
     let lstm = &lines[2];
     assert_eq!(lstm["folds"], 2);
-    assert!(lstm["mae"].as_f64().is_some_and(|v| v.is_finite() && v > 0.0));
+    assert!(
+        lstm["mae"]
+            .as_f64()
+            .is_some_and(|v| v.is_finite() && v > 0.0)
+    );
     assert!(lstm["backtest_mase"].as_f64().is_some_and(f64::is_finite));
     assert_eq!(lstm["label"], "LSTM 8, window 12");
     assert!(lines[3]["selected"].is_string());

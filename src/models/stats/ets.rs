@@ -72,6 +72,12 @@ pub struct Smoothing {
 const LOWER: [f64; 4] = [1e-4, 1e-4, 1e-4, 0.8];
 const UPPER: [f64; 4] = [0.9999, 0.9999, 0.9999, 0.98];
 const TINY: f64 = 1e-10;
+/// Nelder–Mead restarts of a full fit.
+const FULL_RESTARTS: usize = 12;
+/// Restarts when [`AutoEts`] screens the forms.
+const SCREEN_RESTARTS: usize = 1;
+/// Forms screened within this AICc of the best are refitted with every restart.
+const SCREEN_MARGIN: f64 = 10.0;
 
 impl EtsSpec {
     /// Simple exponential smoothing, ETS(A,N,N).
@@ -135,8 +141,24 @@ impl EtsSpec {
         smoothing + states
     }
 
-    /// Fits by maximum likelihood.
+    /// Fits by maximum likelihood, restarting Nelder–Mead while it still improves.
     pub fn fit(&self, y: &[f64]) -> Result<FittedEts, StatsError> {
+        self.fit_with_restarts(y, FULL_RESTARTS)
+    }
+
+    /// Fits with at most `restarts` fresh simplices after the first search (the automatic
+    /// choice screens every form with few and polishes the contenders with many).
+    pub fn fit_with_restarts(&self, y: &[f64], restarts: usize) -> Result<FittedEts, StatsError> {
+        self.fit_from(y, None, restarts)
+    }
+
+    /// Fits from `start` (an earlier fit's optimum of this form) or from R's starting values.
+    fn fit_from(
+        &self,
+        y: &[f64],
+        start: Option<&[f64]>,
+        restarts: usize,
+    ) -> Result<FittedEts, StatsError> {
         let label = self.label();
         if self.has_season() && self.period < 2 {
             return Err(StatsError::InvalidSpec(format!(
@@ -208,13 +230,13 @@ impl EtsSpec {
         // simplex is the classic remedy, repeated while it still improves.
         let search = NelderMead {
             max_iterations: 2_000,
-            tolerance: 1e-10,
-            x_tolerance: 1e-7,
+            tolerance: 1e-8,
+            x_tolerance: 1e-5,
             step: 0.1,
         };
         let mut objective = objective;
-        let mut minimum = search.minimize(&mut objective, &x);
-        for _ in 0..12 {
+        let mut minimum = search.minimize(&mut objective, start.unwrap_or(&x));
+        for _ in 0..restarts {
             let again = search.minimize(&mut objective, &minimum.x);
             let improved = minimum.value - again.value;
             let settled = improved.abs() <= 1e-7 * minimum.value.abs().max(1.0);
@@ -268,6 +290,7 @@ impl EtsSpec {
             aicc,
             converged: minimum.converged,
             fitted,
+            optimum: minimum.x,
         })
     }
 
@@ -657,6 +680,9 @@ pub struct FittedEts {
     /// Whether Nelder–Mead met its tolerance.
     pub converged: bool,
     fitted: Vec<f64>,
+    /// The optimiser's vector at the optimum (smoothing parameters, free states), so a
+    /// later search can go on from it.
+    optimum: Vec<f64>,
 }
 
 impl FittedEts {
@@ -884,7 +910,7 @@ impl AutoEts {
         check_series("auto ETS", y, 4)?;
         let positive = y.iter().all(|v| *v > 0.0);
         let seasonal = (2..=24).contains(&self.season) && y.len() >= 2 * self.season + 2;
-        let mut best: Option<FittedEts> = None;
+        let mut screened: Vec<FittedEts> = vec![];
         let mut last_error = None;
         for error in [ErrorKind::Additive, ErrorKind::Multiplicative] {
             for (trend, damped) in [
@@ -915,17 +941,35 @@ impl AutoEts {
                         season,
                         period: self.season,
                     };
-                    match spec.fit(y) {
-                        Ok(f)
-                            if f.aicc.is_finite()
-                                && best.as_ref().is_none_or(|b| f.aicc < b.aicc) =>
-                        {
-                            best = Some(f)
-                        }
+                    match spec.fit_with_restarts(y, SCREEN_RESTARTS) {
+                        Ok(f) if f.aicc.is_finite() => screened.push(f),
                         Ok(_) => {}
                         Err(e) => last_error = Some(e),
                     }
                 }
+            }
+        }
+        // Screening finds each form's optimum to within a little; the forms that could still
+        // win are fitted again with every restart, and the lowest AICc of all wins.
+        let leader = screened
+            .iter()
+            .map(|f| f.aicc)
+            .fold(f64::INFINITY, f64::min);
+        let mut best: Option<FittedEts> = None;
+        for screen in screened {
+            let candidate = if screen.aicc <= leader + SCREEN_MARGIN {
+                match screen
+                    .spec
+                    .fit_from(y, Some(&screen.optimum), FULL_RESTARTS)
+                {
+                    Ok(full) if full.aicc < screen.aicc => full,
+                    _ => screen,
+                }
+            } else {
+                screen
+            };
+            if best.as_ref().is_none_or(|b| candidate.aicc < b.aicc) {
+                best = Some(candidate);
             }
         }
         best.ok_or_else(|| {

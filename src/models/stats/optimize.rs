@@ -103,10 +103,18 @@ impl NelderMead {
                     .map(|j| centroid[j] + t * (simplex[n][j] - centroid[j]))
                     .collect()
             };
+            // Gao & Han's (2012) dimension-adapted coefficients: the classic 2 / ½ / ½
+            // make the simplex collapse early above ~10 dimensions (ETS with a season).
+            let nf = n as f64;
+            let (expand, contract, shrink) = if nf > 2.0 {
+                (1.0 + 2.0 / nf, 0.75 - 0.5 / nf, 1.0 - 1.0 / nf)
+            } else {
+                (2.0, 0.5, 0.5)
+            };
             let reflected = along(-1.0);
             let f_r = eval(&reflected, &mut evaluations);
             if f_r < values[0] {
-                let expanded = along(-2.0);
+                let expanded = along(-expand);
                 let f_e = eval(&expanded, &mut evaluations);
                 if f_e < f_r {
                     simplex[n] = expanded;
@@ -120,11 +128,11 @@ impl NelderMead {
                 values[n] = f_r;
             } else {
                 let (contracted, f_c) = if f_r < values[n] {
-                    let c = along(-0.5);
+                    let c = along(-contract);
                     let v = eval(&c, &mut evaluations);
                     (c, v)
                 } else {
-                    let c = along(0.5);
+                    let c = along(contract);
                     let v = eval(&c, &mut evaluations);
                     (c, v)
                 };
@@ -134,7 +142,8 @@ impl NelderMead {
                 } else {
                     for i in 1..=n {
                         for j in 0..n {
-                            simplex[i][j] = simplex[0][j] + 0.5 * (simplex[i][j] - simplex[0][j]);
+                            simplex[i][j] =
+                                simplex[0][j] + shrink * (simplex[i][j] - simplex[0][j]);
                         }
                         values[i] = eval(&simplex[i], &mut evaluations);
                     }

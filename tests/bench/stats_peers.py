@@ -1,0 +1,179 @@
+"""Automatic model choice, side by side: Foresight's AutoETS and auto-ARIMA against
+StatsForecast's AutoETS / AutoARIMA and pmdarima's auto_arima, on the same training points.
+
+    make bench-stats                     # builds `foresight` (opt-level 3), runs everything
+    python3 tests/bench/stats_peers.py --foresight PATH [--no-peers] [--pmdarima-long]
+
+Each series is split into training points and a hold-out of one horizon (the season, or 8
+for quarterly data). Every tool fits its automatic model on the training points; the table
+shows the form it chose, the wall time of that fit (Foresight's from its own clock around
+the fit, as `foresight backtest --json` reports it; the peers' around their `fit` call,
+after an untimed warm-up so numba's compilation is not counted) and the hold-out MASE.
+Besides the table it prints one JSON line per figure:
+    {"series": …, "n": …, "m": …, "tool": …, "model": "ets"|"arima", "choice": …,
+     "fit_ms": …, "mase": …}
+pmdarima is skipped on seasons longer than 12 unless --pmdarima-long is given (one
+candidate there takes minutes), and a peer's fit is stopped after --peer-limit seconds
+(300 by default; the row then says so). Needs the peers' venv (see tests/data/make_peer_reference.py)
+unless --no-peers.
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "data", "stats")
+
+# (name, file, column, season, horizon)
+SERIES = [
+    ("air passengers (monthly)", "air_passengers_monthly.csv", "passengers_thousands", 12, 12),
+    ("aus wine (monthly)", "aus_wine_sales_monthly.csv", "bottles", 12, 12),
+    ("US real GDP (quarterly)", "us_macro_quarterly.csv", "realgdp", 4, 8),
+    ("Mauna Loa CO2 (weekly)", "mauna_loa_co2_weekly.csv", "co2_ppm", 52, 52),
+    ("UK demand (half-hourly)", "taylor_uk_demand_halfhourly_2000.csv", "demand_mw", 48, 48),
+]
+
+
+def read_column(path, column):
+    """The column, gaps filled linearly between neighbours (as `--fill linear` does on a
+    regular series)."""
+    with open(path) as f:
+        header = f.readline().strip().split(",")
+        at = header.index(column)
+        cells = [line.rstrip("\n").split(",")[at] for line in f if line.strip()]
+    values = [float(c) if c.strip() else None for c in cells]
+    known = [i for i, v in enumerate(values) if v is not None]
+    for i, v in enumerate(values):
+        if v is None:
+            before = max((k for k in known if k < i), default=None)
+            after = min((k for k in known if k > i), default=None)
+            if before is None or after is None:
+                values[i] = values[after if before is None else before]
+            else:
+                w = (i - before) / (after - before)
+                values[i] = values[before] * (1 - w) + values[after] * w
+    return values
+
+
+def mase(train, actual, predicted, m):
+    m = m if len(train) > m else 1
+    scale = sum(abs(train[t] - train[t - m]) for t in range(m, len(train))) / (len(train) - m)
+    return sum(abs(a - p) for a, p in zip(actual, predicted)) / len(actual) / scale
+
+
+def foresight_rows(binary, path, column, m, h):
+    out = subprocess.run(
+        [binary, "backtest", "--csv", path, "--target", column, "--season", str(m),
+         "--horizon", str(h), "--holdout", str(h), "--folds", "1", "--models", "ets,arima",
+         "--fill", "linear", "--json"],
+        capture_output=True, text=True, check=True)
+    rows = []
+    for line in out.stdout.splitlines():
+        v = json.loads(line)
+        if "model" in v:
+            rows.append((v["model"], v.get("label") or v.get("error"), v.get("fit_ms"),
+                         v.get("mase")))
+    return rows
+
+
+def arima_label(p, d, q, sp, sd, sq, period):
+    return f"ARIMA({p},{d},{q})" + (f"({sp},{sd},{sq})[{period}]" if sp + sd + sq else "")
+
+
+def peer_fit(tool, key, train, m, h, queue):
+    """One peer fit, timed, in a child process (so a runaway fit can be stopped)."""
+    import numpy as np
+    warnings.simplefilter("ignore")
+    train = np.asarray(train)
+    if tool == "statsforecast":
+        from statsforecast.models import AutoARIMA, AutoETS
+        make = (lambda: AutoETS(season_length=m)) if key == "ets" else \
+            (lambda: AutoARIMA(season_length=m))
+        make().fit(train[: max(3 * m, 40)])  # numba warm-up, not timed
+        t0 = time.perf_counter()
+        model = make().fit(train)
+        fit_ms = 1000 * (time.perf_counter() - t0)
+        pred = list(model.predict(h)["mean"])
+        if key == "ets":
+            choice = model.model_["method"]
+        else:
+            p, q, sp, sq, period, d, sd = model.model_["arma"]
+            choice = arima_label(p, d, q, sp, sd, sq, period)
+    else:
+        import pmdarima
+        t0 = time.perf_counter()
+        pm = pmdarima.auto_arima(train, m=m, seasonal=True, stepwise=True,
+                                 information_criterion="aicc", suppress_warnings=True,
+                                 error_action="ignore")
+        fit_ms = 1000 * (time.perf_counter() - t0)
+        pred = list(pm.predict(h))
+        (p, d, q), (sp, sd, sq, period) = pm.order, pm.seasonal_order
+        choice = arima_label(p, d, q, sp, sd, sq, period)
+    queue.put((choice, fit_ms, pred))
+
+
+def peer_rows(y, m, h, with_pmdarima, limit_s):
+    import multiprocessing
+    train, actual = y[:-h], y[-h:]
+    jobs = [("statsforecast", "ets"), ("statsforecast", "arima")]
+    if with_pmdarima:
+        jobs.append(("pmdarima", "arima"))
+    rows = []
+    for tool, key in jobs:
+        queue = multiprocessing.Queue()
+        child = multiprocessing.Process(target=peer_fit, args=(tool, key, train, m, h, queue))
+        child.start()
+        child.join(limit_s)
+        if child.is_alive():
+            child.terminate()
+            child.join()
+            rows.append((tool, key, f"stopped after {limit_s:.0f} s", None, None))
+            continue
+        choice, fit_ms, pred = queue.get()
+        rows.append((tool, key, choice, fit_ms, mase(train, actual, pred, m)))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--foresight", required=True, help="path of the foresight binary")
+    parser.add_argument("--no-peers", action="store_true", help="time Foresight alone")
+    parser.add_argument("--pmdarima-long", action="store_true",
+                        help="also run pmdarima on seasons longer than 12 (very slow)")
+    parser.add_argument("--peer-limit", type=float, default=300,
+                        help="seconds a peer's fit may take before it is stopped")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    table = []
+    for name, file, column, m, h in SERIES:
+        path = os.path.join(DATA, file)
+        y = read_column(path, column)
+        figures = [("foresight", model, choice, fit_ms, score)
+                   for model, choice, fit_ms, score in
+                   foresight_rows(args.foresight, path, column, m, h)]
+        if not args.no_peers:
+            figures += peer_rows(y, m, h, args.pmdarima_long or m <= 12, args.peer_limit)
+        for tool, model, choice, fit_ms, score in figures:
+            line = {"series": name, "n": len(y) - h, "m": m, "tool": tool, "model": model,
+                    "choice": choice, "fit_ms": fit_ms,
+                    "mase": None if score is None or not math.isfinite(score) else score}
+            print(json.dumps(line))
+            table.append(line)
+        sys.stdout.flush()
+    print()
+    print(f"| series | n | m | model | tool | choice | fit ms | hold-out MASE |")
+    print(f"|---|---:|---:|---|---|---|---:|---:|")
+    for r in table:
+        fit = "—" if r["fit_ms"] is None else f"{r['fit_ms']:,.0f}"
+        score = "—" if r["mase"] is None else f"{r['mase']:.3f}"
+        print(f"| {r['series']} | {r['n']:,} | {r['m']} | {r['model']} | {r['tool']} | "
+              f"{r['choice']} | {fit} | {score} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -380,8 +380,9 @@ impl<'a> RowBuilder<'a> {
     }
 }
 
-/// Fits on `train` and forecasts the horizon.
-fn forecast(
+/// Fits a statistical model on `train` and forecasts the plan's horizon (with its
+/// intervals), timing both.
+pub fn forecast(
     kind: &ModelKind,
     train: &[f64],
     plan: &BacktestPlan,

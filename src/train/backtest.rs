@@ -187,28 +187,46 @@ pub async fn run_leaderboard(
     let models = planned.models.len() + usize::from(request.lstm.is_some());
     let total = per_model * models;
     let mut rows = vec![];
-    for (i, kind) in planned.models.iter().enumerate() {
-        host.fitting(i * per_model, total, kind.name());
+    // Model by model and fit by fit, yielding after each fit so a cancel is seen within
+    // one fit (the worker reads its messages only while the job yields).
+    let y = &planned.series.values;
+    let mut done = 0;
+    for kind in &planned.models {
+        host.fitting(done, total, kind.name());
         host.yield_now().await;
         if host.cancelled() {
             return Err(None);
         }
-        let row = {
-            let clock = HostClock(&*host);
-            backtest::score_model(
-                &planned.series.values,
-                kind,
-                &planned.plan,
-                &planned.origins,
-                &clock,
-                &mut |_| !host.cancelled(),
-            )
-        };
-        match row {
-            Ok(row) => rows.push(row),
-            Err(BacktestError::Cancelled) => return Err(None),
-            Err(e) => return Err(Some(e.to_string())),
+        let mut row = RowBuilder::new(kind.name(), y, &planned.plan);
+        let mut fits: Vec<Option<usize>> = planned.origins.iter().map(|&o| Some(o)).collect();
+        if planned.plan.holdout > 0 {
+            fits.push(None);
         }
+        for origin in fits {
+            let run = {
+                let clock = HostClock(&*host);
+                match origin {
+                    Some(origin) => {
+                        let (start, end) = row.fold_range(origin);
+                        backtest::forecast(kind, &y[start..end], &planned.plan, &clock)
+                    }
+                    None => {
+                        backtest::forecast(kind, &y[..row.holdout_start()], &planned.plan, &clock)
+                    }
+                }
+            };
+            match origin {
+                Some(origin) => row.record_fold(origin, run),
+                None => row.record_holdout(run),
+            }
+            done += 1;
+            host.fitting(done, total, kind.name());
+            host.yield_now().await;
+            if host.cancelled() {
+                return Err(None);
+            }
+        }
+        rows.push(row.finish());
     }
     if let Some(settings) = &request.lstm {
         let done = planned.models.len() * per_model;

@@ -219,3 +219,54 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
     );
     assert!(board.rows[0].error.is_none() && board.rows[0].holdout.is_some());
 }
+
+/// A cancel is seen within one fit: the leaderboard stops after the fit during which the
+/// user pressed Cancel, not at the end of the model.
+#[test]
+fn leaderboard_cancel_acts_between_fits() {
+    use foresight::eval::request::LeaderboardRequest;
+    use foresight::train::backtest::run_leaderboard;
+
+    struct CancelAfter {
+        fits_seen: std::cell::Cell<usize>,
+        limit: usize,
+        clock: Instant,
+    }
+    impl Host for CancelAfter {
+        fn progress(&mut self, _progress: &Progress) {}
+        fn cancelled(&self) -> bool {
+            self.fits_seen.get() >= self.limit
+        }
+        fn now_ms(&self) -> f64 {
+            self.clock.elapsed().as_secs_f64() * 1000.0
+        }
+        async fn yield_now(&self) {}
+        fn fitting(&mut self, done: usize, _total: usize, _model: &str) {
+            self.fits_seen.set(done);
+        }
+    }
+    let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
+    let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
+    let request = LeaderboardRequest {
+        models: vec!["naive".into(), "ets".into(), "arima".into()],
+        horizon: Some(4),
+        folds: 3,
+        ..LeaderboardRequest::new("mn_midgrade_gasoline_price_usd_gal")
+    };
+    let mut host = CancelAfter {
+        fits_seen: std::cell::Cell::new(0),
+        limit: 6,
+        clock: Instant::now(),
+    };
+    let result = futures::executor::block_on(run_leaderboard(
+        &frame,
+        &request,
+        &selected.device,
+        &selected.label,
+        &mut host,
+    ));
+    assert!(matches!(result, Err(None)), "cancelled, not failed");
+    // Four fits per model (three folds and the hold-out): the sixth fit is the second of
+    // `ets`, and nothing after it ran.
+    assert_eq!(host.fits_seen.get(), 6);
+}

@@ -259,6 +259,28 @@ test('the leaderboard scores every model on the same folds, with the numbers the
   await page.click(byId('overlay-naive'));
 });
 
+test('the LSTM joins the leaderboard, trained per fold on the same origins', async () => {
+  // Air passengers is still loaded, horizon 12 and one fold from the test above.
+  await setNumber('window-input', 4);
+  await setNumber('epochs-input', 1);
+  await page.check(byId('compare-lstm'));
+  await page.click(byId('compare-button'));
+  await waitState('comparing', 10000);
+  await page.waitForSelector(`${byId('leaderboard')} tr[data-model="lstm"]`, { timeout: 600000 });
+  await waitState('ready');
+  const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
+  assert.equal(models.length, 8);
+  assert.ok(models.includes('lstm'));
+  const cell = (metric) => page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td[data-metric="${metric}"]`);
+  for (const metric of ['bt_mase', 'mae', 'rmse']) {
+    const v = Number(await cell(metric));
+    assert.ok(Number.isFinite(v) && v > 0, `lstm ${metric} = ${await cell(metric)}`);
+  }
+  assert.equal(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] ${byId('model-error')}`), '');
+  assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td.form`), /^LSTM 64→32, window 4$/);
+  await page.uncheck(byId('compare-lstm'));
+});
+
 test('a million-row, 80 MB file is read in the worker while the page stays responsive', async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-')), 'million.csv');
   const out = fs.openSync(file, 'w');

@@ -113,3 +113,38 @@ for name, csv, column, error, trend, damped, seasonal, m in ETS_CASES:
 with open(os.path.join(HERE, "ets.json"), "w") as f:
     json.dump(ets_out, f, indent=1)
 print("wrote", len(ets_out["cases"]), "ETS cases")
+
+# --- Holt / Holt-Winters: statsmodels' ExponentialSmoothing (least squares with estimated
+# initial states, which for additive errors is the maximum-likelihood fit)
+# → tests/data/stats/holt_winters.json
+from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+HW_CASES = [
+    ("holt_realgdp", "us_macro_quarterly.csv", "realgdp", "add", False, None, None),
+    ("holt_damped_realgdp", "us_macro_quarterly.csv", "realgdp", "add", True, None, None),
+    ("holt_winters_additive_air", "air_passengers_monthly.csv", "passengers_thousands", "add", False, "add", 12),
+    ("holt_winters_additive_wine", "aus_wine_sales_monthly.csv", "bottles", "add", False, "add", 12),
+    ("holt_realcons", "us_macro_quarterly.csv", "realcons", "add", False, None, None),
+    ("holt_cpi", "us_macro_quarterly.csv", "cpi", "add", False, None, None),
+    ("holt_winters_additive_realinv", "us_macro_quarterly.csv", "realinv", "add", False, "add", 4),
+]
+hw_out = {"statsmodels": statsmodels.__version__, "steps": 12, "cases": []}
+for name, csv, column, trend, damped, seasonal, m in HW_CASES:
+    y = load(csv, column)
+    model = ExponentialSmoothing(y, trend=trend, damped_trend=damped, seasonal=seasonal,
+                                 seasonal_periods=m, initialization_method="estimated")
+    fit = model.fit(optimized=True, use_brute=True)
+    p = fit.params
+    hw_out["cases"].append({
+        "name": name, "series": csv, "column": column, "trend": trend, "damped": damped,
+        "seasonal": seasonal, "m": m,
+        "alpha": float(p["smoothing_level"]),
+        "beta": None if trend is None else float(p["smoothing_trend"]),
+        "gamma": None if seasonal is None else float(p["smoothing_seasonal"]),
+        "phi": float(p["damping_trend"]) if damped else None,
+        "sse": float(fit.sse),
+        "mean": clean(fit.forecast(12)),
+    })
+with open(os.path.join(HERE, "holt_winters.json"), "w") as f:
+    json.dump(hw_out, f, indent=1)
+print("wrote", len(hw_out["cases"]), "Holt-Winters cases")

@@ -9,7 +9,7 @@
 //! Intervals: analytic for the all-additive models (Hyndman et al. 2008, class 1), simulated
 //! otherwise (5,000 seeded paths, the same seed every call, so forecasts are reproducible).
 
-use super::optimize::NelderMead;
+use super::optimize::{Minimum, NelderMead};
 use super::{Fitted, Forecast, Interval, StatsError, check_series, normal};
 
 /// Additive or multiplicative error.
@@ -143,20 +143,21 @@ impl EtsSpec {
 
     /// Fits by maximum likelihood, restarting Nelder–Mead while it still improves.
     pub fn fit(&self, y: &[f64]) -> Result<FittedEts, StatsError> {
-        self.fit_with_restarts(y, FULL_RESTARTS)
+        self.fit_from(y, Start::Full, FULL_RESTARTS)
     }
 
-    /// Fits with at most `restarts` fresh simplices after the first search (the automatic
-    /// choice screens every form with few and polishes the contenders with many).
+    /// Fits from the best start of a coarse grid with at most `restarts` fresh simplices
+    /// after the first search (the automatic choice screens every form this way and
+    /// polishes the contenders with `fit`'s full search).
     pub fn fit_with_restarts(&self, y: &[f64], restarts: usize) -> Result<FittedEts, StatsError> {
-        self.fit_from(y, None, restarts)
+        self.fit_from(y, Start::Screen, restarts)
     }
 
-    /// Fits from `start` (an earlier fit's optimum of this form) or from R's starting values.
+    /// Fits by Nelder–Mead from the starts `start` names.
     fn fit_from(
         &self,
         y: &[f64],
-        start: Option<&[f64]>,
+        start: Start<'_>,
         restarts: usize,
     ) -> Result<FittedEts, StatsError> {
         let label = self.label();
@@ -235,19 +236,42 @@ impl EtsSpec {
             step: 0.1,
         };
         let mut objective = objective;
-        let mut minimum = search.minimize(&mut objective, start.unwrap_or(&x));
-        for _ in 0..restarts {
-            let again = search.minimize(&mut objective, &minimum.x);
-            let improved = minimum.value - again.value;
-            let settled = improved.abs() <= 1e-7 * minimum.value.abs().max(1.0);
-            if again.value <= minimum.value {
-                minimum = again;
+        // Nelder–Mead finds a local optimum; which one depends on the start, and neither R's
+        // start nor the best grid point wins everywhere, so fits that matter try both.
+        let starts = match start {
+            Start::Screen => vec![self.brute_start(x, n_smoothing, &mut objective)],
+            Start::Full => {
+                let brute = self.brute_start(x.clone(), n_smoothing, &mut objective);
+                if brute == x { vec![x] } else { vec![x, brute] }
             }
-            if settled {
-                minimum.converged = true;
-                break;
+            Start::Polish(optimum) => vec![optimum.to_vec(), x],
+        };
+        // Every start gets one search and one restart; only the best goes on to the rest.
+        let mut best: Option<(Minimum, bool)> = None;
+        for start in starts {
+            let mut minimum = search.minimize(&mut objective, &start);
+            let settled = restart(&search, &mut objective, &mut minimum, restarts.min(1));
+            if best.as_ref().is_none_or(|(b, _)| minimum.value < b.value) {
+                best = Some((minimum, settled));
             }
         }
+        let best = best.map(|(mut minimum, settled)| {
+            if !settled {
+                restart(
+                    &search,
+                    &mut objective,
+                    &mut minimum,
+                    restarts.saturating_sub(1),
+                );
+            }
+            minimum
+        });
+        let Some(minimum) = best else {
+            return Err(StatsError::NotConverged {
+                model: label,
+                reason: "no start was searched".into(),
+            });
+        };
         let Some(smoothing) = self.smoothing(&minimum.x[..n_smoothing]) else {
             return Err(StatsError::NotConverged {
                 model: label,
@@ -294,6 +318,56 @@ impl EtsSpec {
         })
     }
 
+    /// The best of R's start `x` and a coarse grid over the smoothing parameters (states
+    /// kept at their heuristic values), as statsmodels' `use_brute`: one pass per grid
+    /// point, cheap next to a Nelder–Mead run, and it keeps the search out of the basin of
+    /// small β when the data want α near 1 and a lively trend (e.g. US real investment).
+    fn brute_start(
+        &self,
+        x: Vec<f64>,
+        n_smoothing: usize,
+        objective: &mut impl FnMut(&[f64]) -> f64,
+    ) -> Vec<f64> {
+        const ALPHAS: [f64; 5] = [0.05, 0.2, 0.5, 0.8, 0.99];
+        const FRACTIONS: [f64; 3] = [0.05, 0.3, 0.7];
+        const PHIS: [f64; 2] = [0.9, 0.98];
+        let betas: &[f64] = if self.has_trend() { &FRACTIONS } else { &[0.0] };
+        let gammas: &[f64] = if self.has_season() {
+            &FRACTIONS
+        } else {
+            &[0.0]
+        };
+        let phis: &[f64] = if self.damped { &PHIS } else { &[1.0] };
+        let mut best_value = objective(&x);
+        let mut best = x.clone();
+        let mut candidate = x;
+        for &alpha in &ALPHAS {
+            for &beta in betas {
+                for &gamma in gammas {
+                    for &phi in phis {
+                        let mut p = vec![alpha.clamp(LOWER[0], UPPER[0])];
+                        if self.has_trend() {
+                            p.push((beta * alpha).max(LOWER[1]));
+                        }
+                        if self.has_season() {
+                            p.push((gamma * (1.0 - alpha)).max(LOWER[2]));
+                        }
+                        if self.damped {
+                            p.push(phi);
+                        }
+                        candidate[..n_smoothing].copy_from_slice(&p);
+                        let value = objective(&candidate);
+                        if value < best_value {
+                            best_value = value;
+                            best.copy_from_slice(&candidate);
+                        }
+                    }
+                }
+            }
+        }
+        best
+    }
+
     /// Smoothing parameters from the optimiser's vector; `None` outside the usual region.
     fn smoothing(&self, p: &[f64]) -> Option<Smoothing> {
         let mut i = 0;
@@ -333,6 +407,39 @@ impl EtsSpec {
         }
         s
     }
+}
+
+/// Restarts Nelder–Mead from the best vertex with a fresh simplex while it still improves
+/// (at most `count` times); true once a restart no longer moves the value.
+fn restart(
+    search: &NelderMead,
+    objective: &mut impl FnMut(&[f64]) -> f64,
+    minimum: &mut Minimum,
+    count: usize,
+) -> bool {
+    for _ in 0..count {
+        let again = search.minimize(&mut *objective, &minimum.x);
+        let improved = minimum.value - again.value;
+        let settled = improved.abs() <= 1e-7 * minimum.value.abs().max(1.0);
+        if again.value <= minimum.value {
+            *minimum = again;
+        }
+        if settled {
+            minimum.converged = true;
+            return true;
+        }
+    }
+    false
+}
+
+/// Where Nelder–Mead starts.
+enum Start<'a> {
+    /// The best of R's start and a coarse grid (one search: the quick screen of a form).
+    Screen,
+    /// R's start and the grid's best, each searched (a fit asked for by itself).
+    Full,
+    /// An earlier screen's optimum of this form and R's start.
+    Polish(&'a [f64]),
 }
 
 /// What one pass over the data gives.
@@ -960,7 +1067,7 @@ impl AutoEts {
             let candidate = if screen.aicc <= leader + SCREEN_MARGIN {
                 match screen
                     .spec
-                    .fit_from(y, Some(&screen.optimum), FULL_RESTARTS)
+                    .fit_from(y, Start::Polish(&screen.optimum), FULL_RESTARTS)
                 {
                     Ok(full) if full.aicc < screen.aicc => full,
                     _ => screen,

@@ -2,6 +2,7 @@
 //! statistical models forecasters trust (`stats`).
 
 pub mod lstm;
+pub mod lstm_kernel;
 pub mod stats;
 
 pub use lstm::{FusedLstm, FusedLstmConfig, StackedLstm, StackedLstmConfig};

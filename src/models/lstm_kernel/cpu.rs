@@ -1,0 +1,406 @@
+//! The fused LSTM layer on the CPU: forward and backward over a whole sequence in plain Rust,
+//! a per-step loop of one small GEMM plus the gate arithmetic, and every product that does
+//! not depend on the recurrence (input projection, weight gradients, input gradient) done
+//! as one large GEMM over all time steps. No tensor library inside the time loop.
+//!
+//! Layout (row-major, the burn `Linear` layout, i.e. PyTorch's weights transposed):
+//! `x: [batch, time, input]`, `w_x: [input, 4·hidden]`, `w_h: [hidden, 4·hidden]`,
+//! `bias: [4·hidden]` (PyTorch's `b_ih + b_hh`), gates in PyTorch's order i, f, g, o.
+//! The initial state is zero.
+
+use super::gemm::{View, gemm};
+
+/// Sizes of one layer's sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Sequences in the batch.
+    pub batch: usize,
+    /// Time steps.
+    pub time: usize,
+    /// Features per step coming in.
+    pub input: usize,
+    /// Hidden (and cell) size.
+    pub hidden: usize,
+}
+
+impl Shape {
+    /// Elements of `[batch, time, n]`.
+    fn seq(&self, n: usize) -> usize {
+        self.batch * self.time * n
+    }
+
+    /// The view of time step `t` inside a `[batch, time, width]` buffer: `[batch, width]`.
+    fn step(&self, t: usize, width: usize) -> View {
+        View {
+            rows: self.batch,
+            cols: width,
+            offset: t * width,
+            row_stride: self.time * width,
+            col_stride: 1,
+        }
+    }
+}
+
+/// One layer's parameters, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct Weights<'a> {
+    /// `[input, 4·hidden]`.
+    pub w_x: &'a [f32],
+    /// `[hidden, 4·hidden]`.
+    pub w_h: &'a [f32],
+    /// `[4·hidden]`.
+    pub bias: &'a [f32],
+}
+
+/// What the forward pass leaves: the outputs, and what the backward pass reads.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// Gate activations `[batch, time, 4·hidden]` (σ(i), σ(f), tanh(g), σ(o)).
+    pub gates: Vec<f32>,
+    /// Cell states `[batch, time, hidden]`.
+    pub cells: Vec<f32>,
+    /// Hidden states `[batch, time, hidden]`: the layer's output.
+    pub hidden: Vec<f32>,
+}
+
+/// Gradients of one layer.
+#[derive(Debug, Clone)]
+pub struct Grads {
+    /// `[batch, time, input]`.
+    pub x: Vec<f32>,
+    /// `[input, 4·hidden]`.
+    pub w_x: Vec<f32>,
+    /// `[hidden, 4·hidden]`.
+    pub w_h: Vec<f32>,
+    /// `[4·hidden]`.
+    pub bias: Vec<f32>,
+}
+
+/// Logistic function.
+#[inline]
+fn sigmoid(v: f32) -> f32 {
+    1.0 / (1.0 + (-v).exp())
+}
+
+/// Runs the layer over the whole sequence.
+///
+/// # Panics
+/// When a slice's length disagrees with `shape` (a caller's bug; shapes come from the model).
+pub fn forward(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
+    let Shape {
+        batch,
+        time,
+        input,
+        hidden,
+    } = shape;
+    let g4 = 4 * hidden;
+    assert_eq!(x.len(), shape.seq(input), "x");
+    assert_eq!(w.w_x.len(), input * g4, "w_x");
+    assert_eq!(w.w_h.len(), hidden * g4, "w_h");
+    assert_eq!(w.bias.len(), g4, "bias");
+    // Pre-activations of every step at once: bias, then x·W_x as one GEMM.
+    let mut gates = Vec::with_capacity(shape.seq(g4));
+    for _ in 0..batch * time {
+        gates.extend_from_slice(w.bias);
+    }
+    let rows = batch * time;
+    gates.resize(rows * g4, 0.0);
+    gemm(
+        1.0,
+        x,
+        View::dense(rows, input, 0),
+        w.w_x,
+        View::dense(input, g4, 0),
+        1.0,
+        &mut gates,
+        View::dense(rows, g4, 0),
+    );
+    let mut cells = vec![0.0; shape.seq(hidden)];
+    let mut hs = vec![0.0; shape.seq(hidden)];
+    for t in 0..time {
+        if t > 0 {
+            // The recurrent part: gates[:, t] += h[:, t−1] · W_h.
+            gemm(
+                1.0,
+                &hs,
+                shape.step(t - 1, hidden),
+                w.w_h,
+                View::dense(hidden, g4, 0),
+                1.0,
+                &mut gates,
+                shape.step(t, g4),
+            );
+        }
+        for b in 0..batch {
+            let row = (b * time + t) * g4;
+            let cell = (b * time + t) * hidden;
+            let gate = &mut gates[row..row + g4];
+            for j in 0..hidden {
+                let i = sigmoid(gate[j]);
+                let f = sigmoid(gate[hidden + j]);
+                let g = gate[2 * hidden + j].tanh();
+                let o = sigmoid(gate[3 * hidden + j]);
+                gate[j] = i;
+                gate[hidden + j] = f;
+                gate[2 * hidden + j] = g;
+                gate[3 * hidden + j] = o;
+                let c_prev = if t > 0 { cells[cell - hidden + j] } else { 0.0 };
+                let c = f * c_prev + i * g;
+                cells[cell + j] = c;
+                hs[cell + j] = o * c.tanh();
+            }
+        }
+    }
+    Trace {
+        gates,
+        cells,
+        hidden: hs,
+    }
+}
+
+/// Back-propagates `d_hidden` (the loss's gradient with respect to every hidden state
+/// `[batch, time, hidden]`; zeros where a step's output is unused; the final h's gradient
+/// belongs in its last step) and `d_cell_last` (with respect to the final cell state
+/// `[batch, hidden]`, when the loss reads it) through the layer.
+///
+/// # Panics
+/// When a slice's length disagrees with `shape` (a caller's bug).
+pub fn backward(
+    shape: Shape,
+    x: &[f32],
+    w: Weights<'_>,
+    trace: &Trace,
+    d_hidden: &[f32],
+    d_cell_last: Option<&[f32]>,
+) -> Grads {
+    let Shape {
+        batch,
+        time,
+        input,
+        hidden,
+    } = shape;
+    let g4 = 4 * hidden;
+    assert_eq!(d_hidden.len(), shape.seq(hidden), "d_hidden");
+    assert_eq!(trace.gates.len(), shape.seq(g4), "trace");
+    // Pre-activation gate gradients of every step, filled from the last step back.
+    let mut d_gates = vec![0.0; shape.seq(g4)];
+    let mut dh_next = vec![0.0; batch * hidden];
+    let mut dc_next = match d_cell_last {
+        Some(d) => {
+            assert_eq!(d.len(), batch * hidden, "d_cell_last");
+            d.to_vec()
+        }
+        None => vec![0.0; batch * hidden],
+    };
+    for t in (0..time).rev() {
+        for b in 0..batch {
+            let row = (b * time + t) * g4;
+            let cell = (b * time + t) * hidden;
+            let gate = &trace.gates[row..row + g4];
+            let d_gate = &mut d_gates[row..row + g4];
+            for j in 0..hidden {
+                let (i, f, g, o) = (
+                    gate[j],
+                    gate[hidden + j],
+                    gate[2 * hidden + j],
+                    gate[3 * hidden + j],
+                );
+                let c = trace.cells[cell + j];
+                let c_prev = if t > 0 {
+                    trace.cells[cell - hidden + j]
+                } else {
+                    0.0
+                };
+                let tc = c.tanh();
+                let dh = d_hidden[cell + j] + dh_next[b * hidden + j];
+                let dc = dc_next[b * hidden + j] + dh * o * (1.0 - tc * tc);
+                dc_next[b * hidden + j] = dc * f;
+                d_gate[j] = dc * g * i * (1.0 - i);
+                d_gate[hidden + j] = dc * c_prev * f * (1.0 - f);
+                d_gate[2 * hidden + j] = dc * i * (1.0 - g * g);
+                d_gate[3 * hidden + j] = dh * tc * o * (1.0 - o);
+            }
+        }
+        if t > 0 {
+            // dh[:, t−1] from the recurrence: d_gates[:, t] · W_hᵀ.
+            gemm(
+                1.0,
+                &d_gates,
+                shape.step(t, g4),
+                w.w_h,
+                View::dense(hidden, g4, 0).t(),
+                0.0,
+                &mut dh_next,
+                View::dense(batch, hidden, 0),
+            );
+        }
+    }
+    let rows = batch * time;
+    // h[:, t−1] beside d_gates[:, t] (zero at t = 0), so dW_h is one GEMM over all steps.
+    let mut h_prev = vec![0.0; shape.seq(hidden)];
+    for b in 0..batch {
+        let start = b * time * hidden;
+        let len = time.saturating_sub(1) * hidden;
+        h_prev[start + hidden..start + hidden + len]
+            .copy_from_slice(&trace.hidden[start..start + len]);
+    }
+    let mut d_w_h = vec![0.0; hidden * g4];
+    gemm(
+        1.0,
+        &h_prev,
+        View::dense(rows, hidden, 0).t(),
+        &d_gates,
+        View::dense(rows, g4, 0),
+        0.0,
+        &mut d_w_h,
+        View::dense(hidden, g4, 0),
+    );
+    let mut d_w_x = vec![0.0; input * g4];
+    gemm(
+        1.0,
+        x,
+        View::dense(rows, input, 0).t(),
+        &d_gates,
+        View::dense(rows, g4, 0),
+        0.0,
+        &mut d_w_x,
+        View::dense(input, g4, 0),
+    );
+    let mut d_x = vec![0.0; shape.seq(input)];
+    gemm(
+        1.0,
+        &d_gates,
+        View::dense(rows, g4, 0),
+        w.w_x,
+        View::dense(input, g4, 0).t(),
+        0.0,
+        &mut d_x,
+        View::dense(rows, input, 0),
+    );
+    let mut d_bias = vec![0.0; g4];
+    for row in d_gates.chunks_exact(g4) {
+        for (acc, v) in d_bias.iter_mut().zip(row) {
+            *acc += v;
+        }
+    }
+    Grads {
+        x: d_x,
+        w_x: d_w_x,
+        w_h: d_w_h,
+        bias: d_bias,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic values in (−scale, scale).
+    fn values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
+        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
+            })
+            .collect()
+    }
+
+    /// The loss Σ r·h over all hidden states, in f64 through the same kernel.
+    fn loss(shape: Shape, x: &[f32], w: Weights<'_>, r: &[f32]) -> f64 {
+        let trace = forward(shape, x, w);
+        trace
+            .hidden
+            .iter()
+            .zip(r)
+            .map(|(h, r)| (*h as f64) * (*r as f64))
+            .sum()
+    }
+
+    #[test]
+    fn one_step_by_hand() {
+        // One sequence, one step, one input, hidden 1: h = σ(o)·tanh(σ(i)·tanh(g)).
+        let shape = Shape {
+            batch: 1,
+            time: 1,
+            input: 1,
+            hidden: 1,
+        };
+        let w = Weights {
+            w_x: &[0.5, -0.5, 1.0, 2.0],
+            w_h: &[0.0; 4],
+            bias: &[0.1, 0.2, 0.3, 0.4],
+        };
+        let trace = forward(shape, &[1.0], w);
+        let s = |v: f64| 1.0 / (1.0 + (-v).exp());
+        let c = s(0.6) * 1.3f64.tanh();
+        let h = s(2.4) * c.tanh();
+        assert!((trace.cells[0] as f64 - c).abs() < 1e-6);
+        assert!((trace.hidden[0] as f64 - h).abs() < 1e-6);
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        let shape = Shape {
+            batch: 3,
+            time: 5,
+            input: 2,
+            hidden: 4,
+        };
+        let g4 = 16;
+        let x = values(shape.seq(2), 1, 1.0);
+        let w_x = values(2 * g4, 2, 0.6);
+        let w_h = values(4 * g4, 3, 0.6);
+        let bias = values(g4, 4, 0.3);
+        let r = values(shape.seq(4), 5, 1.0);
+        let w = Weights {
+            w_x: &w_x,
+            w_h: &w_h,
+            bias: &bias,
+        };
+        let trace = forward(shape, &x, w);
+        let grads = backward(shape, &x, w, &trace, &r, None);
+        let eps = 1e-2f32;
+        let check = |analytic: &[f32], perturb: &dyn Fn(usize, f32) -> f64, what: &str| {
+            for (k, a) in analytic.iter().enumerate() {
+                let numeric = (perturb(k, eps) - perturb(k, -eps)) / (2.0 * eps as f64);
+                assert!(
+                    (numeric - *a as f64).abs() <= 2e-3 * (1.0 + numeric.abs()),
+                    "{what}[{k}]: analytic {a}, numeric {numeric}"
+                );
+            }
+        };
+        let at = |v: &[f32], k: usize, d: f32| {
+            let mut v = v.to_vec();
+            v[k] += d;
+            v
+        };
+        check(&grads.x, &|k, d| loss(shape, &at(&x, k, d), w, &r), "x");
+        check(
+            &grads.w_x,
+            &|k, d| {
+                let w_x = at(&w_x, k, d);
+                loss(shape, &x, Weights { w_x: &w_x, ..w }, &r)
+            },
+            "w_x",
+        );
+        check(
+            &grads.w_h,
+            &|k, d| {
+                let w_h = at(&w_h, k, d);
+                loss(shape, &x, Weights { w_h: &w_h, ..w }, &r)
+            },
+            "w_h",
+        );
+        check(
+            &grads.bias,
+            &|k, d| {
+                let bias = at(&bias, k, d);
+                loss(shape, &x, Weights { bias: &bias, ..w }, &r)
+            },
+            "bias",
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! The fused LSTM layer's own kernels: the whole sequence forward and backward in one pass
+//! per direction, instead of a dozen tensor operations per time step.
+//!
+//! - [`cpu`]: plain Rust over `f32` slices (native, and the browser's worker without a GPU).
+//! - [`gemm`]: the bounds-checked matrix product the CPU kernel is built on.
+
+pub mod cpu;
+pub mod gemm;

@@ -4,5 +4,6 @@
 //! - [`cpu`]: plain Rust over `f32` slices (native, and the browser's worker without a GPU).
 //! - [`gemm`]: the bounds-checked matrix product the CPU kernel is built on.
 
+pub mod activation;
 pub mod cpu;
 pub mod gemm;

@@ -311,6 +311,130 @@ pub fn backward(
     }
 }
 
+/// Sequences of a batch are independent through time, so a batch splits across threads
+/// with no communication until the weight gradients are summed. One part per thread, each
+/// at least [`MIN_PART`] sequences.
+const MIN_PART: usize = 8;
+
+/// How many parts to split `batch` into for `threads` threads.
+fn parts(batch: usize, threads: usize) -> usize {
+    threads.min(batch / MIN_PART).max(1)
+}
+
+/// Batch ranges of the parts.
+fn ranges(batch: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
+    (0..parts)
+        .map(|p| (p * batch / parts)..((p + 1) * batch / parts))
+        .collect()
+}
+
+/// Runs `work` on each part, on scoped threads natively (the browser's worker has no wasm
+/// threads here, so it runs them one after another).
+fn each_part<T: Send>(
+    ranges: &[std::ops::Range<usize>],
+    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+) -> Vec<T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if ranges.len() > 1 {
+        return std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|r| {
+                    let work = &work;
+                    let r = r.clone();
+                    scope.spawn(move || work(r))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| match h.join() {
+                    Ok(v) => v,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        });
+    }
+    ranges.iter().cloned().map(work).collect()
+}
+
+/// [`forward`] with the batch split over `threads` threads (natively; one on wasm).
+pub fn forward_threaded(shape: Shape, x: &[f32], w: Weights<'_>, threads: usize) -> Trace {
+    let parts = parts(shape.batch, threads);
+    if parts == 1 {
+        return forward(shape, x, w);
+    }
+    let per_row = shape.time * shape.input;
+    let traces = each_part(&ranges(shape.batch, parts), |r| {
+        let part = Shape {
+            batch: r.len(),
+            ..shape
+        };
+        forward(part, &x[r.start * per_row..r.end * per_row], w)
+    });
+    let join = |pick: fn(&Trace) -> &Vec<f32>| traces.iter().flat_map(pick).copied().collect();
+    Trace {
+        gates: join(|t| &t.gates),
+        cells: join(|t| &t.cells),
+        cells_tanh: join(|t| &t.cells_tanh),
+        hidden: join(|t| &t.hidden),
+    }
+}
+
+/// [`backward`] with the batch split over `threads` threads; weight gradients summed.
+pub fn backward_threaded(
+    shape: Shape,
+    x: &[f32],
+    w: Weights<'_>,
+    trace: &Trace,
+    d_hidden: &[f32],
+    d_cell_last: Option<&[f32]>,
+    threads: usize,
+) -> Grads {
+    let parts = parts(shape.batch, threads);
+    if parts == 1 {
+        return backward(shape, x, w, trace, d_hidden, d_cell_last);
+    }
+    let (t, h) = (shape.time, shape.hidden);
+    let grads = each_part(&ranges(shape.batch, parts), |r| {
+        let part = Shape {
+            batch: r.len(),
+            ..shape
+        };
+        let seq = |v: &[f32], n: usize| v[r.start * t * n..r.end * t * n].to_vec();
+        let sub = Trace {
+            gates: seq(&trace.gates, 4 * h),
+            cells: seq(&trace.cells, h),
+            cells_tanh: seq(&trace.cells_tanh, h),
+            hidden: seq(&trace.hidden, h),
+        };
+        backward(
+            part,
+            &x[r.start * t * shape.input..r.end * t * shape.input],
+            w,
+            &sub,
+            &d_hidden[r.start * t * h..r.end * t * h],
+            d_cell_last.map(|d| &d[r.start * h..r.end * h]),
+        )
+    });
+    let mut grads = grads.into_iter();
+    let Some(mut total) = grads.next() else {
+        return backward(shape, x, w, trace, d_hidden, d_cell_last);
+    };
+    for g in grads {
+        total.x.extend_from_slice(&g.x);
+        for (a, b) in [
+            (&mut total.w_x, &g.w_x),
+            (&mut total.w_h, &g.w_h),
+            (&mut total.bias, &g.bias),
+        ] {
+            for (a, b) in a.iter_mut().zip(b) {
+                *a += b;
+            }
+        }
+    }
+    total
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,6 +461,39 @@ mod tests {
             .zip(r)
             .map(|(h, r)| (*h as f64) * (*r as f64))
             .sum()
+    }
+
+    #[test]
+    fn threaded_equals_single_threaded() {
+        let shape = Shape {
+            batch: 19,
+            time: 6,
+            input: 3,
+            hidden: 5,
+        };
+        let x = values(shape.seq(3), 11, 1.0);
+        let (w_x, w_h, bias) = (
+            values(60, 12, 0.5),
+            values(100, 13, 0.5),
+            values(20, 14, 0.2),
+        );
+        let w = Weights {
+            w_x: &w_x,
+            w_h: &w_h,
+            bias: &bias,
+        };
+        let r = values(shape.seq(5), 15, 1.0);
+        let c = values(19 * 5, 16, 1.0);
+        let one = forward(shape, &x, w);
+        let two = forward_threaded(shape, &x, w, 2);
+        assert_eq!(one.hidden, two.hidden);
+        assert_eq!(one.gates, two.gates);
+        let g1 = backward(shape, &x, w, &one, &r, Some(&c));
+        let g2 = backward_threaded(shape, &x, w, &two, &r, Some(&c), 2);
+        assert_eq!(g1.x, g2.x);
+        for (a, b) in g1.w_h.iter().zip(&g2.w_h).chain(g1.w_x.iter().zip(&g2.w_x)) {
+            assert!((a - b).abs() <= 1e-5 * (1.0 + a.abs()), "{a} vs {b}");
+        }
     }
 
     #[test]

@@ -162,3 +162,61 @@ fn cpu_kernel_matches_pytorch_forward_and_gradients() {
         assert_close(&d_hidden, &floats(&case["grad_x"]), &format!("{name} dx"));
     }
 }
+
+/// Values of a tensor on the CPU backend.
+fn values_of<const D: usize>(t: burn::tensor::Tensor<D>) -> Vec<f32> {
+    t.into_data()
+        .convert::<f32>()
+        .try_into_vec::<f32>()
+        .expect("f32 values")
+}
+
+/// The fused burn operation (CPU kernel + hand-written backward, through burn's autodiff)
+/// against the same layer written as burn tensor operations per step: outputs, the input's
+/// gradient and every parameter's gradient, for all-steps and last-step outputs.
+#[test]
+#[allow(deprecated)]
+fn burn_operation_matches_the_stepwise_layer_in_values_and_gradients() {
+    use burn::tensor::{Device, Distribution, Tensor};
+    use foresight::models::FusedLstmConfig;
+    let device = Device::ndarray().autodiff();
+    device.seed(3);
+    let layer = FusedLstmConfig::new(3, 5).init(&device);
+    for all_steps in [true, false] {
+        let x = Tensor::<3>::random([4, 9, 3], Distribution::Uniform(-1.0, 1.0), &device)
+            .require_grad();
+        let steps = if all_steps { 9 } else { 1 };
+        let r = Tensor::<3>::random([4, steps, 5], Distribution::Uniform(-1.0, 1.0), &device);
+        let fused = layer.forward(x.clone(), all_steps);
+        let stepwise = layer.forward_stepwise(x.clone(), all_steps);
+        assert_close(
+            &values_of(fused.clone()),
+            &values_of(stepwise.clone()),
+            "outputs",
+        );
+        let grads_fused = (fused * r.clone()).sum().backward();
+        let grads_stepwise = (stepwise * r).sum().backward();
+        let grad = |t: Tensor<3>, g| values_of(t.grad(g).expect("x grad"));
+        assert_close(
+            &grad(x.clone(), &grads_fused),
+            &grad(x.clone(), &grads_stepwise),
+            "dx",
+        );
+        let pairs = [
+            (layer.input.weight.val(), "input weight"),
+            (layer.recurrent.weight.val(), "recurrent weight"),
+        ];
+        for (w, what) in pairs {
+            let a = values_of(w.grad(&grads_fused).expect("grad"));
+            let b = values_of(w.grad(&grads_stepwise).expect("grad"));
+            assert!(b.iter().any(|v| v.abs() > 1e-4), "{what}: gradient is zero");
+            assert_close(&a, &b, what);
+        }
+        let bias = layer.input.bias.as_ref().expect("bias").val();
+        assert_close(
+            &values_of(bias.grad(&grads_fused).expect("grad")),
+            &values_of(bias.grad(&grads_stepwise).expect("grad")),
+            "bias",
+        );
+    }
+}

@@ -11,6 +11,8 @@ use burn::nn::{Dropout, DropoutConfig, Linear, LinearConfig};
 use burn::tensor::activation::{sigmoid, tanh};
 use burn::tensor::{Device, Tensor};
 
+use super::lstm_kernel::burn_op;
+
 /// One LSTM layer with fused gates.
 #[derive(Config, Debug)]
 pub struct FusedLstmConfig {
@@ -59,7 +61,37 @@ impl FusedLstmConfig {
 impl FusedLstm {
     /// Runs the layer over a sequence. `x: [batch, time, d_input]` → `[batch, time, d_hidden]`
     /// when `all_steps`, else only the last step's hidden state `[batch, 1, d_hidden]`.
+    ///
+    /// On the CPU backend the whole sequence is one operation with its own backward pass
+    /// ([`crate::models::lstm_kernel::burn_op`]); elsewhere, the tensor operations of
+    /// [`Self::forward_stepwise`].
     pub fn forward(&self, x: Tensor<3>, all_steps: bool) -> Tensor<3> {
+        if !burn_op::runs_on_cpu_kernel(&x.device()) {
+            return self.forward_stepwise(x, all_steps);
+        }
+        let [batch, time, _] = x.dims();
+        let h = self.d_hidden;
+        let bias = match &self.input.bias {
+            Some(bias) => bias.val(),
+            None => Tensor::zeros([4 * h], &x.device()),
+        };
+        let hidden = burn_op::fused_lstm(
+            x,
+            self.input.weight.val(),
+            self.recurrent.weight.val(),
+            bias,
+        );
+        if all_steps {
+            hidden
+        } else {
+            hidden.narrow(1, time - 1, 1).reshape([batch, 1, h])
+        }
+    }
+
+    /// The same layer as burn tensor operations, one small group per time step (the path
+    /// on GPU backends until their fused kernel lands, and the reference the fused
+    /// operation is tested against).
+    pub fn forward_stepwise(&self, x: Tensor<3>, all_steps: bool) -> Tensor<3> {
         let [batch, time, _] = x.dims();
         let h_size = self.d_hidden;
         let device = x.device();

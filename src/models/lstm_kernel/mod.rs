@@ -5,5 +5,6 @@
 //! - [`gemm`]: the bounds-checked matrix product the CPU kernel is built on.
 
 pub mod activation;
+pub mod burn_op;
 pub mod cpu;
 pub mod gemm;

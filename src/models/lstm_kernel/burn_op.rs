@@ -1,0 +1,246 @@
+//! The fused LSTM layer as one burn operation with its own backward pass, through burn's
+//! backend-extension point: the CPU backend runs [`super::cpu`] over the whole sequence,
+//! and burn's autodiff calls our backward instead of differentiating a dozen tensor
+//! operations per time step. Optimisers, weight decay and the rest of the engine see an
+//! ordinary module with ordinary parameters.
+//!
+//! burn 0.22 marks its ndarray backend deprecated (see `crate::backend` for why it stays).
+#![allow(deprecated)]
+
+use std::sync::Arc;
+
+use burn::backend::autodiff::Autodiff;
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Dispatch, DispatchDevice, ExtensionType, NdArray, backend_extension};
+use burn::tensor::{Device, Tensor, TensorData};
+
+use super::cpu::{self, Shape, Trace, Weights};
+
+/// The layer's tensors: input `[batch, time, input]`, `w_x [input, 4H]`, `w_h [H, 4H]`,
+/// `bias [4H]` (the layout of burn's `Linear`).
+#[derive(ExtensionType)]
+pub struct LstmInputs<B: burn::backend::Backend> {
+    /// The sequence.
+    pub x: FloatTensor<B>,
+    /// Input projection.
+    pub w_x: FloatTensor<B>,
+    /// Recurrent projection.
+    pub w_h: FloatTensor<B>,
+    /// Gate bias.
+    pub bias: FloatTensor<B>,
+}
+
+/// Backends that run the fused layer in one operation.
+#[backend_extension(Autodiff, NdArray)]
+pub trait FusedLstmBackend: burn::backend::Backend {
+    /// Every hidden state `[batch, time, hidden]` of the layer over the sequence.
+    fn fused_lstm(#[extension_type] inputs: LstmInputs<Self>) -> FloatTensor<Self>;
+}
+
+/// Threads for the CPU kernel: every core natively, one in the browser.
+fn threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        1
+    }
+}
+
+/// An NdArray tensor's values and shape (the CPU backend's data are ready at once).
+fn host(tensor: FloatTensor<NdArray>) -> (Vec<f32>, Vec<usize>) {
+    use burn::backend::ops::FloatTensorOps;
+    use std::future::Future;
+    // The CPU backend's read is an `async fn` that finishes on its first poll; polling it
+    // here (not `block_on`) keeps this usable inside the worker's and the CLI's executors.
+    let mut read = std::pin::pin!(NdArray::float_into_data(tensor));
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    let std::task::Poll::Ready(data) = read.as_mut().poll(&mut context) else {
+        unreachable!("the CPU backend's read completes at once")
+    };
+    let data = data.expect("the CPU backend reads its own tensors");
+    let shape = data.shape().to_vec();
+    let values = data
+        .convert::<f32>()
+        .try_into_vec::<f32>()
+        .expect("converted to f32");
+    (values, shape)
+}
+
+/// An NdArray tensor from values.
+fn tensor(values: Vec<f32>, shape: Vec<usize>) -> FloatTensor<NdArray> {
+    burn::backend::ndarray::NdArrayTensor::from_data(TensorData::new(values, shape))
+}
+
+/// What the forward pass keeps for the backward pass.
+struct Saved {
+    shape: Shape,
+    x: Vec<f32>,
+    w_x: Vec<f32>,
+    w_h: Vec<f32>,
+    bias: Vec<f32>,
+    trace: Trace,
+}
+
+impl std::fmt::Debug for Saved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Saved({:?})", self.shape)
+    }
+}
+
+/// Reads the inputs and runs the CPU kernel forward.
+fn run_forward(inputs: [FloatTensor<NdArray>; 4]) -> Saved {
+    let [x, w_x, w_h, bias] = inputs;
+    let (x, x_shape) = host(x);
+    let (w_x, _) = host(w_x);
+    let (w_h, w_h_shape) = host(w_h);
+    let (bias, _) = host(bias);
+    let shape = Shape {
+        batch: x_shape[0],
+        time: x_shape[1],
+        input: x_shape[2],
+        hidden: w_h_shape[0],
+    };
+    let trace = cpu::forward_threaded(
+        shape,
+        &x,
+        Weights {
+            w_x: &w_x,
+            w_h: &w_h,
+            bias: &bias,
+        },
+        threads(),
+    );
+    Saved {
+        shape,
+        x,
+        w_x,
+        w_h,
+        bias,
+        trace,
+    }
+}
+
+/// The hidden states of a forward run as a tensor.
+fn output(saved: &Saved) -> FloatTensor<NdArray> {
+    let s = saved.shape;
+    tensor(saved.trace.hidden.clone(), vec![s.batch, s.time, s.hidden])
+}
+
+impl FusedLstmBackend for NdArray {
+    fn fused_lstm(inputs: LstmInputs<Self>) -> FloatTensor<Self> {
+        output(&run_forward([
+            inputs.x,
+            inputs.w_x,
+            inputs.w_h,
+            inputs.bias,
+        ]))
+    }
+}
+
+/// The backward step: our kernel's gradients for all four inputs.
+#[derive(Debug)]
+struct FusedLstmBackward;
+
+impl Backward<NdArray, 4> for FusedLstmBackward {
+    type State = Arc<Saved>;
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 4>,
+        grads: &mut Gradients,
+        _checkpointer: &mut Checkpointer,
+    ) {
+        let saved = ops.state;
+        let s = saved.shape;
+        let (d_hidden, _) = host(grads.consume::<NdArray>(&ops.node));
+        let g = cpu::backward_threaded(
+            s,
+            &saved.x,
+            Weights {
+                w_x: &saved.w_x,
+                w_h: &saved.w_h,
+                bias: &saved.bias,
+            },
+            &saved.trace,
+            &d_hidden,
+            None,
+            threads(),
+        );
+        let g4 = 4 * s.hidden;
+        let [node_x, node_w_x, node_w_h, node_bias] = ops.parents;
+        let outputs = [
+            (node_x, g.x, vec![s.batch, s.time, s.input]),
+            (node_w_x, g.w_x, vec![s.input, g4]),
+            (node_w_h, g.w_h, vec![s.hidden, g4]),
+            (node_bias, g.bias, vec![g4]),
+        ];
+        for (node, values, shape) in outputs {
+            if let Some(node) = node {
+                grads.register::<NdArray>(node.id, tensor(values, shape));
+            }
+        }
+    }
+}
+
+impl<C: CheckpointStrategy> FusedLstmBackend for Autodiff<NdArray, C> {
+    fn fused_lstm(inputs: LstmInputs<Self>) -> FloatTensor<Self> {
+        let nodes = [
+            inputs.x.node(),
+            inputs.w_x.node(),
+            inputs.w_h.node(),
+            inputs.bias.node(),
+        ];
+        match FusedLstmBackward
+            .prepare::<C>(nodes)
+            .compute_bound()
+            .stateful()
+        {
+            OpsKind::Tracked(prep) => {
+                let saved = run_forward([
+                    inputs.x.primitive().clone(),
+                    inputs.w_x.primitive().clone(),
+                    inputs.w_h.primitive().clone(),
+                    inputs.bias.primitive().clone(),
+                ]);
+                let out = output(&saved);
+                prep.finish(Arc::new(saved), out)
+            }
+            OpsKind::UnTracked(prep) => {
+                let saved = run_forward([
+                    inputs.x.into_primitive(),
+                    inputs.w_x.into_primitive(),
+                    inputs.w_h.into_primitive(),
+                    inputs.bias.into_primitive(),
+                ]);
+                prep.finish(output(&saved))
+            }
+        }
+    }
+}
+
+/// True when tensors on `device` run on the CPU backend, where [`fused_lstm`] applies.
+pub fn runs_on_cpu_kernel(device: &Device) -> bool {
+    matches!(
+        device.clone().inner().as_dispatch(),
+        DispatchDevice::NdArray(_)
+    )
+}
+
+/// Every hidden state `[batch, time, hidden]` of one LSTM layer over `x: [batch, time,
+/// input]`, as one operation with a hand-written backward pass. Only for tensors on the CPU
+/// backend (see [`runs_on_cpu_kernel`]).
+pub fn fused_lstm(x: Tensor<3>, w_x: Tensor<2>, w_h: Tensor<2>, bias: Tensor<1>) -> Tensor<3> {
+    Tensor::from_dispatch(<Dispatch as FusedLstmBackend>::fused_lstm(LstmInputs {
+        x: x.into_dispatch(),
+        w_x: w_x.into_dispatch(),
+        w_h: w_h.into_dispatch(),
+        bias: bias.into_dispatch(),
+    }))
+}

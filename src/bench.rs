@@ -45,3 +45,33 @@ pub async fn reference_steps(
     }
     Ok(times)
 }
+
+/// Median milliseconds of single-window inference (batch 1, the trained-model path without
+/// autodiff, read-back included) over `runs` runs after one warm-up.
+///
+/// # Errors
+/// The backend's message when a read-back fails.
+pub async fn reference_inference(
+    device: &Device,
+    window: usize,
+    runs: usize,
+    now_ms: impl Fn() -> f64,
+) -> Result<f64, String> {
+    device.seed(2);
+    let model = StackedLstmConfig::new(FEATURES).init(device);
+    let x = Tensor::<3>::random([1, window, FEATURES], Distribution::Default, device);
+    let mut times = Vec::new();
+    for run in 0..=runs {
+        let start = now_ms();
+        model
+            .forward(x.clone())
+            .into_data_async()
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        if run > 0 {
+            times.push(now_ms() - start);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times.get(times.len() / 2).copied().unwrap_or(f64::NAN))
+}

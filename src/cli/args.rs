@@ -45,6 +45,12 @@ pub enum Command {
         /// Window length (168 in the reference model).
         #[arg(long, default_value_t = 168)]
         window: usize,
+        /// Threads for the CPU LSTM kernel (0: every core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Print one JSON line (path, model, ms_per_step, ms_infer_b1) instead of prose.
+        #[arg(long)]
+        json: bool,
     },
 }
 

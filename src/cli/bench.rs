@@ -4,15 +4,25 @@ use std::time::Instant;
 
 use super::run::CliError;
 use crate::backend::{BackendChoice, select_native};
-use crate::bench::{BATCH, FEATURES, reference_steps};
+use crate::bench::{BATCH, FEATURES, reference_inference, reference_steps};
+use crate::models::lstm_kernel::burn_op;
 
-/// Times `steps` training steps (after one warm-up step) and prints the mean.
+/// Times `steps` training steps (after one warm-up step) and single-window inference, and
+/// prints the means (prose, or one JSON line with `json`). `threads` (0: every core) sets
+/// the CPU kernel's threads.
 ///
 /// # Errors
 /// Bad backend name, no GPU when one was required, or a failed read-back.
-pub fn run(backend: &str, steps: usize, window: usize) -> Result<(), CliError> {
+pub fn run(
+    backend: &str,
+    steps: usize,
+    window: usize,
+    threads: usize,
+    json: bool,
+) -> Result<(), CliError> {
     let choice: BackendChoice = backend.parse().map_err(CliError::Usage)?;
     let selected = select_native(choice).map_err(CliError::Engine)?;
+    burn_op::set_threads(threads);
     if let Some(notice) = &selected.notice {
         eprintln!("notice: {notice}");
     }
@@ -33,8 +43,29 @@ pub fn run(backend: &str, steps: usize, window: usize) -> Result<(), CliError> {
     ))
     .map_err(CliError::Engine)?;
     let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
+    let infer = futures::executor::block_on(reference_inference(&selected.device, window, 20, now))
+        .map_err(CliError::Engine)?;
+    if json {
+        let path = if selected.label == crate::backend::CPU_LABEL {
+            format!("native-cpu-{}t", burn_op::threads())
+        } else {
+            "native-wgpu".to_string()
+        };
+        println!(
+            "{}",
+            serde_json::json!({
+                "path": path,
+                "model": "s4-reference",
+                "window": window,
+                "ms_per_step": (mean * 100.0).round() / 100.0,
+                "ms_infer_b1": (infer * 1000.0).round() / 1000.0,
+                "backend": selected.label,
+            })
+        );
+        return Ok(());
+    }
     println!(
-        "reference model (batch {BATCH}, window {window}, {FEATURES} features, LSTM 64→32): {mean:.1} ms/step on {} over {} steps",
+        "reference model (batch {BATCH}, window {window}, {FEATURES} features, LSTM 64→32): {mean:.1} ms/step, single-window inference {infer:.2} ms, on {} over {} steps",
         selected.label,
         times.len()
     );

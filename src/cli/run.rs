@@ -368,6 +368,8 @@ pub fn main_with(cli: Cli) -> Result<(), CliError> {
             backend,
             steps,
             window,
-        } => super::bench::run(&backend, steps, window),
+            threads,
+            json,
+        } => super::bench::run(&backend, steps, window, threads, json),
     }
 }

@@ -41,11 +41,24 @@ pub trait FusedLstmBackend: burn::backend::Backend {
     fn fused_lstm(#[extension_type] inputs: LstmInputs<Self>) -> FloatTensor<Self>;
 }
 
-/// Threads for the CPU kernel: every core natively, one in the browser.
-fn threads() -> usize {
+/// Threads the CPU kernel was asked to use (0: every core).
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Sets the CPU kernel's threads for this process (0: every core), e.g. to compare with a
+/// peer at the same thread count.
+pub fn set_threads(threads: usize) {
+    THREADS.store(threads, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Threads for the CPU kernel: as set, else every core natively; one in the browser (no
+/// wasm threads in this toolchain).
+pub fn threads() -> usize {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
     }
     #[cfg(target_arch = "wasm32")]
     {
@@ -53,13 +66,25 @@ fn threads() -> usize {
     }
 }
 
-/// An NdArray tensor's values and shape (the CPU backend's data are ready at once).
-fn host(tensor: FloatTensor<NdArray>) -> (Vec<f32>, Vec<usize>) {
+/// An NdArray tensor's values and shape: a copy of its slice when it is laid out
+/// contiguously (burn's own read walks element by element when the array is shared, which
+/// cost more than the layer's forward pass).
+fn host(tensor: &FloatTensor<NdArray>) -> (Vec<f32>, Vec<usize>) {
+    use burn::backend::ndarray::NdArrayTensor;
+    if let NdArrayTensor::F32(storage) = tensor {
+        let view = storage.view();
+        let shape = view.shape().to_vec();
+        let values = match view.as_slice() {
+            Some(slice) => slice.to_vec(),
+            None => view.iter().copied().collect(),
+        };
+        return (values, shape);
+    }
     use burn::backend::ops::FloatTensorOps;
     use std::future::Future;
     // The CPU backend's read is an `async fn` that finishes on its first poll; polling it
     // here (not `block_on`) keeps this usable inside the worker's and the CLI's executors.
-    let mut read = std::pin::pin!(NdArray::float_into_data(tensor));
+    let mut read = std::pin::pin!(NdArray::float_into_data(tensor.clone()));
     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
     let std::task::Poll::Ready(data) = read.as_mut().poll(&mut context) else {
         unreachable!("the CPU backend's read completes at once")
@@ -95,7 +120,7 @@ impl std::fmt::Debug for Saved {
 }
 
 /// Reads the inputs and runs the CPU kernel forward.
-fn run_forward(inputs: [FloatTensor<NdArray>; 4]) -> Saved {
+fn run_forward(inputs: [&FloatTensor<NdArray>; 4]) -> Saved {
     let [x, w_x, w_h, bias] = inputs;
     let (x, x_shape) = host(x);
     let (w_x, _) = host(w_x);
@@ -136,10 +161,10 @@ fn output(saved: &Saved) -> FloatTensor<NdArray> {
 impl FusedLstmBackend for NdArray {
     fn fused_lstm(inputs: LstmInputs<Self>) -> FloatTensor<Self> {
         output(&run_forward([
-            inputs.x,
-            inputs.w_x,
-            inputs.w_h,
-            inputs.bias,
+            &inputs.x,
+            &inputs.w_x,
+            &inputs.w_h,
+            &inputs.bias,
         ]))
     }
 }
@@ -159,7 +184,7 @@ impl Backward<NdArray, 4> for FusedLstmBackward {
     ) {
         let saved = ops.state;
         let s = saved.shape;
-        let (d_hidden, _) = host(grads.consume::<NdArray>(&ops.node));
+        let (d_hidden, _) = host(&grads.consume::<NdArray>(&ops.node));
         let g = cpu::backward_threaded(
             s,
             &saved.x,
@@ -204,20 +229,20 @@ impl<C: CheckpointStrategy> FusedLstmBackend for Autodiff<NdArray, C> {
         {
             OpsKind::Tracked(prep) => {
                 let saved = run_forward([
-                    inputs.x.primitive().clone(),
-                    inputs.w_x.primitive().clone(),
-                    inputs.w_h.primitive().clone(),
-                    inputs.bias.primitive().clone(),
+                    inputs.x.primitive(),
+                    inputs.w_x.primitive(),
+                    inputs.w_h.primitive(),
+                    inputs.bias.primitive(),
                 ]);
                 let out = output(&saved);
                 prep.finish(Arc::new(saved), out)
             }
             OpsKind::UnTracked(prep) => {
                 let saved = run_forward([
-                    inputs.x.into_primitive(),
-                    inputs.w_x.into_primitive(),
-                    inputs.w_h.into_primitive(),
-                    inputs.bias.into_primitive(),
+                    inputs.x.primitive(),
+                    inputs.w_x.primitive(),
+                    inputs.w_h.primitive(),
+                    inputs.bias.primitive(),
                 ]);
                 prep.finish(output(&saved))
             }

@@ -9,7 +9,7 @@
 //! The initial state is zero.
 
 use super::activation;
-use super::gemm::{View, gemm};
+use super::gemm::{SMALL_ROWS, View, gemm, gemm_small};
 
 /// Sizes of one layer's sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,16 +127,27 @@ pub fn forward(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
     for t in 0..time {
         if t > 0 {
             // The recurrent part: gates[:, t] += h[:, t−1] · W_h.
-            gemm(
-                1.0,
-                &hs,
-                shape.step(t - 1, hidden),
-                w.w_h,
-                View::dense(hidden, g4, 0),
-                1.0,
-                &mut gates,
-                shape.step(t, g4),
-            );
+            if batch <= SMALL_ROWS {
+                gemm_small(
+                    &hs,
+                    shape.step(t - 1, hidden),
+                    w.w_h,
+                    View::dense(hidden, g4, 0),
+                    &mut gates,
+                    shape.step(t, g4),
+                );
+            } else {
+                gemm(
+                    1.0,
+                    &hs,
+                    shape.step(t - 1, hidden),
+                    w.w_h,
+                    View::dense(hidden, g4, 0),
+                    1.0,
+                    &mut gates,
+                    shape.step(t, g4),
+                );
+            }
         }
         for b in 0..batch {
             let row = (b * time + t) * g4;
@@ -371,7 +382,13 @@ pub fn forward_threaded(shape: Shape, x: &[f32], w: Weights<'_>, threads: usize)
         };
         forward(part, &x[r.start * per_row..r.end * per_row], w)
     });
-    let join = |pick: fn(&Trace) -> &Vec<f32>| traces.iter().flat_map(pick).copied().collect();
+    let join = |pick: fn(&Trace) -> &Vec<f32>| {
+        let mut all = Vec::with_capacity(traces.iter().map(|t| pick(t).len()).sum());
+        for t in &traces {
+            all.extend_from_slice(pick(t));
+        }
+        all
+    };
     Trace {
         gates: join(|t| &t.gates),
         cells: join(|t| &t.cells),

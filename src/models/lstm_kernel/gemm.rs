@@ -110,6 +110,36 @@ pub fn gemm(
     }
 }
 
+/// Rows up to which [`gemm_small`] beats the packed GEMM (packing a 64×256 weight for a
+/// single row cost more than the product: single-window inference 2 ms → well under 1 ms).
+pub const SMALL_ROWS: usize = 8;
+
+/// `C ← A·B + C` for few rows of A, with B dense row-major: each row of C gathers the rows
+/// of B scaled by A's entries (contiguous, vectorisable, no packing).
+///
+/// # Panics
+/// As [`gemm`]: shapes that disagree or views outside their slices.
+pub fn gemm_small(a: &[f32], va: View, b: &[f32], vb: View, c: &mut [f32], vc: View) {
+    assert!(va.cols == vb.rows && va.rows == vc.rows && vb.cols == vc.cols);
+    assert!(vb.col_stride == 1 && vc.col_stride == 1, "dense rows");
+    assert!(va.end() <= a.len() && vb.end() <= b.len() && vc.end() <= c.len());
+    let n = vc.cols;
+    for r in 0..vc.rows {
+        let start = vc.offset + r * vc.row_stride;
+        let c_row = &mut c[start..start + n];
+        for k in 0..va.cols {
+            let scale = a[va.offset + r * va.row_stride + k * va.col_stride];
+            if scale == 0.0 {
+                continue;
+            }
+            let b_start = vb.offset + k * vb.row_stride;
+            for (c, b) in c_row.iter_mut().zip(&b[b_start..b_start + n]) {
+                *c += scale * b;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +169,16 @@ mod tests {
         );
         // A·Bᵀ = [[1-3, 2+2+1.5], [4-6, 8+5+3]] = [[-2, 5.5], [-2, 16]], plus the ones.
         assert_eq!(c, vec![-1.0, 6.5, 1.0, 1.0, -1.0, 17.0]);
+        let mut small = vec![1.0; 6];
+        let bt = [1.0, 2.0, 0.0, 1.0, -1.0, 0.5]; // B above, stored dense
+        gemm_small(
+            &a,
+            View::dense(2, 3, 0),
+            &bt,
+            View::dense(3, 2, 0),
+            &mut small,
+            vc,
+        );
+        assert_eq!(small, c);
     }
 }

@@ -12,7 +12,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT ?= 600
 
-.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-stats fmt
+.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-stats bench-lstm fmt
 
 setup:
 	@bash .ci/setup.sh
@@ -70,6 +70,22 @@ bench-stats: setup
 	cp $(CARGO_TARGET_DIR)/debug/foresight $(CARGO_TARGET_DIR)/foresight-bench
 	cargo build --bin foresight
 	$(PYREF)/bin/python tests/bench/stats_peers.py --foresight $(CARGO_TARGET_DIR)/foresight-bench $(PEERS)
+
+## LSTM training step and single-window inference: Foresight's native CPU kernel (1 and 2
+## threads) against PyTorch at the same thread counts (a venv with torch is made on first
+## use); PEERS=--no-peers times Foresight alone.
+TORCHENV ?= $(HOME)/.cache/foresight-torch
+bench-lstm: setup
+	test -n "$(PEERS)" || test -x $(TORCHENV)/bin/python || python3 -m venv $(TORCHENV)
+	test -n "$(PEERS)" || $(TORCHENV)/bin/python -c "import torch" 2>/dev/null || \
+		$(TORCHENV)/bin/pip install torch
+	cargo build --bin foresight --config 'profile.dev.package.foresight.opt-level=3' \
+		--config 'profile.dev.package.foresight.debug-assertions=false' \
+		--config 'profile.dev.package.foresight.overflow-checks=false'
+	cp $(CARGO_TARGET_DIR)/debug/foresight $(CARGO_TARGET_DIR)/foresight-bench
+	cargo build --bin foresight
+	python3 tests/bench/lstm_peers.py --foresight $(CARGO_TARGET_DIR)/foresight-bench \
+		--torch-python $(TORCHENV)/bin/python $(PEERS)
 
 fmt:
 	cargo fmt --all

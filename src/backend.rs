@@ -64,7 +64,21 @@ fn fallback(reason: String) -> SelectedDevice {
     }
 }
 
-/// Picks a device natively (Vulkan/Metal through wgpu).
+/// The adapter's name when it is a software renderer (lavapipe/llvmpipe, SwiftShader, or any
+/// device that reports no physical card): there the fused CPU LSTM kernel beats the GPU
+/// path by orders of magnitude (BENCHMARKS.md), so `auto` trains on the CPU.
+#[cfg(not(target_arch = "wasm32"))]
+fn software_adapter(device: &Device) -> Option<String> {
+    let identity = device.identity()?;
+    let name = identity.name.to_ascii_lowercase();
+    let software = ["llvmpipe", "lavapipe", "swiftshader", "software"]
+        .iter()
+        .any(|s| name.contains(s));
+    (software || identity.physical.is_none()).then_some(identity.name)
+}
+
+/// Picks a device natively (Vulkan/Metal through wgpu). `Auto` takes the GPU when it is a
+/// real one, and the CPU (with a notice) when the adapter is a software renderer.
 ///
 /// # Errors
 /// With [`BackendChoice::Gpu`] and no adapter, the reason.
@@ -85,6 +99,18 @@ pub fn select_native(choice: BackendChoice) -> Result<SelectedDevice, String> {
     });
     let reason = match gpu {
         Ok(device) => {
+            if choice == BackendChoice::Auto {
+                if let Some(name) = software_adapter(device) {
+                    return Ok(SelectedDevice {
+                        notice: Some(format!(
+                            "the GPU adapter is a software renderer ({name}); the CPU kernel \
+                             is faster there, so training runs on the CPU (choose gpu to \
+                             use the adapter anyway)"
+                        )),
+                        ..cpu()
+                    });
+                }
+            }
             return Ok(SelectedDevice {
                 device: device.clone(),
                 label: "wgpu (GPU)".into(),

@@ -270,3 +270,26 @@ fn leaderboard_cancel_acts_between_fits() {
     // `ets`, and nothing after it ran.
     assert_eq!(host.fits_seen.get(), 6);
 }
+
+/// `auto` trains on the CPU kernel when the only adapter is a software renderer (lavapipe
+/// here and in CI), and on the GPU when it is a real card.
+#[test]
+fn auto_prefers_the_cpu_kernel_over_a_software_adapter() {
+    let gpu = select_native(BackendChoice::Gpu).expect("a wgpu adapter (lavapipe without a GPU)");
+    let identity = gpu.device.identity().expect("the adapter names itself");
+    let name = identity.name.to_ascii_lowercase();
+    let software = identity.physical.is_none() || name.contains("llvmpipe");
+    let auto = select_native(BackendChoice::Auto).expect("auto");
+    if software {
+        assert_eq!(
+            auto.label,
+            foresight::backend::CPU_LABEL,
+            "{}",
+            identity.name
+        );
+        let notice = auto.notice.expect("a notice says why");
+        assert!(notice.contains("software renderer"), "{notice}");
+    } else {
+        assert_eq!(auto.label, "wgpu (GPU)");
+    }
+}

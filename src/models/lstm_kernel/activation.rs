@@ -17,13 +17,17 @@ const ROUND: f32 = 12_582_912.0;
 #[inline(always)]
 fn exp(x: f32) -> f32 {
     let x = x.clamp(-87.0, 88.0);
-    let n = (x * LOG2_E + ROUND) - ROUND;
+    let shifted = x * LOG2_E + ROUND;
+    let n = shifted - ROUND;
+    // n as an integer from the low mantissa bits of `shifted` (exact for |n| < 2²²): integer
+    // lanes, where `n as i32` would check for NaN one element at a time.
+    let n_int = (shifted.to_bits() as i32).wrapping_sub(ROUND.to_bits() as i32);
     let r = x - n * LN2_HI - n * LN2_LO;
     let p = 1.0
         + r * (1.0
             + r * (0.5
                 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    p * f32::from_bits(((n_int + 127) as u32) << 23)
 }
 
 /// The logistic function 1 / (1 + e^−x).
@@ -43,7 +47,7 @@ pub fn tanh(x: f32) -> f32 {
 }
 
 /// Applies [`sigmoid`] to every element.
-#[inline]
+#[inline(always)]
 pub fn sigmoid_in_place(v: &mut [f32]) {
     for x in v {
         *x = sigmoid(*x);
@@ -51,7 +55,7 @@ pub fn sigmoid_in_place(v: &mut [f32]) {
 }
 
 /// Applies [`tanh`] to every element.
-#[inline]
+#[inline(always)]
 pub fn tanh_in_place(v: &mut [f32]) {
     for x in v {
         *x = tanh(*x);

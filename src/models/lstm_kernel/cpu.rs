@@ -92,7 +92,8 @@ fn flush(v: f32) -> f32 {
 ///
 /// # Panics
 /// When a slice's length disagrees with `shape` (a caller's bug; shapes come from the model).
-pub fn forward(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
+#[inline(always)]
+fn forward_body(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
     let Shape {
         batch,
         time,
@@ -194,7 +195,8 @@ pub fn forward(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
 ///
 /// # Panics
 /// When a slice's length disagrees with `shape` (a caller's bug).
-pub fn backward(
+#[inline(always)]
+fn backward_body(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
@@ -320,6 +322,61 @@ pub fn backward(
         w_h: d_w_h,
         bias: d_bias,
     }
+}
+
+/// Runs the layer over the whole sequence (see [`forward_body`]), compiled for AVX2 when
+/// the processor has it: the gate arithmetic then runs 8 lanes wide instead of SSE2's 4.
+/// The two builds do the same IEEE operations (no fused multiply-adds), so their results
+/// are identical.
+///
+/// # Panics
+/// When a slice's length disagrees with `shape` (a caller's bug; shapes come from the model).
+pub fn forward(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor supports AVX2 (checked just above).
+        return unsafe { forward_avx2(shape, x, w) };
+    }
+    forward_body(shape, x, w)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn forward_avx2(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
+    forward_body(shape, x, w)
+}
+
+/// The backward pass (see [`backward_body`]), compiled for AVX2 when the processor has it.
+///
+/// # Panics
+/// When a slice's length disagrees with `shape` (a caller's bug).
+pub fn backward(
+    shape: Shape,
+    x: &[f32],
+    w: Weights<'_>,
+    trace: &Trace,
+    d_hidden: &[f32],
+    d_cell_last: Option<&[f32]>,
+) -> Grads {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor supports AVX2 (checked just above).
+        return unsafe { backward_avx2(shape, x, w, trace, d_hidden, d_cell_last) };
+    }
+    backward_body(shape, x, w, trace, d_hidden, d_cell_last)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn backward_avx2(
+    shape: Shape,
+    x: &[f32],
+    w: Weights<'_>,
+    trace: &Trace,
+    d_hidden: &[f32],
+    d_cell_last: Option<&[f32]>,
+) -> Grads {
+    backward_body(shape, x, w, trace, d_hidden, d_cell_last)
 }
 
 /// Sequences of a batch are independent through time, so a batch splits across threads

@@ -119,6 +119,7 @@ pub const SMALL_ROWS: usize = 8;
 ///
 /// # Panics
 /// As [`gemm`]: shapes that disagree or views outside their slices.
+#[inline(always)]
 pub fn gemm_small(a: &[f32], va: View, b: &[f32], vb: View, c: &mut [f32], vc: View) {
     assert!(va.cols == vb.rows && va.rows == vc.rows && vb.cols == vc.cols);
     assert!(vb.col_stride == 1 && vc.col_stride == 1, "dense rows");

@@ -1,0 +1,62 @@
+"""LSTM training-step benchmark (issue 6): Foresight's native paths and PyTorch, same model
+(the seed-004 reference: batch 64, window 168, 6 features, LSTM 64→32, Dense 1, Adam) in one
+run. Prints one JSON line per figure, then a table with the ratios to PyTorch at the same
+thread count. `--no-peers` times Foresight alone.
+
+    python3 tests/bench/lstm_peers.py --foresight PATH [--torch-python PATH] [--no-peers]
+                                      [--window 168] [--steps 10]
+
+Run by `make bench-lstm`, which builds the binary and the venv with torch.
+"""
+import argparse
+import json
+import os
+import subprocess
+
+
+def foresight(binary, threads, window, steps):
+    out = subprocess.run(
+        [binary, "bench", "--backend", "cpu", "--threads", str(threads), "--window",
+         str(window), "--steps", str(steps), "--json"],
+        check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def torch_peer(python, window, steps):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lstm_torch.py")
+    out = subprocess.run([python, script, "--window", str(window), "--steps", str(steps)],
+                         check=True, capture_output=True, text=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--foresight", required=True)
+    parser.add_argument("--torch-python", default=os.path.expanduser(
+        "~/.cache/foresight-torch/bin/python"))
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--window", type=int, default=168)
+    parser.add_argument("--steps", type=int, default=10)
+    args = parser.parse_args()
+    rows = []
+    for threads in (1, 2):
+        row = foresight(args.foresight, threads, args.window, args.steps)
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    if not args.no_peers:
+        for row in torch_peer(args.torch_python, args.window, args.steps):
+            print(json.dumps(row), flush=True)
+            rows.append(row)
+    by_path = {r["path"]: r for r in rows}
+    print()
+    print("| path | ms per step | single-window inference ms | step time vs PyTorch, same threads |")
+    print("|---|---:|---:|---:|")
+    for r in rows:
+        threads = r["path"].rsplit("-", 1)[-1]
+        peer = by_path.get(f"pytorch-cpu-{threads}")
+        ratio = f"{r['ms_per_step'] / peer['ms_per_step']:.2f}×" if peer else "—"
+        print(f"| {r['path']} | {r['ms_per_step']:.1f} | {r['ms_infer_b1']:.2f} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()

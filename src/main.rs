@@ -4,6 +4,13 @@
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     use clap::Parser;
+    // The CPU LSTM kernel splits the batch over threads itself; matrixmultiply's own pool on
+    // top of that made every small per-step product pay for thread hand-offs (measured: the
+    // reference step 155 → ~110 ms single-threaded once it stopped). A user's setting wins.
+    if std::env::var_os("MATMUL_NUM_THREADS").is_none() {
+        // SAFETY: first statement of `main`, before any thread exists.
+        unsafe { std::env::set_var("MATMUL_NUM_THREADS", "1") };
+    }
     match foresight::cli::main_with(foresight::cli::Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

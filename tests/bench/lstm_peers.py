@@ -1,7 +1,9 @@
 """LSTM training-step benchmark (issue 6): Foresight's native paths and PyTorch, same model
 (the seed-004 reference: batch 64, window 168, 6 features, LSTM 64→32, Dense 1, Adam) in one
-run. Prints one JSON line per figure, then a table with the ratios to PyTorch at the same
-thread count. `--no-peers` times Foresight alone.
+run. The paths alternate over `--rounds` rounds (this VM's speed drifts by ±30% over
+minutes; interleaving exposes every path to the same drift) and each figure is the median
+over rounds. Prints one JSON line per figure, then a table with the ratios to PyTorch at the
+same thread count. `--no-peers` times Foresight alone.
 
     python3 tests/bench/lstm_peers.py --foresight PATH [--torch-python PATH] [--no-peers]
                                       [--window 168] [--steps 10]
@@ -37,16 +39,24 @@ def main():
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--window", type=int, default=168)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    runs = {}
+    for _ in range(args.rounds):
+        round_rows = [foresight(args.foresight, t, args.window, args.steps) for t in (1, 2)]
+        if not args.no_peers:
+            round_rows += torch_peer(args.torch_python, args.window, args.steps)
+        for row in round_rows:
+            runs.setdefault(row["path"], []).append(row)
     rows = []
-    for threads in (1, 2):
-        row = foresight(args.foresight, threads, args.window, args.steps)
+    for path, found in runs.items():
+        row = dict(found[0])
+        for key in ("ms_per_step", "ms_infer_b1"):
+            values = sorted(r[key] for r in found)
+            row[key] = values[len(values) // 2]
+        row["rounds"] = len(found)
         print(json.dumps(row), flush=True)
         rows.append(row)
-    if not args.no_peers:
-        for row in torch_peer(args.torch_python, args.window, args.steps):
-            print(json.dumps(row), flush=True)
-            rows.append(row)
     by_path = {r["path"]: r for r in rows}
     print()
     print("| path | ms per step | single-window inference ms | step time vs PyTorch, same threads |")

@@ -571,7 +571,7 @@ fn ErrorBanner(ctx: Ctx) -> impl IntoView {
             </div>
         </Show>
         <Show when=move || ctx.notice.with(Option::is_some)>
-            <div class="notice">{move || ctx.notice.get().unwrap_or_default()}</div>
+            <div class="notice" data-testid="notice">{move || ctx.notice.get().unwrap_or_default()}</div>
         </Show>
     }
 }
@@ -990,7 +990,8 @@ fn SettingsPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
                 <label class="field">"Backend"
                     <select data-testid="backend-select" prop:disabled=move || busy.get()
                         on:change=move |ev| ctx.backend.set(event_target_value(&ev).parse().unwrap_or_default())>
-                        <option value="auto" selected=true>"GPU if available"</option>
+                        <option value="auto" selected=true>"Automatic (fastest here)"</option>
+                        <option value="gpu">"GPU (WebGPU)"</option>
                         <option value="cpu">"CPU"</option>
                     </select>
                 </label>

@@ -23,8 +23,19 @@ fn post(event: &Event) {
     let _ = scope().post_message(&JsValue::from_str(&event.to_json()));
 }
 
-/// Whether `navigator.gpu.requestAdapter()` gives an adapter here (page or worker).
-pub async fn webgpu_adapter_available() -> bool {
+/// What `navigator.gpu.requestAdapter()` gives here (page or worker).
+#[derive(Debug, Clone, Default)]
+pub struct AdapterProbe {
+    /// An adapter exists.
+    pub found: bool,
+    /// Its description when it is a software renderer (SwiftShader, lavapipe/llvmpipe, or an
+    /// adapter that calls itself a fallback).
+    pub software: Option<String>,
+}
+
+/// Asks the browser for a WebGPU adapter and reads what it says about itself
+/// (`GPUAdapter.info`: vendor, architecture, description; `isFallbackAdapter`).
+pub async fn webgpu_adapter_probe() -> AdapterProbe {
     use js_sys::{Function, Promise, Reflect};
     let get = |target: &JsValue, key: &str| {
         Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -32,21 +43,50 @@ pub async fn webgpu_adapter_available() -> bool {
     let navigator = get(&js_sys::global(), "navigator");
     let gpu = get(&navigator, "gpu");
     if gpu.is_undefined() || gpu.is_null() {
-        return false;
+        return AdapterProbe::default();
     }
     let Some(request) = get(&gpu, "requestAdapter").dyn_into::<Function>().ok() else {
-        return false;
+        return AdapterProbe::default();
     };
     let Ok(promise) = request
         .call0(&gpu)
         .and_then(|p| p.dyn_into::<Promise>().map_err(JsValue::from))
     else {
-        return false;
+        return AdapterProbe::default();
     };
-    match JsFuture::from(promise).await {
-        Ok(adapter) => !adapter.is_null() && !adapter.is_undefined(),
-        Err(_) => false,
+    let adapter = match JsFuture::from(promise).await {
+        Ok(adapter) if !adapter.is_null() && !adapter.is_undefined() => adapter,
+        _ => return AdapterProbe::default(),
+    };
+    let info = get(&adapter, "info");
+    let words: Vec<String> = ["vendor", "architecture", "device", "description"]
+        .iter()
+        .filter_map(|k| get(&info, k).as_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let text = words.join(" ");
+    let lower = text.to_ascii_lowercase();
+    let fallback = get(&adapter, "isFallbackAdapter").as_bool() == Some(true)
+        || get(&info, "isFallbackAdapter").as_bool() == Some(true);
+    let software = fallback
+        || ["swiftshader", "llvmpipe", "lavapipe"]
+            .iter()
+            .any(|s| lower.contains(s));
+    AdapterProbe {
+        found: true,
+        software: software.then(|| {
+            if text.is_empty() {
+                "fallback adapter".into()
+            } else {
+                text
+            }
+        }),
     }
+}
+
+/// Whether `navigator.gpu.requestAdapter()` gives an adapter here (page or worker).
+pub async fn webgpu_adapter_available() -> bool {
+    webgpu_adapter_probe().await.found
 }
 
 /// A promise resolved by `setTimeout(0)`: awaiting it lets queued messages (Cancel) in.
@@ -114,29 +154,48 @@ struct WorkerState {
     cancel: Rc<Cell<bool>>,
     busy: Cell<bool>,
     queue: RefCell<VecDeque<WorkerRequest>>,
-    gpu: RefCell<Option<SelectedDevice>>,
+    gpu: RefCell<Option<(Result<SelectedDevice, String>, Option<String>)>>,
 }
 
-/// The device for `choice`. The Auto outcome (WebGPU or the CPU fallback) is probed once and
-/// cached, since wgpu's runtime can be initialised only once per worker.
+/// The WebGPU device (or why there is none) and, when the adapter is a software renderer,
+/// its description: probed once per worker, since wgpu's runtime starts only once.
+async fn gpu_probe(state: &WorkerState) -> (Result<SelectedDevice, String>, Option<String>) {
+    if let Some(probe) = state.gpu.borrow().clone() {
+        return probe;
+    }
+    let adapter = webgpu_adapter_probe().await;
+    let gpu = select_web(BackendChoice::Gpu, adapter.found).await;
+    let probe = (gpu, adapter.software);
+    *state.gpu.borrow_mut() = Some(probe.clone());
+    probe
+}
+
+/// The device for `choice`. `Auto` takes WebGPU on a real adapter and the CPU kernel when
+/// the adapter is a software renderer such as SwiftShader (there the CPU kernel is orders
+/// of magnitude faster: BENCHMARKS.md) or when there is none, with a notice saying why.
 async fn device_for(state: &WorkerState, choice: BackendChoice) -> Result<SelectedDevice, String> {
     if choice == BackendChoice::Cpu {
         return Ok(cpu());
     }
-    let cached = state.gpu.borrow().clone();
-    let selected = match cached {
-        Some(selected) => selected,
-        None => {
-            let selected =
-                select_web(BackendChoice::Auto, webgpu_adapter_available().await).await?;
-            *state.gpu.borrow_mut() = Some(selected.clone());
-            selected
+    let (gpu, software) = gpu_probe(state).await;
+    match (choice, gpu, software) {
+        (BackendChoice::Gpu, Ok(gpu), _) => Ok(gpu),
+        (BackendChoice::Gpu, Err(reason), _) => {
+            Err(format!("the GPU backend was chosen, but {reason}"))
         }
-    };
-    if choice == BackendChoice::Gpu && selected.notice.is_some() {
-        return Err("the GPU backend was chosen, but this browser offers no WebGPU adapter".into());
+        (_, Ok(_), Some(name)) => Ok(SelectedDevice {
+            notice: Some(format!(
+                "the WebGPU adapter is a software renderer ({name}); the CPU kernel is faster \
+                 there, so training runs on the CPU (choose GPU to use the adapter anyway)"
+            )),
+            ..cpu()
+        }),
+        (_, Ok(gpu), None) => Ok(gpu),
+        (_, Err(reason), _) => Ok(SelectedDevice {
+            notice: Some(format!("{reason}; training runs on the CPU backend")),
+            ..cpu()
+        }),
     }
-    Ok(selected)
 }
 
 /// Runs one request and returns the event that ends it (progress is posted meanwhile).

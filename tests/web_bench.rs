@@ -14,11 +14,19 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn reference_training_step_on_the_cpu_kernel() {
     foresight::web::run_constructors_once();
-    let selected = select_web(BackendChoice::Cpu, false).await.expect("CPU device");
+    let selected = select_web(BackendChoice::Cpu, false)
+        .await
+        .expect("CPU device");
     for window in [8usize, 168] {
-        let times = reference_steps(&selected.device, window, 3, js_sys::Date::now, |step, ms| {
-            console_log!("cpu window {window} step {step}: {ms:.1} ms");
-        })
+        let times = reference_steps(
+            &selected.device,
+            window,
+            3,
+            js_sys::Date::now,
+            |step, ms| {
+                console_log!("cpu window {window} step {step}: {ms:.1} ms");
+            },
+        )
         .await
         .expect("steps run");
         let mean = times.iter().sum::<f64>() / times.len() as f64;

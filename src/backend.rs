@@ -55,30 +55,52 @@ pub fn cpu() -> SelectedDevice {
     }
 }
 
-fn fallback(reason: String) -> SelectedDevice {
+/// What a WebGPU/wgpu adapter says about itself, as far as the choice needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AdapterProbe {
+    /// An adapter exists.
+    pub found: bool,
+    /// Its description when it is a software renderer (see [`is_software_renderer`]).
+    pub software: Option<String>,
+}
+
+/// True for the CPU implementations of Vulkan/WebGPU (lavapipe/llvmpipe, SwiftShader),
+/// judged from the adapter's self-description (name, vendor, architecture).
+pub fn is_software_renderer(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    ["llvmpipe", "lavapipe", "swiftshader"]
+        .iter()
+        .any(|s| lower.contains(s))
+}
+
+/// What `auto` runs on, given the GPU (or why there is none) and, when the adapter is a
+/// software renderer, its description: the GPU on a real card; the CPU kernel on a software
+/// renderer (there it is orders of magnitude faster: BENCHMARKS.md) or without an adapter,
+/// each with a notice saying why.
+pub fn auto_pick(gpu: Result<SelectedDevice, String>, software: Option<String>) -> SelectedDevice {
+    let notice = match (gpu, software) {
+        (Ok(_), Some(name)) => format!(
+            "the GPU adapter is a software renderer ({name}); the CPU kernel is faster there, \
+             so training runs on the CPU (choose the GPU to use the adapter anyway)"
+        ),
+        (Ok(gpu), None) => return gpu,
+        (Err(reason), _) => format!("no GPU adapter ({reason}); training runs on the CPU backend"),
+    };
     SelectedDevice {
-        notice: Some(format!(
-            "no GPU adapter ({reason}); training runs on the CPU backend"
-        )),
+        notice: Some(notice),
         ..cpu()
     }
 }
 
-/// The adapter's name when it is a software renderer (lavapipe/llvmpipe, SwiftShader, or any
-/// device that reports no physical card): there the fused CPU LSTM kernel beats the GPU
-/// path by orders of magnitude (BENCHMARKS.md), so `auto` trains on the CPU.
+/// The adapter's name when it is a software renderer, or a device that reports no physical
+/// card (cubecl's `DeviceIdentity`).
 #[cfg(not(target_arch = "wasm32"))]
 fn software_adapter(device: &Device) -> Option<String> {
     let identity = device.identity()?;
-    let name = identity.name.to_ascii_lowercase();
-    let software = ["llvmpipe", "lavapipe", "swiftshader", "software"]
-        .iter()
-        .any(|s| name.contains(s));
-    (software || identity.physical.is_none()).then_some(identity.name)
+    (is_software_renderer(&identity.name) || identity.physical.is_none()).then_some(identity.name)
 }
 
-/// Picks a device natively (Vulkan/Metal through wgpu). `Auto` takes the GPU when it is a
-/// real one, and the CPU (with a notice) when the adapter is a software renderer.
+/// Picks a device natively (Vulkan/Metal through wgpu); `Auto` by [`auto_pick`].
 ///
 /// # Errors
 /// With [`BackendChoice::Gpu`] and no adapter, the reason.
@@ -97,62 +119,72 @@ pub fn select_native(choice: BackendChoice) -> Result<SelectedDevice, String> {
             Err(_) => Err("wgpu could not start".to_string()),
         }
     });
-    let reason = match gpu {
-        Ok(device) => {
-            if choice == BackendChoice::Auto {
-                if let Some(name) = software_adapter(device) {
-                    return Ok(SelectedDevice {
-                        notice: Some(format!(
-                            "the GPU adapter is a software renderer ({name}); the CPU kernel \
-                             is faster there, so training runs on the CPU (choose gpu to \
-                             use the adapter anyway)"
-                        )),
-                        ..cpu()
-                    });
-                }
-            }
-            return Ok(SelectedDevice {
-                device: device.clone(),
-                label: "wgpu (GPU)".into(),
-                notice: None,
-            });
-        }
-        Err(reason) => reason.clone(),
-    };
+    let software = gpu.as_ref().ok().and_then(software_adapter);
+    let gpu = gpu.clone().map(|device| SelectedDevice {
+        device,
+        label: "wgpu (GPU)".into(),
+        notice: None,
+    });
     match choice {
-        BackendChoice::Gpu => Err(format!("no GPU adapter: {reason}")),
-        _ => Ok(fallback(reason)),
+        BackendChoice::Gpu => gpu.map_err(|reason| format!("no GPU adapter: {reason}")),
+        _ => Ok(auto_pick(gpu, software)),
     }
 }
 
-/// Picks a device in the browser (WebGPU through wgpu).
+/// Picks a device in the browser (WebGPU through wgpu) from what the adapter `probe` found;
+/// `Auto` by [`auto_pick`].
 ///
 /// # Errors
 /// With [`BackendChoice::Gpu`] and no adapter, the reason.
 #[cfg(target_arch = "wasm32")]
 pub async fn select_web(
     choice: BackendChoice,
-    adapter_found: bool,
+    probe: &AdapterProbe,
 ) -> Result<SelectedDevice, String> {
     if choice == BackendChoice::Cpu {
         return Ok(cpu());
     }
-    let reason = if adapter_found {
-        match Device::wgpu_options().init_async().await {
-            Ok(device) => {
-                return Ok(SelectedDevice {
-                    device,
-                    label: "WebGPU".into(),
-                    notice: None,
-                });
-            }
-            Err(e) => format!("{e}"),
-        }
+    let gpu = if probe.found {
+        Device::wgpu_options()
+            .init_async()
+            .await
+            .map(|device| SelectedDevice {
+                device,
+                label: "WebGPU".into(),
+                notice: None,
+            })
+            .map_err(|e| format!("{e}"))
     } else {
-        "this browser offers no WebGPU adapter".to_string()
+        Err("this browser offers no WebGPU adapter".to_string())
     };
     match choice {
-        BackendChoice::Gpu => Err(format!("no GPU adapter: {reason}")),
-        _ => Ok(fallback(reason)),
+        BackendChoice::Gpu => gpu.map_err(|reason| format!("no GPU adapter: {reason}")),
+        _ => Ok(auto_pick(gpu, probe.software.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_takes_the_cpu_kernel_on_software_renderers_and_without_an_adapter() {
+        assert!(is_software_renderer("llvmpipe (LLVM 19.1.7, 256 bits)"));
+        assert!(is_software_renderer("google swiftshader"));
+        assert!(!is_software_renderer("NVIDIA GeForce RTX 4090"));
+        let software = auto_pick(Ok(cpu()), Some("SwiftShader".into()));
+        assert!(
+            software
+                .notice
+                .is_some_and(|n| n.contains("software renderer (SwiftShader)"))
+        );
+        let none = auto_pick(Err("no adapter".into()), None);
+        assert_eq!(none.label, CPU_LABEL);
+        assert!(none.notice.is_some_and(|n| n.contains("no adapter")));
+        let real = SelectedDevice {
+            label: "wgpu (GPU)".into(),
+            ..cpu()
+        };
+        assert_eq!(auto_pick(Ok(real), None).label, "wgpu (GPU)");
     }
 }

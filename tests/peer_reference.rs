@@ -18,27 +18,12 @@ use foresight::models::stats::baseline::Baseline;
 use foresight::models::stats::ets::{AutoEts, ErrorKind, EtsSpec, SeasonKind, TrendKind};
 use serde_json::Value;
 
+mod common;
+use common::{column, floats};
+
 fn fixture() -> Value {
     let text = std::fs::read_to_string("tests/data/stats/peers.json").expect("fixture");
     serde_json::from_str(&text).expect("json")
-}
-
-fn column(file: &str, name: &str) -> Vec<f64> {
-    let text = std::fs::read_to_string(format!("tests/data/stats/{file}")).expect("fixture csv");
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let at = header.iter().position(|h| *h == name).expect("column");
-    lines
-        .map(|l| l.split(',').nth(at).expect("cell").parse().expect("number"))
-        .collect()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
 }
 
 fn series(entry: &Value) -> (String, Vec<f64>, usize) {

@@ -14,27 +14,8 @@ use foresight::models::stats::Fitted;
 use foresight::models::stats::arima::{ArimaOrder, ArimaSpec, FittedArima};
 use serde_json::Value;
 
-fn column(file: &str, name: &str) -> Vec<f64> {
-    let text = std::fs::read_to_string(format!("tests/data/stats/{file}")).expect("fixture csv");
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let at = header.iter().position(|h| *h == name).expect("column");
-    lines
-        .map(|l| l.split(',').nth(at).expect("cell").parse().expect("number"))
-        .collect()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
-
-fn close(ours: f64, theirs: f64, relative: f64) -> bool {
-    (ours - theirs).abs() <= relative * theirs.abs().max(1e-12)
-}
+mod common;
+use common::{close, column, floats};
 
 fn param(f: &FittedArima, name: &str) -> Option<f64> {
     let lag = |prefix: &str| {

@@ -9,7 +9,7 @@ use foresight::jobs::SAMPLE_CSV;
 use foresight::jobs::{Event, Job};
 use foresight::train::{Host, Progress, TrainSettings, train};
 use foresight::web::bridge::{WorkerRequest, spawn_engine_worker};
-use foresight::web::worker::webgpu_adapter_available;
+use foresight::web::worker::{webgpu_adapter_available, webgpu_adapter_probe};
 use futures::StreamExt;
 use futures::channel::mpsc;
 use wasm_bindgen::prelude::*;
@@ -48,7 +48,7 @@ async fn webgpu_adapter_exists() {
 async fn trains_on_webgpu_and_the_loss_falls() {
     // The runner does not call the wasm-bindgen start function.
     foresight::web::run_constructors_once();
-    let selected = select_web(BackendChoice::Gpu, webgpu_adapter_available().await)
+    let selected = select_web(BackendChoice::Gpu, &webgpu_adapter_probe().await)
         .await
         .expect("WebGPU device");
     assert_eq!(selected.label, "WebGPU");
@@ -203,7 +203,7 @@ async fn trains_in_the_worker_and_reads_back_a_falling_loss() {
 async fn trains_on_the_cpu_backend_in_the_browser() {
     // The runner does not call the wasm-bindgen start function.
     foresight::web::run_constructors_once();
-    let selected = select_web(BackendChoice::Cpu, true)
+    let selected = select_web(BackendChoice::Cpu, &Default::default())
         .await
         .expect("CPU backend");
     assert_eq!(selected.label, CPU_LABEL);

@@ -6,7 +6,7 @@
 
 use foresight::backend::{BackendChoice, select_web};
 use foresight::bench::{reference_inference, reference_steps};
-use foresight::web::worker::webgpu_adapter_available;
+use foresight::web::worker::webgpu_adapter_probe;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -14,7 +14,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn reference_training_step_on_the_cpu_kernel() {
     foresight::web::run_constructors_once();
-    let selected = select_web(BackendChoice::Cpu, false)
+    let selected = select_web(BackendChoice::Cpu, &Default::default())
         .await
         .expect("CPU device");
     for window in [8usize, 168] {
@@ -50,7 +50,7 @@ async fn reference_training_step_on_the_cpu_kernel() {
 async fn reference_training_step_on_webgpu() {
     // The runner does not call the wasm-bindgen start function.
     foresight::web::run_constructors_once();
-    let selected = select_web(BackendChoice::Gpu, webgpu_adapter_available().await)
+    let selected = select_web(BackendChoice::Gpu, &webgpu_adapter_probe().await)
         .await
         .expect("WebGPU device");
     for window in [8usize, 168] {

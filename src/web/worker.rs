@@ -11,7 +11,9 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::bridge::{WorkerRequest, read_request};
-use crate::backend::{BackendChoice, SelectedDevice, cpu, select_web};
+use crate::backend::{
+    AdapterProbe, BackendChoice, SelectedDevice, auto_pick, cpu, is_software_renderer, select_web,
+};
 use crate::jobs::{Event, Job, Session};
 use crate::train::{Host, Progress};
 
@@ -21,16 +23,6 @@ fn scope() -> DedicatedWorkerGlobalScope {
 
 fn post(event: &Event) {
     let _ = scope().post_message(&JsValue::from_str(&event.to_json()));
-}
-
-/// What `navigator.gpu.requestAdapter()` gives here (page or worker).
-#[derive(Debug, Clone, Default)]
-pub struct AdapterProbe {
-    /// An adapter exists.
-    pub found: bool,
-    /// Its description when it is a software renderer (SwiftShader, lavapipe/llvmpipe, or an
-    /// adapter that calls itself a fallback).
-    pub software: Option<String>,
 }
 
 /// Asks the browser for a WebGPU adapter and reads what it says about itself
@@ -59,19 +51,15 @@ pub async fn webgpu_adapter_probe() -> AdapterProbe {
         _ => return AdapterProbe::default(),
     };
     let info = get(&adapter, "info");
-    let words: Vec<String> = ["vendor", "architecture", "device", "description"]
+    let text = ["vendor", "architecture", "device", "description"]
         .iter()
         .filter_map(|k| get(&info, k).as_string())
         .filter(|w| !w.is_empty())
-        .collect();
-    let text = words.join(" ");
-    let lower = text.to_ascii_lowercase();
+        .collect::<Vec<_>>()
+        .join(" ");
     let fallback = get(&adapter, "isFallbackAdapter").as_bool() == Some(true)
         || get(&info, "isFallbackAdapter").as_bool() == Some(true);
-    let software = fallback
-        || ["swiftshader", "llvmpipe", "lavapipe"]
-            .iter()
-            .any(|s| lower.contains(s));
+    let software = fallback || is_software_renderer(&text);
     AdapterProbe {
         found: true,
         software: software.then(|| {
@@ -164,37 +152,24 @@ async fn gpu_probe(state: &WorkerState) -> (Result<SelectedDevice, String>, Opti
         return probe;
     }
     let adapter = webgpu_adapter_probe().await;
-    let gpu = select_web(BackendChoice::Gpu, adapter.found).await;
+    let gpu = select_web(BackendChoice::Gpu, &adapter).await;
     let probe = (gpu, adapter.software);
     *state.gpu.borrow_mut() = Some(probe.clone());
     probe
 }
 
-/// The device for `choice`. `Auto` takes WebGPU on a real adapter and the CPU kernel when
-/// the adapter is a software renderer such as SwiftShader (there the CPU kernel is orders
-/// of magnitude faster: BENCHMARKS.md) or when there is none, with a notice saying why.
+/// The device for `choice`; `Auto` by [`auto_pick`] (the CPU kernel on a software renderer
+/// such as SwiftShader, with a notice).
 async fn device_for(state: &WorkerState, choice: BackendChoice) -> Result<SelectedDevice, String> {
     if choice == BackendChoice::Cpu {
         return Ok(cpu());
     }
     let (gpu, software) = gpu_probe(state).await;
-    match (choice, gpu, software) {
-        (BackendChoice::Gpu, Ok(gpu), _) => Ok(gpu),
-        (BackendChoice::Gpu, Err(reason), _) => {
-            Err(format!("the GPU backend was chosen, but {reason}"))
+    match choice {
+        BackendChoice::Gpu => {
+            gpu.map_err(|reason| format!("the GPU backend was chosen, but {reason}"))
         }
-        (_, Ok(_), Some(name)) => Ok(SelectedDevice {
-            notice: Some(format!(
-                "the WebGPU adapter is a software renderer ({name}); the CPU kernel is faster \
-                 there, so training runs on the CPU (choose GPU to use the adapter anyway)"
-            )),
-            ..cpu()
-        }),
-        (_, Ok(gpu), None) => Ok(gpu),
-        (_, Err(reason), _) => Ok(SelectedDevice {
-            notice: Some(format!("{reason}; training runs on the CPU backend")),
-            ..cpu()
-        }),
+        _ => Ok(auto_pick(gpu, software)),
     }
 }
 

@@ -193,7 +193,7 @@ impl Backward<NdArray, 4> for FusedLstmBackward {
                 w_h: &saved.w_h,
                 bias: &saved.bias,
             },
-            &saved.trace,
+            saved.trace.view(),
             &d_hidden,
             None,
             threads(),

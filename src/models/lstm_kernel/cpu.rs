@@ -66,6 +66,46 @@ pub struct Trace {
     pub hidden: Vec<f32>,
 }
 
+/// A [`Trace`] borrowed, or the rows of some of its sequences: what the backward pass
+/// reads (so a batch split over threads is not copied part by part).
+#[derive(Debug, Clone, Copy)]
+pub struct TraceView<'a> {
+    /// Gate activations `[batch, time, 4·hidden]`.
+    pub gates: &'a [f32],
+    /// Cell states `[batch, time, hidden]`.
+    pub cells: &'a [f32],
+    /// tanh of the cell states.
+    pub cells_tanh: &'a [f32],
+    /// Hidden states `[batch, time, hidden]`.
+    pub hidden: &'a [f32],
+}
+
+impl Trace {
+    /// The whole trace, borrowed.
+    pub fn view(&self) -> TraceView<'_> {
+        TraceView {
+            gates: &self.gates,
+            cells: &self.cells,
+            cells_tanh: &self.cells_tanh,
+            hidden: &self.hidden,
+        }
+    }
+}
+
+impl<'a> TraceView<'a> {
+    /// The sequences `batch` of a trace of `shape`.
+    fn sequences(self, shape: Shape, batch: std::ops::Range<usize>) -> TraceView<'a> {
+        let rows =
+            |v: &'a [f32], n: usize| &v[batch.start * shape.time * n..batch.end * shape.time * n];
+        TraceView {
+            gates: rows(self.gates, 4 * shape.hidden),
+            cells: rows(self.cells, shape.hidden),
+            cells_tanh: rows(self.cells_tanh, shape.hidden),
+            hidden: rows(self.hidden, shape.hidden),
+        }
+    }
+}
+
 /// Gradients of one layer.
 #[derive(Debug, Clone)]
 pub struct Grads {
@@ -200,7 +240,7 @@ fn backward_body(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
-    trace: &Trace,
+    trace: TraceView<'_>,
     d_hidden: &[f32],
     d_cell_last: Option<&[f32]>,
 ) -> Grads {
@@ -354,7 +394,7 @@ pub fn backward(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
-    trace: &Trace,
+    trace: TraceView<'_>,
     d_hidden: &[f32],
     d_cell_last: Option<&[f32]>,
 ) -> Grads {
@@ -372,7 +412,7 @@ fn backward_avx2(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
-    trace: &Trace,
+    trace: TraceView<'_>,
     d_hidden: &[f32],
     d_cell_last: Option<&[f32]>,
 ) -> Grads {
@@ -459,7 +499,7 @@ pub fn backward_threaded(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
-    trace: &Trace,
+    trace: TraceView<'_>,
     d_hidden: &[f32],
     d_cell_last: Option<&[f32]>,
     threads: usize,
@@ -474,18 +514,11 @@ pub fn backward_threaded(
             batch: r.len(),
             ..shape
         };
-        let seq = |v: &[f32], n: usize| v[r.start * t * n..r.end * t * n].to_vec();
-        let sub = Trace {
-            gates: seq(&trace.gates, 4 * h),
-            cells: seq(&trace.cells, h),
-            cells_tanh: seq(&trace.cells_tanh, h),
-            hidden: seq(&trace.hidden, h),
-        };
         backward(
             part,
             &x[r.start * t * shape.input..r.end * t * shape.input],
             w,
-            &sub,
+            trace.sequences(shape, r.clone()),
             &d_hidden[r.start * t * h..r.end * t * h],
             d_cell_last.map(|d| &d[r.start * h..r.end * h]),
         )
@@ -562,8 +595,8 @@ mod tests {
         let two = forward_threaded(shape, &x, w, 2);
         assert_eq!(one.hidden, two.hidden);
         assert_eq!(one.gates, two.gates);
-        let g1 = backward(shape, &x, w, &one, &r, Some(&c));
-        let g2 = backward_threaded(shape, &x, w, &two, &r, Some(&c), 2);
+        let g1 = backward(shape, &x, w, one.view(), &r, Some(&c));
+        let g2 = backward_threaded(shape, &x, w, two.view(), &r, Some(&c), 2);
         assert_eq!(g1.x, g2.x);
         for (a, b) in g1.w_h.iter().zip(&g2.w_h).chain(g1.w_x.iter().zip(&g2.w_x)) {
             assert!((a - b).abs() <= 1e-5 * (1.0 + a.abs()), "{a} vs {b}");
@@ -612,7 +645,7 @@ mod tests {
             bias: &bias,
         };
         let trace = forward(shape, &x, w);
-        let grads = backward(shape, &x, w, &trace, &r, None);
+        let grads = backward(shape, &x, w, trace.view(), &r, None);
         let eps = 1e-2f32;
         let check = |analytic: &[f32], perturb: &dyn Fn(usize, f32) -> f64, what: &str| {
             for (k, a) in analytic.iter().enumerate() {

@@ -35,7 +35,7 @@ fn assert_close(ours: &[f32], theirs: &[f32], what: &str) {
         let (a, b) = (*a as f64, *b as f64);
         assert!(
             (a - b).abs() <= TOLERANCE * (1.0 + b.abs()),
-            "{what}[{k}]: ours {a}, torch {b}"
+            "{what}[{k}]: ours {a}, reference {b}"
         );
     }
 }
@@ -171,28 +171,41 @@ fn values_of<const D: usize>(t: burn::tensor::Tensor<D>) -> Vec<f32> {
         .expect("f32 values")
 }
 
-/// The fused burn operation (CPU kernel + hand-written backward, through burn's autodiff)
-/// against the same layer written as burn tensor operations per step: outputs, the input's
+/// The fused burn operation (hand-written backward, through burn's autodiff) against the
+/// same layer written as burn tensor operations per step, on `device`: outputs, the input's
 /// gradient and every parameter's gradient, for all-steps and last-step outputs.
-#[test]
-#[allow(deprecated)]
-fn burn_operation_matches_the_stepwise_layer_in_values_and_gradients() {
-    use burn::tensor::{Device, Distribution, Tensor};
+fn fused_matches_stepwise(
+    device: burn::tensor::Device,
+    batch: usize,
+    time: usize,
+    input: usize,
+    hidden: usize,
+) {
+    use burn::tensor::{Distribution, Tensor};
     use foresight::models::FusedLstmConfig;
-    let device = Device::ndarray().autodiff();
+    let device = device.autodiff();
     device.seed(3);
-    let layer = FusedLstmConfig::new(3, 5).init(&device);
+    let layer = FusedLstmConfig::new(input, hidden).init(&device);
+    let shape = format!("batch {batch}, time {time}, input {input}, hidden {hidden}");
     for all_steps in [true, false] {
-        let x = Tensor::<3>::random([4, 9, 3], Distribution::Uniform(-1.0, 1.0), &device)
-            .require_grad();
-        let steps = if all_steps { 9 } else { 1 };
-        let r = Tensor::<3>::random([4, steps, 5], Distribution::Uniform(-1.0, 1.0), &device);
+        let x = Tensor::<3>::random(
+            [batch, time, input],
+            Distribution::Uniform(-1.0, 1.0),
+            &device,
+        )
+        .require_grad();
+        let steps = if all_steps { time } else { 1 };
+        let r = Tensor::<3>::random(
+            [batch, steps, hidden],
+            Distribution::Uniform(-1.0, 1.0),
+            &device,
+        );
         let fused = layer.forward(x.clone(), all_steps);
         let stepwise = layer.forward_stepwise(x.clone(), all_steps);
         assert_close(
             &values_of(fused.clone()),
             &values_of(stepwise.clone()),
-            "outputs",
+            &format!("{shape}: outputs"),
         );
         let grads_fused = (fused * r.clone()).sum().backward();
         let grads_stepwise = (stepwise * r).sum().backward();
@@ -200,7 +213,7 @@ fn burn_operation_matches_the_stepwise_layer_in_values_and_gradients() {
         assert_close(
             &grad(x.clone(), &grads_fused),
             &grad(x.clone(), &grads_stepwise),
-            "dx",
+            &format!("{shape}: dx"),
         );
         let pairs = [
             (layer.input.weight.val(), "input weight"),
@@ -209,14 +222,41 @@ fn burn_operation_matches_the_stepwise_layer_in_values_and_gradients() {
         for (w, what) in pairs {
             let a = values_of(w.grad(&grads_fused).expect("grad"));
             let b = values_of(w.grad(&grads_stepwise).expect("grad"));
-            assert!(b.iter().any(|v| v.abs() > 1e-4), "{what}: gradient is zero");
-            assert_close(&a, &b, what);
+            assert!(
+                b.iter().any(|v| v.abs() > 1e-4),
+                "{shape}: {what}: gradient is zero"
+            );
+            assert_close(&a, &b, &format!("{shape}: {what}"));
         }
         let bias = layer.input.bias.as_ref().expect("bias").val();
         assert_close(
             &values_of(bias.grad(&grads_fused).expect("grad")),
             &values_of(bias.grad(&grads_stepwise).expect("grad")),
-            "bias",
+            &format!("{shape}: bias"),
         );
     }
+}
+
+/// The CPU kernel's burn operation against the stepwise layer.
+#[test]
+#[allow(deprecated)]
+fn burn_operation_matches_the_stepwise_layer_in_values_and_gradients() {
+    fused_matches_stepwise(burn::tensor::Device::ndarray(), 4, 9, 3, 5);
+}
+
+/// The GPU kernels (CubeCL on wgpu: lavapipe here, a real card elsewhere) against the
+/// stepwise layer on the same device: one thread per unit, and more units than a
+/// workgroup has threads (each thread then owns several units).
+#[test]
+fn gpu_kernels_match_the_stepwise_layer_in_values_and_gradients() {
+    use foresight::backend::{BackendChoice, select_native};
+    let selected = select_native(BackendChoice::Gpu);
+    assert!(
+        selected.is_ok(),
+        "a wgpu adapter must exist (lavapipe in CI): {:?}",
+        selected.err()
+    );
+    let device = selected.expect("checked").device;
+    fused_matches_stepwise(device.clone(), 4, 9, 3, 5);
+    fused_matches_stepwise(device, 2, 5, 3, 300);
 }

@@ -51,6 +51,10 @@ pub enum Command {
         /// Print one JSON line (path, model, ms_per_step, ms_infer_b1) instead of prose.
         #[arg(long)]
         json: bool,
+        /// Run the LSTM as burn tensor operations per time step instead of the fused
+        /// kernels (to measure what the kernels save).
+        #[arg(long)]
+        stepwise: bool,
     },
 }
 

@@ -46,11 +46,14 @@ pub fn run(
     let infer = futures::executor::block_on(reference_inference(&selected.device, window, 20, now))
         .map_err(CliError::Engine)?;
     if json {
-        let path = if selected.label == crate::backend::CPU_LABEL {
+        let mut path = if selected.label == crate::backend::CPU_LABEL {
             format!("native-cpu-{}t", burn_op::threads())
         } else {
             "native-wgpu".to_string()
         };
+        if !burn_op::fused() {
+            path.push_str("-stepwise");
+        }
         println!(
             "{}",
             serde_json::json!({
@@ -60,6 +63,7 @@ pub fn run(
                 "ms_per_step": (mean * 100.0).round() / 100.0,
                 "ms_infer_b1": (infer * 1000.0).round() / 1000.0,
                 "backend": selected.label,
+                "adapter": selected.device.identity().map(|identity| identity.name),
             })
         );
         return Ok(());

@@ -370,6 +370,10 @@ pub fn main_with(cli: Cli) -> Result<(), CliError> {
             window,
             threads,
             json,
-        } => super::bench::run(&backend, steps, window, threads, json),
+            stepwise,
+        } => {
+            crate::models::lstm_kernel::burn_op::set_fused(!stepwise);
+            super::bench::run(&backend, steps, window, threads, json)
+        }
     }
 }

@@ -62,11 +62,12 @@ impl FusedLstm {
     /// Runs the layer over a sequence. `x: [batch, time, d_input]` → `[batch, time, d_hidden]`
     /// when `all_steps`, else only the last step's hidden state `[batch, 1, d_hidden]`.
     ///
-    /// On the CPU backend the whole sequence is one operation with its own backward pass
-    /// ([`crate::models::lstm_kernel::burn_op`]); elsewhere, the tensor operations of
+    /// The whole sequence is one operation with its own backward pass
+    /// ([`crate::models::lstm_kernel::burn_op`]): our CPU kernel, or our GPU kernels;
+    /// beyond the GPU kernels' hidden-size limit, the tensor operations of
     /// [`Self::forward_stepwise`].
     pub fn forward(&self, x: Tensor<3>, all_steps: bool) -> Tensor<3> {
-        if !burn_op::runs_on_cpu_kernel(&x.device()) {
+        if !burn_op::runs_fused(&x.device(), self.d_hidden) {
             return self.forward_stepwise(x, all_steps);
         }
         let [batch, time, _] = x.dims();
@@ -89,8 +90,8 @@ impl FusedLstm {
     }
 
     /// The same layer as burn tensor operations, one small group per time step (the path
-    /// on GPU backends until their fused kernel lands, and the reference the fused
-    /// operation is tested against).
+    /// for very wide layers on GPUs, and the reference the fused operation is tested
+    /// against).
     pub fn forward_stepwise(&self, x: Tensor<3>, all_steps: bool) -> Tensor<3> {
         let [batch, time, _] = x.dims();
         let h_size = self.d_hidden;

@@ -1,6 +1,6 @@
 //! The fused LSTM layer as one burn operation with its own backward pass, through burn's
 //! backend-extension point: the CPU backend runs [`super::cpu`] over the whole sequence,
-//! and burn's autodiff calls our backward instead of differentiating a dozen tensor
+//! GPU backends run [`super::cube`]'s kernels, and burn's autodiff calls our backward instead of differentiating a dozen tensor
 //! operations per time step. Optimisers, weight decay and the rest of the engine see an
 //! ordinary module with ordinary parameters.
 //!
@@ -15,10 +15,12 @@ use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::tensor::FloatTensor;
-use burn::backend::{Dispatch, DispatchDevice, ExtensionType, NdArray, backend_extension};
+use burn::backend::{Cube, Dispatch, DispatchDevice, ExtensionType, NdArray, backend_extension};
 use burn::tensor::{Device, Tensor, TensorData};
+use burn_cubecl::tensor::CubeTensor;
 
 use super::cpu::{self, Shape, Trace, Weights};
+use super::cube::{self, CubeTrace};
 
 /// The layer's tensors: input `[batch, time, input]`, `w_x [input, 4H]`, `w_h [H, 4H]`,
 /// `bias [4H]` (the layout of burn's `Linear`).
@@ -35,7 +37,7 @@ pub struct LstmInputs<B: burn::backend::Backend> {
 }
 
 /// Backends that run the fused layer in one operation.
-#[backend_extension(Autodiff, NdArray)]
+#[backend_extension(Autodiff, NdArray, Cube)]
 pub trait FusedLstmBackend: burn::backend::Backend {
     /// Every hidden state `[batch, time, hidden]` of the layer over the sequence.
     fn fused_lstm(#[extension_type] inputs: LstmInputs<Self>) -> FloatTensor<Self>;
@@ -250,7 +252,93 @@ impl<C: CheckpointStrategy> FusedLstmBackend for Autodiff<NdArray, C> {
     }
 }
 
-/// True when tensors on `device` run on the CPU backend, where [`fused_lstm`] applies.
+impl FusedLstmBackend for Cube {
+    fn fused_lstm(inputs: LstmInputs<Self>) -> FloatTensor<Self> {
+        cube::forward(inputs.x, inputs.w_x, inputs.w_h, inputs.bias).hidden
+    }
+}
+
+/// What the GPU forward pass keeps for the backward pass.
+#[derive(Clone, Debug)]
+struct CubeSaved {
+    x: CubeTensor,
+    w_x: CubeTensor,
+    w_h: CubeTensor,
+    trace: CubeTrace,
+}
+
+/// The backward step on GPU backends.
+#[derive(Debug)]
+struct CubeLstmBackward;
+
+impl Backward<Cube, 4> for CubeLstmBackward {
+    type State = CubeSaved;
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 4>,
+        grads: &mut Gradients,
+        _checkpointer: &mut Checkpointer,
+    ) {
+        let saved = ops.state;
+        let d_hidden = grads.consume::<Cube>(&ops.node);
+        let g = cube::backward(saved.x, saved.w_x, saved.w_h, &saved.trace, d_hidden);
+        let [node_x, node_w_x, node_w_h, node_bias] = ops.parents;
+        for (node, gradient) in [
+            (node_x, g.x),
+            (node_w_x, g.w_x),
+            (node_w_h, g.w_h),
+            (node_bias, g.bias),
+        ] {
+            if let Some(node) = node {
+                grads.register::<Cube>(node.id, gradient);
+            }
+        }
+    }
+}
+
+impl<C: CheckpointStrategy> FusedLstmBackend for Autodiff<Cube, C> {
+    fn fused_lstm(inputs: LstmInputs<Self>) -> FloatTensor<Self> {
+        let nodes = [
+            inputs.x.node(),
+            inputs.w_x.node(),
+            inputs.w_h.node(),
+            inputs.bias.node(),
+        ];
+        let x = inputs.x.primitive().clone();
+        let w_x = inputs.w_x.primitive().clone();
+        let w_h = inputs.w_h.primitive().clone();
+        let bias = inputs.bias.primitive().clone();
+        match CubeLstmBackward
+            .prepare::<C>(nodes)
+            .compute_bound()
+            .stateful()
+        {
+            OpsKind::Tracked(prep) => {
+                let trace = cube::forward(x.clone(), w_x.clone(), w_h.clone(), bias);
+                let out = trace.hidden.clone();
+                prep.finish(CubeSaved { x, w_x, w_h, trace }, out)
+            }
+            OpsKind::UnTracked(prep) => prep.finish(cube::forward(x, w_x, w_h, bias).hidden),
+        }
+    }
+}
+
+/// Whether layers may run fused (on by default; off to measure the stepwise layer).
+static FUSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Turns the fused kernels on or off for this process (off: every layer runs as burn
+/// tensor operations per step), e.g. for `foresight bench --stepwise`.
+pub fn set_fused(enabled: bool) {
+    FUSED.store(enabled, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether the fused kernels are on (see [`set_fused`]).
+pub fn fused() -> bool {
+    FUSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// True when tensors on `device` run on the CPU backend (our CPU kernel).
 pub fn runs_on_cpu_kernel(device: &Device) -> bool {
     matches!(
         device.clone().inner().as_dispatch(),
@@ -258,9 +346,22 @@ pub fn runs_on_cpu_kernel(device: &Device) -> bool {
     )
 }
 
+/// True when a layer of `hidden` units on `device` runs as one fused operation: the CPU
+/// kernel, or the GPU kernels up to [`cube::MAX_HIDDEN`] units (their workgroup memory).
+pub fn runs_fused(device: &Device, hidden: usize) -> bool {
+    if !fused() {
+        return false;
+    }
+    match device.clone().inner().as_dispatch() {
+        DispatchDevice::NdArray(_) => true,
+        DispatchDevice::Cube(_) => hidden <= cube::MAX_HIDDEN,
+        _ => false,
+    }
+}
+
 /// Every hidden state `[batch, time, hidden]` of one LSTM layer over `x: [batch, time,
-/// input]`, as one operation with a hand-written backward pass. Only for tensors on the CPU
-/// backend (see [`runs_on_cpu_kernel`]).
+/// input]`, as one operation with a hand-written backward pass. Only where [`runs_fused`]
+/// says so.
 pub fn fused_lstm(x: Tensor<3>, w_x: Tensor<2>, w_h: Tensor<2>, bias: Tensor<1>) -> Tensor<3> {
     Tensor::from_dispatch(<Dispatch as FusedLstmBackend>::fused_lstm(LstmInputs {
         x: x.into_dispatch(),

@@ -145,3 +145,42 @@ fn backtest_json_includes_the_lstm_when_asked() {
     assert_eq!(lstm["label"], "LSTM 8, window 12");
     assert!(lines[3]["selected"].is_string());
 }
+
+/// `bench --json` prints one line a harness can read: the path, the model and positive
+/// times; the CPU path names its thread count, `--stepwise` says so in the path.
+#[test]
+fn bench_prints_one_json_line_per_run() {
+    for (extra, path) in [
+        (None, "native-cpu-1t"),
+        (Some("--stepwise"), "native-cpu-1t-stepwise"),
+    ] {
+        let mut command = foresight();
+        command.args([
+            "bench",
+            "--backend",
+            "cpu",
+            "--threads",
+            "1",
+            "--window",
+            "4",
+            "--steps",
+            "1",
+            "--json",
+        ]);
+        command.args(extra);
+        let out = command.output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        let row: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
+        assert_eq!(row["path"], path);
+        assert_eq!(row["model"], "s4-reference");
+        for key in ["ms_per_step", "ms_per_step_mean", "ms_infer_b1"] {
+            let v = row[key].as_f64().expect("a number");
+            assert!(v > 0.0 && v.is_finite(), "{key}: {v}");
+        }
+    }
+}

@@ -8,7 +8,8 @@ use crate::bench::{BATCH, FEATURES, reference_inference, reference_steps};
 use crate::models::lstm_kernel::burn_op;
 
 /// Times `steps` training steps (after one warm-up step) and single-window inference, and
-/// prints the means (prose, or one JSON line with `json`). `threads` (0: every core) sets
+/// prints the medians (prose, or one JSON line with `json`, which adds the mean step: GPU
+/// runs have occasional slow steps when the driver or allocator stalls). `threads` (0: every core) sets
 /// the CPU kernel's threads.
 ///
 /// # Errors
@@ -43,6 +44,9 @@ pub fn run(
     ))
     .map_err(CliError::Engine)?;
     let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
     let infer = futures::executor::block_on(reference_inference(&selected.device, window, 20, now))
         .map_err(CliError::Engine)?;
     if json {
@@ -60,7 +64,8 @@ pub fn run(
                 "path": path,
                 "model": "s4-reference",
                 "window": window,
-                "ms_per_step": (mean * 100.0).round() / 100.0,
+                "ms_per_step": (median * 100.0).round() / 100.0,
+                "ms_per_step_mean": (mean * 100.0).round() / 100.0,
                 "ms_infer_b1": (infer * 1000.0).round() / 1000.0,
                 "backend": selected.label,
                 "adapter": selected.device.identity().map(|identity| identity.name),
@@ -69,7 +74,7 @@ pub fn run(
         return Ok(());
     }
     println!(
-        "reference model (batch {BATCH}, window {window}, {FEATURES} features, LSTM 64→32): {mean:.1} ms/step, single-window inference {infer:.2} ms, on {} over {} steps",
+        "reference model (batch {BATCH}, window {window}, {FEATURES} features, LSTM 64→32): {median:.1} ms/step (median; mean {mean:.1}), single-window inference {infer:.2} ms, on {} over {} steps",
         selected.label,
         times.len()
     );

@@ -1,7 +1,8 @@
 """PyTorch peer for the LSTM benchmark (issue 6): the seed-004 reference model (batch 64,
 window 168, 6 features, LSTM 64 → dropout 0.2 → LSTM 32 → dropout 0.1 → Dense 1, Adam,
 MSE), timed per training step (forward, backward, Adam update, loss read) and for
-single-window inference, with 1 and 2 threads. Prints one JSON line per figure:
+single-window inference, with 1 and 2 threads (or on CUDA with `--device cuda`, where
+PyTorch runs cuDNN's LSTM). Prints one JSON line per figure:
     {"path": "pytorch-cpu-1t", "model": "s4-reference", "ms_per_step": …, "ms_infer_b1": …}
 
 Run by `make bench-lstm` (venv with torch made on first use), or directly:
@@ -34,13 +35,13 @@ def median(values):
     return values[len(values) // 2]
 
 
-def measure(threads, window, steps, batch=64, features=6):
+def measure(threads, window, steps, batch=64, features=6, device="cpu"):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    model = Reference(features)
+    model = Reference(features).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.rand(batch, window, features)
-    y = torch.rand(batch, 1)
+    x = torch.rand(batch, window, features, device=device)
+    y = torch.rand(batch, 1, device=device)
     step_ms = []
     for step in range(steps + 1):
         start = time.perf_counter()
@@ -67,7 +68,17 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--window", type=int, default=168)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     args = parser.parse_args()
+    if args.device == "cuda":
+        # loss.item() and .item() wait for the GPU, so the clock sees the whole step.
+        ms_step, ms_infer = measure(1, args.window, args.steps, device="cuda")
+        print(json.dumps({
+            "path": "pytorch-cuda", "model": "s4-reference", "window": args.window,
+            "ms_per_step": round(ms_step, 2), "ms_infer_b1": round(ms_infer, 3),
+            "torch": torch.__version__, "gpu": torch.cuda.get_device_name(0),
+        }), flush=True)
+        return
     for threads in (1, 2):
         ms_step, ms_infer = measure(threads, args.window, args.steps)
         print(json.dumps({

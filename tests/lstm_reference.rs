@@ -1,9 +1,13 @@
 //! The fused LSTM kernels against PyTorch's `nn.LSTM` (float64 figures in
 //! `tests/data/lstm/torch_lstm.json`, written by `tests/data/make_lstm_reference.py`): every
 //! hidden state, the final h and c, and the gradients of the input and of every weight, for a
-//! single layer, a two-layer stack and a long sequence with saturated gates.
+//! single layer, a two-layer stack and a long sequence with saturated gates. Checked on the
+//! CPU kernel directly, and through the engine's layer (burn module + operation + autodiff)
+//! on the CPU kernel and on the GPU kernels (wgpu: lavapipe in CI); the fused layer is also
+//! checked against the same layer as burn tensor operations per step on both backends.
 //!
-//! Tolerance: |ours − torch| ≤ 1e-4 · (1 + |torch|) — f32 arithmetic over at most 60 steps.
+//! Tolerance: |ours − reference| ≤ 1e-4 · (1 + |reference|) — f32 arithmetic over at most
+//! 60 steps.
 
 use foresight::models::lstm_kernel::cpu::{self, Shape, Weights};
 use serde_json::Value;
@@ -172,8 +176,9 @@ fn values_of<const D: usize>(t: burn::tensor::Tensor<D>) -> Vec<f32> {
 }
 
 /// The fused burn operation (hand-written backward, through burn's autodiff) against the
-/// same layer written as burn tensor operations per step, on `device`: outputs, the input's
-/// gradient and every parameter's gradient, for all-steps and last-step outputs.
+/// same layer written as burn tensor operations per step, on `device`: every hidden state,
+/// the final h and c, the input's gradient and every parameter's gradient, with the loss
+/// reaching the layer through all three outputs.
 fn fused_matches_stepwise(
     device: burn::tensor::Device,
     batch: usize,
@@ -187,54 +192,184 @@ fn fused_matches_stepwise(
     device.seed(3);
     let layer = FusedLstmConfig::new(input, hidden).init(&device);
     let shape = format!("batch {batch}, time {time}, input {input}, hidden {hidden}");
-    for all_steps in [true, false] {
-        let x = Tensor::<3>::random(
-            [batch, time, input],
-            Distribution::Uniform(-1.0, 1.0),
-            &device,
-        )
-        .require_grad();
-        let steps = if all_steps { time } else { 1 };
-        let r = Tensor::<3>::random(
-            [batch, steps, hidden],
-            Distribution::Uniform(-1.0, 1.0),
-            &device,
+    let x = Tensor::<3>::random(
+        [batch, time, input],
+        Distribution::Uniform(-1.0, 1.0),
+        &device,
+    )
+    .require_grad();
+    let uniform = Distribution::Uniform(-1.0, 1.0);
+    let r = Tensor::<3>::random([batch, time, hidden], uniform, &device);
+    let r_h = Tensor::<2>::random([batch, hidden], uniform, &device);
+    let r_c = Tensor::<2>::random([batch, hidden], uniform, &device);
+    let fused = layer.forward_state(x.clone());
+    let stepwise = layer.forward_stepwise_state(x.clone());
+    let pairs = [
+        (fused.hidden.clone(), stepwise.hidden.clone(), "outputs"),
+        (
+            fused.h_n.clone().unsqueeze_dim(1),
+            stepwise.h_n.clone().unsqueeze_dim(1),
+            "h_n",
+        ),
+        (
+            fused.c_n.clone().unsqueeze_dim(1),
+            stepwise.c_n.clone().unsqueeze_dim(1),
+            "c_n",
+        ),
+    ];
+    for (a, b, what) in pairs {
+        assert_close(&values_of(a), &values_of(b), &format!("{shape}: {what}"));
+    }
+    let loss = |o: foresight::models::LstmOutput| {
+        (o.hidden * r.clone()).sum() + (o.h_n * r_h.clone()).sum() + (o.c_n * r_c.clone()).sum()
+    };
+    let grads_fused = loss(fused).backward();
+    let grads_stepwise = loss(stepwise).backward();
+    let grad = |t: Tensor<3>, g| values_of(t.grad(g).expect("x grad"));
+    assert_close(
+        &grad(x.clone(), &grads_fused),
+        &grad(x.clone(), &grads_stepwise),
+        &format!("{shape}: dx"),
+    );
+    let pairs = [
+        (layer.input.weight.val(), "input weight"),
+        (layer.recurrent.weight.val(), "recurrent weight"),
+    ];
+    for (w, what) in pairs {
+        let a = values_of(w.grad(&grads_fused).expect("grad"));
+        let b = values_of(w.grad(&grads_stepwise).expect("grad"));
+        assert!(
+            b.iter().any(|v| v.abs() > 1e-4),
+            "{shape}: {what}: gradient is zero"
         );
-        let fused = layer.forward(x.clone(), all_steps);
-        let stepwise = layer.forward_stepwise(x.clone(), all_steps);
-        assert_close(
-            &values_of(fused.clone()),
-            &values_of(stepwise.clone()),
-            &format!("{shape}: outputs"),
-        );
-        let grads_fused = (fused * r.clone()).sum().backward();
-        let grads_stepwise = (stepwise * r).sum().backward();
-        let grad = |t: Tensor<3>, g| values_of(t.grad(g).expect("x grad"));
-        assert_close(
-            &grad(x.clone(), &grads_fused),
-            &grad(x.clone(), &grads_stepwise),
-            &format!("{shape}: dx"),
-        );
-        let pairs = [
-            (layer.input.weight.val(), "input weight"),
-            (layer.recurrent.weight.val(), "recurrent weight"),
-        ];
-        for (w, what) in pairs {
-            let a = values_of(w.grad(&grads_fused).expect("grad"));
-            let b = values_of(w.grad(&grads_stepwise).expect("grad"));
-            assert!(
-                b.iter().any(|v| v.abs() > 1e-4),
-                "{shape}: {what}: gradient is zero"
+        assert_close(&a, &b, &format!("{shape}: {what}"));
+    }
+    let bias = layer.input.bias.as_ref().expect("bias").val();
+    assert_close(
+        &values_of(bias.grad(&grads_fused).expect("grad")),
+        &values_of(bias.grad(&grads_stepwise).expect("grad")),
+        &format!("{shape}: bias"),
+    );
+}
+
+/// The fused layer as the engine uses it (burn module, burn operation, burn's autodiff) on
+/// `device`, against PyTorch's fixtures: a stack of layers with PyTorch's weights, the loss
+/// reaching every layer's outputs and final (h, c); outputs, h_n, c_n and all gradients.
+fn burn_layers_match_pytorch(device: burn::tensor::Device, path: &str) {
+    use burn::module::Param;
+    use burn::tensor::{Tensor, TensorData};
+    use foresight::models::FusedLstmConfig;
+    let device = device.autodiff();
+    let text = std::fs::read_to_string("tests/data/lstm/torch_lstm.json").expect("fixture");
+    let fixture: Value = serde_json::from_str(&text).expect("json");
+    for case in fixture["cases"].as_array().expect("cases") {
+        let name = format!("{path}: {}", case["name"].as_str().expect("name"));
+        let get = |k: &str| case[k].as_u64().expect("size") as usize;
+        let (batch, time) = (get("batch"), get("time"));
+        let t3 = |v: Vec<f32>, n: usize| {
+            Tensor::<3>::from_data(TensorData::new(v, [batch, time, n]), &device)
+        };
+        let t2 = |v: Vec<f32>, rows: usize, cols: usize| {
+            Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device)
+        };
+        let x = t3(floats(&case["x"]), get("input")).require_grad();
+        let mut input = x.clone();
+        let mut d_in = get("input");
+        let mut loss = None::<Tensor<1>>;
+        let mut layers = vec![];
+        let specs = case["layers"].as_array().expect("layers");
+        for (l, spec) in specs.iter().enumerate() {
+            let h = case["hidden"][l].as_u64().expect("h") as usize;
+            let weights = layer_of(spec, d_in, h);
+            let mut layer = FusedLstmConfig::new(d_in, h).init(&device);
+            layer.input.weight = Param::from_tensor(t2(weights.w_x, d_in, 4 * h));
+            layer.input.bias = Some(Param::from_tensor(Tensor::<1>::from_data(
+                TensorData::new(weights.bias, [4 * h]),
+                &device,
+            )));
+            layer.recurrent.weight = Param::from_tensor(t2(weights.w_h, h, 4 * h));
+            let out = layer.forward_state(input);
+            let what = format!("{name} layer {l}");
+            assert_close(
+                &values_of(out.h_n.clone()),
+                &floats(&spec["h_n"]),
+                &format!("{what} h_n"),
             );
-            assert_close(&a, &b, &format!("{shape}: {what}"));
+            assert_close(
+                &values_of(out.c_n.clone()),
+                &floats(&spec["c_n"]),
+                &format!("{what} c_n"),
+            );
+            let term = (out.h_n * t2(floats(&spec["r_h"]), batch, h)).sum()
+                + (out.c_n * t2(floats(&spec["r_c"]), batch, h)).sum();
+            loss = Some(match loss {
+                Some(total) => total + term,
+                None => term,
+            });
+            layers.push(layer);
+            input = out.hidden;
+            d_in = h;
         }
-        let bias = layer.input.bias.as_ref().expect("bias").val();
         assert_close(
-            &values_of(bias.grad(&grads_fused).expect("grad")),
-            &values_of(bias.grad(&grads_stepwise).expect("grad")),
-            &format!("{shape}: bias"),
+            &values_of(input.clone()),
+            &floats(&case["output"]),
+            &format!("{name} output"),
+        );
+        let loss = loss.expect("a layer") + (input * t3(floats(&case["r_out"]), d_in)).sum();
+        let grads = loss.backward();
+        for (l, (layer, spec)) in layers.iter().zip(specs).enumerate() {
+            let what = format!("{name} layer {l}");
+            let h = layer.d_hidden;
+            let (rows, g4) = (layer.input.weight.val().dims()[0], 4 * h);
+            let grad = |w: Tensor<2>| values_of(w.grad(&grads).expect("grad"));
+            assert_close(
+                &transpose(&grad(layer.input.weight.val()), rows, g4),
+                &floats(&spec["grad_weight_ih"]),
+                &format!("{what} dW_ih"),
+            );
+            assert_close(
+                &transpose(&grad(layer.recurrent.weight.val()), h, g4),
+                &floats(&spec["grad_weight_hh"]),
+                &format!("{what} dW_hh"),
+            );
+            let bias = layer.input.bias.as_ref().expect("bias").val();
+            assert_close(
+                &values_of(bias.grad(&grads).expect("grad")),
+                &floats(&spec["grad_bias"]),
+                &format!("{what} dbias"),
+            );
+        }
+        assert_close(
+            &values_of(x.grad(&grads).expect("x grad")),
+            &floats(&case["grad_x"]),
+            &format!("{name} dx"),
         );
     }
+}
+
+/// A wgpu device (lavapipe in CI), asserting that an adapter exists.
+fn gpu_device() -> burn::tensor::Device {
+    use foresight::backend::{BackendChoice, select_native};
+    let selected = select_native(BackendChoice::Gpu);
+    assert!(
+        selected.is_ok(),
+        "a wgpu adapter must exist (lavapipe in CI): {:?}",
+        selected.err()
+    );
+    selected.expect("checked").device
+}
+
+/// The engine's layer on the CPU kernel against PyTorch.
+#[test]
+#[allow(deprecated)]
+fn cpu_layers_match_pytorch_through_burn() {
+    burn_layers_match_pytorch(burn::tensor::Device::ndarray(), "cpu");
+}
+
+/// The engine's layer on the GPU kernels against PyTorch.
+#[test]
+fn gpu_layers_match_pytorch_through_burn() {
+    burn_layers_match_pytorch(gpu_device(), "gpu");
 }
 
 /// The CPU kernel's burn operation against the stepwise layer.
@@ -249,14 +384,7 @@ fn burn_operation_matches_the_stepwise_layer_in_values_and_gradients() {
 /// workgroup has threads (each thread then owns several units).
 #[test]
 fn gpu_kernels_match_the_stepwise_layer_in_values_and_gradients() {
-    use foresight::backend::{BackendChoice, select_native};
-    let selected = select_native(BackendChoice::Gpu);
-    assert!(
-        selected.is_ok(),
-        "a wgpu adapter must exist (lavapipe in CI): {:?}",
-        selected.err()
-    );
-    let device = selected.expect("checked").device;
+    let device = gpu_device();
     fused_matches_stepwise(device.clone(), 4, 9, 3, 5);
     fused_matches_stepwise(device, 2, 5, 3, 300);
 }

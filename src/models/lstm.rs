@@ -58,48 +58,84 @@ impl FusedLstmConfig {
     }
 }
 
+/// What one layer gives over a sequence: every hidden state and the final (h, c).
+#[derive(Debug, Clone)]
+pub struct LstmOutput {
+    /// Every hidden state `[batch, time, hidden]`.
+    pub hidden: Tensor<3>,
+    /// The last hidden state `[batch, hidden]`.
+    pub h_n: Tensor<2>,
+    /// The last cell state `[batch, hidden]` (an encoder hands (h, c) to its decoder).
+    pub c_n: Tensor<2>,
+}
+
 impl FusedLstm {
     /// Runs the layer over a sequence. `x: [batch, time, d_input]` → `[batch, time, d_hidden]`
     /// when `all_steps`, else only the last step's hidden state `[batch, 1, d_hidden]`.
+    pub fn forward(&self, x: Tensor<3>, all_steps: bool) -> Tensor<3> {
+        let [batch, _, _] = x.dims();
+        let out = self.forward_state(x);
+        if all_steps {
+            out.hidden
+        } else {
+            out.h_n.reshape([batch, 1, self.d_hidden])
+        }
+    }
+
+    /// Runs the layer over a sequence `x: [batch, time, d_input]` and returns every hidden
+    /// state and the final (h, c); gradients flow through all three.
     ///
     /// The whole sequence is one operation with its own backward pass
     /// ([`crate::models::lstm_kernel::burn_op`]): our CPU kernel, or our GPU kernels;
-    /// beyond the GPU kernels' hidden-size limit, the tensor operations of
-    /// [`Self::forward_stepwise`].
-    pub fn forward(&self, x: Tensor<3>, all_steps: bool) -> Tensor<3> {
-        if !burn_op::runs_fused(&x.device(), self.d_hidden) {
-            return self.forward_stepwise(x, all_steps);
-        }
+    /// beyond the GPU kernels' hidden-size limit (or with no time steps), the tensor
+    /// operations of [`Self::forward_stepwise_state`].
+    pub fn forward_state(&self, x: Tensor<3>) -> LstmOutput {
         let [batch, time, _] = x.dims();
+        if time == 0 || !burn_op::runs_fused(&x.device(), self.d_hidden) {
+            return self.forward_stepwise_state(x);
+        }
         let h = self.d_hidden;
         let bias = match &self.input.bias {
             Some(bias) => bias.val(),
             None => Tensor::zeros([4 * h], &x.device()),
         };
-        let hidden = burn_op::fused_lstm(
+        // [batch, time + 1, H]: the hidden states, then the final cell state.
+        let out = burn_op::fused_lstm(
             x,
             self.input.weight.val(),
             self.recurrent.weight.val(),
             bias,
         );
-        if all_steps {
-            hidden
-        } else {
-            hidden.narrow(1, time - 1, 1).reshape([batch, 1, h])
+        let hidden = out.clone().narrow(1, 0, time);
+        LstmOutput {
+            h_n: out.clone().narrow(1, time - 1, 1).reshape([batch, h]),
+            c_n: out.narrow(1, time, 1).reshape([batch, h]),
+            hidden,
         }
     }
 
     /// The same layer as burn tensor operations, one small group per time step (the path
     /// for very wide layers on GPUs, and the reference the fused operation is tested
-    /// against).
+    /// against). Same output as [`Self::forward`].
     pub fn forward_stepwise(&self, x: Tensor<3>, all_steps: bool) -> Tensor<3> {
+        let [batch, _, _] = x.dims();
+        let out = self.forward_stepwise_state(x);
+        if all_steps {
+            out.hidden
+        } else {
+            out.h_n.reshape([batch, 1, self.d_hidden])
+        }
+    }
+
+    /// [`Self::forward_state`] as burn tensor operations per time step.
+    pub fn forward_stepwise_state(&self, x: Tensor<3>) -> LstmOutput {
         let [batch, time, _] = x.dims();
         let h_size = self.d_hidden;
         let device = x.device();
         let projected = self.input.forward(x); // [batch, time, 4H]: one matmul for all steps
         let mut h = Tensor::<2>::zeros([batch, h_size], &device);
         let mut c = Tensor::<2>::zeros([batch, h_size], &device);
-        let mut outputs = Vec::with_capacity(if all_steps { time } else { 1 });
+        let mut outputs = Vec::with_capacity(time);
         for t in 0..time {
             // [batch, 4H]
             let gates = projected
@@ -111,14 +147,17 @@ impl FusedLstm {
             let (i, f, g, o) = (gate(0), gate(1), gate(2), gate(3));
             c = sigmoid(f) * c + sigmoid(i) * tanh(g);
             h = sigmoid(o) * tanh(c.clone());
-            if all_steps {
-                outputs.push(h.clone());
-            }
+            outputs.push(h.clone());
         }
-        if all_steps {
-            Tensor::stack(outputs, 1) // [batch, time, H]
+        let hidden = if outputs.is_empty() {
+            Tensor::zeros([batch, 0, h_size], &device)
         } else {
-            h.unsqueeze_dim(1) // [batch, 1, H]
+            Tensor::stack(outputs, 1) // [batch, time, H]
+        };
+        LstmOutput {
+            hidden,
+            h_n: h,
+            c_n: c,
         }
     }
 }

@@ -5,4 +5,4 @@ pub mod lstm;
 pub mod lstm_kernel;
 pub mod stats;
 
-pub use lstm::{FusedLstm, FusedLstmConfig, StackedLstm, StackedLstmConfig};
+pub use lstm::{FusedLstm, FusedLstmConfig, LstmOutput, StackedLstm, StackedLstmConfig};

@@ -63,3 +63,48 @@ pub fn read_csv_rows(bytes: &[u8]) -> Result<usize, JsValue> {
 pub fn wasm_memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) * 65_536) as f64
 }
+
+/// Times the seed-004 reference model (batch 64, `window` steps, 6 features, LSTM 64→32,
+/// Adam) in this page on `backend` (`cpu` or `gpu`): the median of `steps` training steps
+/// after a warm-up, and the median single-window inference. Returns one JSON object
+/// (`path`, `model`, `window`, `ms_per_step`, `ms_infer_b1`, `backend`), the format of the
+/// native `bench --json`, for the browser benchmark that runs TF.js in the same page.
+///
+/// # Errors
+/// An unknown backend, no WebGPU adapter for `gpu`, or a failed read-back.
+#[wasm_bindgen]
+pub async fn bench_lstm(backend: String, window: usize, steps: usize) -> Result<String, JsValue> {
+    run_constructors_once();
+    use crate::backend::{BackendChoice, select_web};
+    let fail = |e: String| JsValue::from_str(&e);
+    let choice: BackendChoice = backend.parse().map_err(fail)?;
+    let probe = worker::webgpu_adapter_probe().await;
+    let selected = select_web(choice, &probe).await.map_err(fail)?;
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or_else(js_sys::Date::now, |p| p.now())
+    };
+    let mut times = crate::bench::reference_steps(&selected.device, window, steps, now, |_, _| {})
+        .await
+        .map_err(fail)?;
+    times.sort_by(f64::total_cmp);
+    let median = times.get(times.len() / 2).copied().unwrap_or(f64::NAN);
+    let infer = crate::bench::reference_inference(&selected.device, window, 20, now)
+        .await
+        .map_err(fail)?;
+    let path = if selected.label == crate::backend::CPU_LABEL {
+        "browser-cpu"
+    } else {
+        "browser-webgpu"
+    };
+    Ok(serde_json::json!({
+        "path": path,
+        "model": "s4-reference",
+        "window": window,
+        "ms_per_step": (median * 100.0).round() / 100.0,
+        "ms_infer_b1": (infer * 1000.0).round() / 1000.0,
+        "backend": selected.label,
+    })
+    .to_string())
+}

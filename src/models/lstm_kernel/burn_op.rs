@@ -39,7 +39,8 @@ pub struct LstmInputs<B: burn::backend::Backend> {
 /// Backends that run the fused layer in one operation.
 #[backend_extension(Autodiff, NdArray, Cube)]
 pub trait FusedLstmBackend: burn::backend::Backend {
-    /// Every hidden state `[batch, time, hidden]` of the layer over the sequence.
+    /// Every hidden state of the layer over the sequence, then the final cell state:
+    /// `[batch, time + 1, hidden]` (one output, so burn's autodiff sees one node).
     fn fused_lstm(#[extension_type] inputs: LstmInputs<Self>) -> FloatTensor<Self>;
 }
 
@@ -154,10 +155,32 @@ fn run_forward(inputs: [&FloatTensor<NdArray>; 4]) -> Saved {
     }
 }
 
-/// The hidden states of a forward run as a tensor.
+/// The operation's output from a forward run: `[batch, time + 1, hidden]`, every hidden
+/// state and then the final cell state (see [`fused_lstm`]).
 fn output(saved: &Saved) -> FloatTensor<NdArray> {
     let s = saved.shape;
-    tensor(saved.trace.hidden.clone(), vec![s.batch, s.time, s.hidden])
+    let (time, hidden) = (s.time, s.hidden);
+    let sequence = time * hidden;
+    let mut values = Vec::with_capacity(s.batch * (time + 1) * hidden);
+    for b in 0..s.batch {
+        values.extend_from_slice(&saved.trace.hidden[b * sequence..(b + 1) * sequence]);
+        values
+            .extend_from_slice(&saved.trace.cells[(b + 1) * sequence - hidden..(b + 1) * sequence]);
+    }
+    tensor(values, vec![s.batch, time + 1, hidden])
+}
+
+/// Splits the gradient of the operation's output `[batch, time + 1, hidden]` into that of
+/// every hidden state `[batch, time, hidden]` and that of the final cell `[batch, hidden]`.
+fn split_output_gradient(d_out: &[f32], s: Shape) -> (Vec<f32>, Vec<f32>) {
+    let (time, hidden) = (s.time, s.hidden);
+    let mut d_hidden = Vec::with_capacity(s.batch * time * hidden);
+    let mut d_cell = Vec::with_capacity(s.batch * hidden);
+    for row in d_out.chunks_exact((time + 1) * hidden) {
+        d_hidden.extend_from_slice(&row[..time * hidden]);
+        d_cell.extend_from_slice(&row[time * hidden..]);
+    }
+    (d_hidden, d_cell)
 }
 
 impl FusedLstmBackend for NdArray {
@@ -186,7 +209,8 @@ impl Backward<NdArray, 4> for FusedLstmBackward {
     ) {
         let saved = ops.state;
         let s = saved.shape;
-        let (d_hidden, _) = host(&grads.consume::<NdArray>(&ops.node));
+        let (d_out, _) = host(&grads.consume::<NdArray>(&ops.node));
+        let (d_hidden, d_cell) = split_output_gradient(&d_out, s);
         let g = cpu::backward_threaded(
             s,
             &saved.x,
@@ -197,7 +221,7 @@ impl Backward<NdArray, 4> for FusedLstmBackward {
             },
             saved.trace.view(),
             &d_hidden,
-            None,
+            Some(&d_cell),
             threads(),
         );
         let g4 = 4 * s.hidden;
@@ -359,9 +383,9 @@ pub fn runs_fused(device: &Device, hidden: usize) -> bool {
     }
 }
 
-/// Every hidden state `[batch, time, hidden]` of one LSTM layer over `x: [batch, time,
-/// input]`, as one operation with a hand-written backward pass. Only where [`runs_fused`]
-/// says so.
+/// One LSTM layer over `x: [batch, time, input]` (time ≥ 1) as one operation with a
+/// hand-written backward pass: `[batch, time + 1, hidden]`, every hidden state and then the
+/// final cell state (gradients flow into both). Only where [`runs_fused`] says so.
 pub fn fused_lstm(x: Tensor<3>, w_x: Tensor<2>, w_h: Tensor<2>, bias: Tensor<1>) -> Tensor<3> {
     Tensor::from_dispatch(<Dispatch as FusedLstmBackend>::fused_lstm(LstmInputs {
         x: x.into_dispatch(),

@@ -41,8 +41,9 @@ fn tanh_safe(x: f32) -> f32 {
 }
 
 /// The recurrence forward for one sequence per workgroup. `projected [B, T, 4H]` is
-/// `x·W_x + b` for every step; writes every hidden and cell state and the activated gates
-/// (i, f, g, o) that the backward pass needs.
+/// `x·W_x + b` for every step; writes every hidden state and then the final cell state
+/// into `hidden [B, T + 1, H]` (the operation's output), and every cell state and the
+/// activated gates (i, f, g, o) that the backward pass needs.
 #[cube(launch)]
 fn lstm_forward_kernel(
     projected: &Tensor<f32>,
@@ -68,6 +69,7 @@ fn lstm_forward_kernel(
 
     for t in 0..steps {
         let row = sequence * steps + t;
+        let out = (sequence * (steps + 1) + t) * units;
         let gate_row = row * width;
         let mut j = UNIT_POS_X as usize;
         while j < units {
@@ -93,7 +95,7 @@ fn lstm_forward_kernel(
             }
             let c = f * c_prev + i * g;
             cell[row * units + j] = c;
-            hidden[row * units + j] = o * tanh_safe(c);
+            hidden[out + j] = o * tanh_safe(c);
             gates[gate_row + j] = i;
             gates[gate_row + units + j] = f;
             gates[gate_row + 2 * units + j] = g;
@@ -104,15 +106,24 @@ fn lstm_forward_kernel(
         sync_cube();
         let mut j = UNIT_POS_X as usize;
         while j < units {
-            h_prev[j] = hidden[row * units + j];
+            h_prev[j] = hidden[out + j];
             j += threads;
         }
         sync_cube();
     }
+    // The final cell state after the hidden states (each thread its own units).
+    let last = (sequence * steps + steps - 1) * units;
+    let final_row = (sequence * (steps + 1) + steps) * units;
+    let mut j = UNIT_POS_X as usize;
+    while j < units {
+        hidden[final_row + j] = cell[last + j];
+        j += threads;
+    }
 }
 
 /// The recurrence backward for one sequence per workgroup, last step first. Takes the loss
-/// gradient of every hidden state and writes the gradient of every gate's pre-activation
+/// gradient of the operation's output `[B, T + 1, H]` (every hidden state, then the final
+/// cell state) and writes the gradient of every gate's pre-activation
 /// `[B, T, 4H]`; the weight and input gradients are products of that with the forward's
 /// tensors, done outside over all steps at once. `w_h_t` is `W_hᵀ [4H, H]`.
 #[cube(launch)]
@@ -138,7 +149,7 @@ fn lstm_backward_kernel(
     let mut j = UNIT_POS_X as usize;
     while j < units {
         dh_next[j] = 0.0f32;
-        dc_next[j] = 0.0f32;
+        dc_next[j] = d_hidden[(sequence * (steps + 1) + steps) * units + j];
         j += threads;
     }
     sync_cube();
@@ -146,10 +157,11 @@ fn lstm_backward_kernel(
     for back in 0..steps {
         let t = steps - 1 - back;
         let row = sequence * steps + t;
+        let out = (sequence * (steps + 1) + t) * units;
         let gate_row = row * width;
         let mut j = UNIT_POS_X as usize;
         while j < units {
-            let dh = d_hidden[row * units + j] + dh_next[j];
+            let dh = d_hidden[out + j] + dh_next[j];
             let i = gates[gate_row + j];
             let f = gates[gate_row + units + j];
             let g = gates[gate_row + 2 * units + j];
@@ -193,7 +205,7 @@ fn lstm_backward_kernel(
 /// What the forward pass leaves for the backward pass (all on the device).
 #[derive(Clone, Debug)]
 pub struct CubeTrace {
-    /// Every hidden state `[B, T, H]`: the layer's output.
+    /// Every hidden state, then the final cell state `[B, T + 1, H]`: the operation's output.
     pub hidden: CubeTensor,
     /// Every cell state `[B, T, H]`.
     pub cell: CubeTensor,
@@ -234,7 +246,7 @@ pub fn forward(x: CubeTensor, w_x: CubeTensor, w_h: CubeTensor, bias: CubeTensor
             DType::F32,
         )
     };
-    let hidden = empty([batch, time, units]);
+    let hidden = empty([batch, time + 1, units]);
     let cell = empty([batch, time, units]);
     let gates = empty([batch, time, 4 * units]);
     let threads = threads_for(units, &projected);
@@ -269,7 +281,7 @@ pub struct CubeGradients {
     pub bias: CubeTensor,
 }
 
-/// The layer backward from the loss gradient of every hidden state `[B, T, H]`.
+/// The layer backward from the loss gradient of the operation's output `[B, T + 1, H]`.
 pub fn backward(
     x: CubeTensor,
     w_x: CubeTensor,

@@ -12,7 +12,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT ?= 600
 
-.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-stats bench-lstm fmt
+.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-lstm-web bench-stats bench-lstm fmt
 
 setup:
 	@bash .ci/setup.sh
@@ -48,6 +48,12 @@ test-e2e: web
 ## Benchmarks (figures go to BENCHMARKS.md by hand, with these commands).
 bench-parse: web
 	node tests/e2e/bench_parse.mjs
+
+## LSTM training step in the browser: Foresight's CPU kernel (wasm) vs TF.js cpu/wasm/webgl/
+## webgpu in one Chromium page (PEERS=--no-peers: Foresight alone; WINDOW, STEPS, ROUNDS, BACKENDS,
+## FORESIGHT_GPU=1: see the script).
+bench-lstm-web: web
+	node tests/e2e/bench_lstm.mjs $(PEERS)
 
 bench: setup
 	cargo run -- bench --backend cpu --steps 3

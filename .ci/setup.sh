@@ -34,6 +34,6 @@ if [ "$have" != "$want" ]; then
 fi
 
 # Browser end-to-end tests drive Debian's Chromium with playwright-core (no browser download).
-if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/@tensorflow/tfjs-backend-wasm ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -241,7 +241,10 @@ mod tests {
             View::dense(rows, n, 0),
         );
         for (i, (s, p)) in small.iter().zip(&packed).enumerate() {
-            assert!((s - p).abs() <= 1e-5 * (1.0 + p.abs()), "element {i}: {s} vs {p}");
+            assert!(
+                (s - p).abs() <= 1e-5 * (1.0 + p.abs()),
+                "element {i}: {s} vs {p}"
+            );
         }
     }
 }

@@ -24,12 +24,10 @@
 //   FORESIGHT_GPU=1     also time Foresight on WebGPU (off by default: slow on SwiftShader)
 //   CHROMIUM=/usr/bin/chromium
 // A backend that fails to start (or to train) is reported as failed with its error.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { serveDist, launchChromium } from './bench_page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const modules = path.join(root, 'tests/e2e/node_modules');
@@ -62,19 +60,9 @@ if (!fs.existsSync(path.join(root, 'dist/pkg/foresight_bg.wasm'))) {
   process.exit(1);
 }
 
-const port = await new Promise((resolve) => {
-  const s = net.createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', path.join(root, 'dist')], { stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 1000));
-// The flags of tests/e2e/app.test.mjs (WebGPU on SwiftShader), plus a larger JS heap.
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--js-flags=--max-old-space-size=8192'],
-});
+const { port, server } = await serveDist(root);
+// WebGPU on SwiftShader, as in tests/e2e/app.test.mjs.
+const browser = await launchChromium(['--enable-unsafe-webgpu']);
 
 const started = performance.now();
 const results = {}; // path -> [figure per round]

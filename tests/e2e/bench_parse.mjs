@@ -2,27 +2,16 @@
 // same generated file in the same headless Chromium page. Run with `make bench-parse`;
 // prints a Markdown table row set for BENCHMARKS.md.
 //   ROWS=1000000 node tests/e2e/bench_parse.mjs
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { serveDist, launchChromium } from './bench_page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const rows = Number(process.env.ROWS || 1000000);
 const runs = Number(process.env.RUNS || 3);
 
-const port = await new Promise((resolve) => {
-  const s = net.createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', path.join(root, 'dist')], { stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 1000));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--js-flags=--max-old-space-size=8192'],
-});
+const { port, server } = await serveDist(root);
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);

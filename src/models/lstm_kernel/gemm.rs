@@ -115,8 +115,8 @@ pub fn gemm(
 pub const SMALL_ROWS: usize = 8;
 
 /// Columns of C one pass of [`gemm_small`] keeps in registers while it runs down all of K:
-/// 16 AVX lanes ×4 natively (the AVX2 build has 16 ymm registers), 4 wasm lanes ×8 in the
-/// browser (engines map v128 onto 16 xmm registers).
+/// natively 8 AVX registers of 8 lanes (half of AVX2's 16 ymm registers, the rest for B),
+/// in the browser 8 v128 registers of 4 lanes (engines map v128 onto 16 xmm registers).
 #[cfg(target_arch = "wasm32")]
 const SMALL_BLOCK: usize = 32;
 #[cfg(not(target_arch = "wasm32"))]

@@ -8,6 +8,11 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/foresight-target
 PORT ?= 8080
 WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/debug/foresight.wasm
+# The served app builds Foresight's own crate at opt-level 3 (the CPU LSTM kernel's inner
+# loops), as a release would, without rebuilding the shared optimised dependencies.
+WEB_OPT := --config 'profile.dev.package.foresight.opt-level=3' \
+	--config 'profile.dev.package.foresight.debug-assertions=false' \
+	--config 'profile.dev.package.foresight.overflow-checks=false'
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT ?= 600
@@ -19,7 +24,7 @@ setup:
 
 ## Build the browser app into dist/.
 web: setup
-	cargo rustc --lib --target wasm32-unknown-unknown --crate-type cdylib
+	cargo rustc --lib --target wasm32-unknown-unknown --crate-type cdylib $(WEB_OPT)
 	rm -rf dist && mkdir -p dist/pkg
 	wasm-bindgen --target web --no-typescript --out-dir dist/pkg $(WASM)
 	cp -r public/. dist/

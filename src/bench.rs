@@ -2,18 +2,34 @@
 //! 6 features, LSTM 64→32, Dense 1, Adam), shared by `foresight bench` and the browser
 //! benchmark so both measure the same thing.
 
-use burn::optim::{AdamConfig, GradientsParams};
+use burn::optim::AdamConfig;
 use burn::tensor::{Device, Distribution, Tensor};
 
 use crate::models::StackedLstmConfig;
+use crate::train::split::{BatchHelper, StepGradients, batch_gradients};
 
 /// Batch size of the reference model.
 pub const BATCH: usize = 64;
 /// Input features of the reference model.
 pub const FEATURES: usize = 6;
 
+/// A fixed pseudo-random batch `[BATCH, window, FEATURES]` and targets `[BATCH, 1]`, flat.
+fn reference_batch(window: usize) -> (Vec<f32>, Vec<f32>) {
+    let mut rng = crate::train::rng::SplitMix64::new(7);
+    // Uniform on [0, 1), as burn's default distribution.
+    let mut draw = |n: usize| {
+        (0..n)
+            .map(|_| (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32)
+            .collect::<Vec<f32>>()
+    };
+    let x = draw(BATCH * window * FEATURES);
+    let y = draw(BATCH);
+    (x, y)
+}
+
 /// Milliseconds of each training step (forward, backward, Adam update, loss read-back),
-/// after one untimed warm-up step. `now_ms` is the platform clock; `report` sees each step.
+/// after one untimed warm-up step. `now_ms` is the platform clock; `report` sees each step;
+/// with `helper`, half of each batch is computed there (the browser's second worker).
 ///
 /// # Errors
 /// The backend's message when a read-back fails.
@@ -23,18 +39,31 @@ pub async fn reference_steps(
     steps: usize,
     now_ms: impl Fn() -> f64,
     mut report: impl FnMut(usize, f64),
+    helper: Option<&dyn BatchHelper>,
 ) -> Result<Vec<f64>, String> {
     let device = device.clone().autodiff();
     device.seed(1);
-    let mut model = StackedLstmConfig::new(FEATURES).init(&device);
+    let config = StackedLstmConfig::new(FEATURES);
+    let mut model = config.init(&device);
     let mut optimizer = AdamConfig::new().init();
-    let x = Tensor::<3>::random([BATCH, window, FEATURES], Distribution::Default, &device);
-    let y = Tensor::<2>::random([BATCH, 1], Distribution::Default, &device);
+    let (x, y) = reference_batch(window);
     let mut times = Vec::new();
     for step in 0..=steps {
         let start = now_ms();
-        let loss = (model.forward(x.clone()) - y.clone()).square().mean();
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        // The training loop's own step: forward and backward (half on the helper, if any).
+        let StepGradients { loss, grads } = batch_gradients(
+            &model,
+            &config,
+            x.clone(),
+            y.clone(),
+            BATCH,
+            window,
+            &device,
+            helper,
+            step as u64,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
         model = optimizer.step(1e-3, model, grads);
         loss.into_data_async().await.map_err(|e| format!("{e:?}"))?;
         let ms = now_ms() - start;

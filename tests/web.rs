@@ -209,3 +209,82 @@ async fn trains_on_the_cpu_backend_in_the_browser() {
     assert_eq!(selected.label, CPU_LABEL);
     assert_trains_in_page(&selected).await;
 }
+
+/// The helper worker's entry point as exported by this test module.
+#[wasm_bindgen]
+pub fn test_helper_entry() {
+    foresight::web::start_helper();
+}
+
+/// A tiny model without dropout (so a split step is the same step), and its config.
+fn split_model() -> (
+    foresight::models::StackedLstm,
+    foresight::models::StackedLstmConfig,
+) {
+    let config = foresight::models::StackedLstmConfig::new(3)
+        .with_hidden(vec![5, 4])
+        .with_dropout(vec![0.0, 0.0]);
+    let autodiff = foresight::backend::cpu().device.autodiff();
+    (config.init(&autodiff), config)
+}
+
+/// Loss and flat gradients of one training step of `model` on the CPU kernel, with the
+/// batch split with `helper` or not.
+async fn split_step(
+    (model, config): &(
+        foresight::models::StackedLstm,
+        foresight::models::StackedLstmConfig,
+    ),
+    helper: Option<&dyn foresight::train::BatchHelper>,
+) -> (f32, Vec<Vec<f32>>) {
+    use foresight::train::split::{StepGradients, batch_gradients, gradient_values};
+    let (rows, window, features) = (24, 6, 3);
+    let autodiff = foresight::backend::cpu().device.autodiff();
+    let x: Vec<f32> = (0..rows * window * features)
+        .map(|i| ((i * 37 % 101) as f32 / 101.0) - 0.5)
+        .collect();
+    let y: Vec<f32> = (0..rows).map(|i| (i % 5) as f32 / 5.0).collect();
+    let StepGradients { loss, grads } =
+        batch_gradients(model, config, x, y, rows, window, &autodiff, helper, 9)
+            .await
+            .expect("step runs");
+    let loss = loss
+        .into_data_async()
+        .await
+        .expect("loss reads")
+        .to_vec::<f32>()
+        .expect("f32")[0];
+    let grads = gradient_values(model, &grads)
+        .await
+        .expect("gradients read");
+    (loss, grads)
+}
+
+#[wasm_bindgen_test]
+async fn a_helper_worker_computes_half_a_batch_as_this_thread_would() {
+    foresight::web::run_constructors_once();
+    let page = web_sys::window().unwrap().location().href().unwrap();
+    let url = |p: &str| web_sys::Url::new_with_base(p, &page).unwrap().href();
+    let helper = foresight::web::helper::HelperWorker::spawn_entry(
+        &url("/wasm-bindgen-test.js"),
+        &url("/wasm-bindgen-test_bg.wasm"),
+        "test_helper_entry",
+    )
+    .expect("helper starts");
+    helper.ready().await.expect("the helper listens");
+    assert!(helper.usable());
+    let model = split_model();
+    let (whole_loss, whole) = split_step(&model, None).await;
+    let (split_loss, split) = split_step(&model, Some(&helper)).await;
+    // The helper really answered (a failed helper falls back to this thread, silently).
+    assert_eq!(helper.answered(), 1, "the helper computed its half");
+    assert!((whole_loss - split_loss).abs() <= 1e-6 * whole_loss.abs().max(1.0));
+    assert_eq!(whole.len(), split.len());
+    for (a, b) in whole.iter().flatten().zip(split.iter().flatten()) {
+        assert!(
+            (a - b).abs() <= 1e-5 * a.abs().max(1e-2),
+            "whole {a}, split {b}"
+        );
+    }
+    assert!(whole.iter().flatten().any(|g| g.abs() > 1e-6));
+}

@@ -23,6 +23,7 @@ async fn bench_path(path: &str, device: &burn::tensor::Device, steps: impl Fn(us
             |step, ms| {
                 console_log!("{path} window {window} step {step}: {ms:.1} ms");
             },
+            None,
         )
         .await
         .expect("steps run");

@@ -41,6 +41,7 @@ pub fn run(
         steps,
         now,
         report,
+        None,
     ))
     .map_err(CliError::Engine)?;
     let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;

@@ -72,6 +72,9 @@ impl<H: Host> Host for FoldHost<'_, H> {
     fn yield_now(&self) -> impl Future<Output = ()> {
         self.inner.yield_now()
     }
+    fn batch_helper(&self) -> Option<&dyn crate::train::BatchHelper> {
+        self.inner.batch_helper()
+    }
 }
 
 /// Trains on `frame` and forecasts the horizon past its end.

@@ -24,6 +24,9 @@ pub enum TrainError {
     /// The compute backend failed (device lost, read-back failed).
     #[error("the {backend} backend failed: {message}")]
     Backend { backend: String, message: String },
+    /// Splitting a batch with the helper worker failed.
+    #[error(transparent)]
+    Split(#[from] crate::train::split::SplitError),
     /// The user cancelled the run.
     #[error("training was cancelled")]
     Cancelled,

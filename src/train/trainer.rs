@@ -4,14 +4,15 @@
 use std::future::Future;
 
 use burn::module::Module;
+use burn::optim::AdamConfig;
 use burn::optim::decay::WeightDecayConfig;
-use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::error::TrainError;
 use super::outcome::{EpochLoss, Progress, TrainOutcome};
 use super::rng::SplitMix64;
 use super::settings::TrainSettings;
+use super::split::{BatchHelper, StepGradients, batch_gradients};
 use crate::data::calendar::format_timestamp;
 use crate::data::window::{Prepared, prepare, series_of};
 use crate::data::{Frame, Frequency};
@@ -33,6 +34,12 @@ pub trait Host {
     fn reading(&mut self, _fraction: f64) {}
     /// Called as a leaderboard fits models: fits done, fits in all, model now running.
     fn fitting(&mut self, _done: usize, _total: usize, _model: &str) {}
+    /// A second compute worker that takes half of each training batch, where the shell has
+    /// one for the device in use (the browser's CPU kernel; natively the kernel splits the
+    /// batch over threads itself).
+    fn batch_helper(&self) -> Option<&dyn BatchHelper> {
+        None
+    }
 }
 
 /// Reads a tensor back to the host without blocking (required on the web).
@@ -167,13 +174,20 @@ pub async fn train(
             }
             let step_start = host.now_ms();
             let (x, y) = prepared.batch(chunk);
-            let x = input_tensor(&prepared, x, chunk.len(), &autodiff);
-            let y = Tensor::<2>::from_data(
-                TensorData::new(y, [chunk.len(), prepared.horizon]),
+            // Dropout masks of the helper's half: a seed per step, from the run's seed.
+            let part_seed = settings.seed ^ (steps as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let StepGradients { loss, grads } = batch_gradients(
+                &model,
+                &model_config,
+                x,
+                y,
+                chunk.len(),
+                prepared.window,
                 &autodiff,
-            );
-            let loss = (model.forward(x) - y).square().mean(); // [1]
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
+                host.batch_helper(),
+                part_seed,
+            )
+            .await?;
             model = optimizer.step(settings.learning_rate, model, grads);
             let loss = read_back(loss, backend)
                 .await?

@@ -63,6 +63,12 @@ pub const APP_GLUE_URL: &str = "./pkg/foresight.js";
 /// The app's wasm module, relative to the page.
 pub const APP_WASM_URL: &str = "./pkg/foresight_bg.wasm";
 
+/// Global names under which a worker started by [`spawn_module_worker`] finds the absolute
+/// URLs of the glue and the wasm module it was started from (to start a helper of its own).
+pub const GLUE_GLOBAL: &str = "__foresight_glue";
+/// See [`GLUE_GLOBAL`].
+pub const WASM_GLOBAL: &str = "__foresight_wasm";
+
 /// Starts a module worker that imports the wasm-bindgen glue at `glue_url` (relative to the
 /// page), initialises the wasm module at `wasm_url` and calls its export `entry` (which must call
 /// [`super::worker::start`]). The worker script is generated as a Blob, so the same code
@@ -84,8 +90,20 @@ pub fn spawn_engine_worker(glue_url: &str, wasm_url: &str, entry: &str) -> Resul
     let wasm = Url::new_with_base(wasm_url, &page)
         .map_err(describe)?
         .href();
+    spawn_module_worker(&glue, &wasm, entry)
+}
+
+/// Starts a module worker from absolute URLs of the glue and the wasm module, calling the
+/// export `entry`; the worker finds both URLs under [`GLUE_GLOBAL`] and [`WASM_GLOBAL`].
+/// Works from the page and from inside a worker (nested workers).
+///
+/// # Errors
+/// The browser's message when the worker cannot be created.
+pub fn spawn_module_worker(glue: &str, wasm: &str, entry: &str) -> Result<Worker, String> {
+    let describe = |e: JsValue| format!("could not start a worker: {e:?}");
     let script = format!(
-        "import init, {{ {entry} }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\n{entry}();\n"
+        "globalThis.{GLUE_GLOBAL} = {glue:?};\nglobalThis.{WASM_GLOBAL} = {wasm:?};\n\
+         import init, {{ {entry} }} from {glue:?};\nawait init({{ module_or_path: {wasm:?} }});\n{entry}();\n"
     );
     let parts = js_sys::Array::of1(&JsValue::from_str(&script));
     let options = BlobPropertyBag::new();

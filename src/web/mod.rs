@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bridge;
 pub mod charts;
+pub mod helper;
 pub mod worker;
 
 use wasm_bindgen::prelude::*;
@@ -45,6 +46,15 @@ pub fn start_worker() {
     worker::start();
 }
 
+/// Entry point of a helper worker (started by the engine worker or a benchmark page): it
+/// computes half of each training batch on the CPU kernel ([`helper::serve`]).
+#[wasm_bindgen]
+pub fn start_helper() {
+    run_constructors_once();
+    console_error_panic_hook::set_once();
+    helper::serve();
+}
+
 /// Reads CSV bytes with every choice detected and returns the number of rows read; used by
 /// the parse benchmark (`make bench-parse`), which times it against PapaParse in one page.
 ///
@@ -66,14 +76,22 @@ pub fn wasm_memory_bytes() -> f64 {
 
 /// Times the seed-004 reference model (batch 64, `window` steps, 6 features, LSTM 64→32,
 /// Adam) in this page on `backend` (`cpu` or `gpu`): the median of `steps` training steps
-/// after a warm-up, and the median single-window inference. Returns one JSON object
-/// (`path`, `model`, `window`, `ms_per_step`, `ms_infer_b1`, `backend`), the format of the
-/// native `bench --json`, for the browser benchmark that runs TF.js in the same page.
+/// after a warm-up, and the median single-window inference. With `workers` 2 on the CPU
+/// kernel, a helper worker computes half of each batch, as training in the app does on a
+/// machine with two cores or more. Returns one JSON object (`path`, `model`, `window`,
+/// `ms_per_step`, `ms_infer_b1`, `backend`, `workers`), the format of the native
+/// `bench --json`, for the browser benchmark that runs TF.js in the same page.
 ///
 /// # Errors
-/// An unknown backend, no WebGPU adapter for `gpu`, or a failed read-back.
+/// An unknown backend, no WebGPU adapter for `gpu`, a helper that did not start, or a failed
+/// read-back.
 #[wasm_bindgen]
-pub async fn bench_lstm(backend: String, window: usize, steps: usize) -> Result<String, JsValue> {
+pub async fn bench_lstm(
+    backend: String,
+    window: usize,
+    steps: usize,
+    workers: Option<usize>,
+) -> Result<String, JsValue> {
     run_constructors_once();
     use crate::backend::{BackendChoice, select_web};
     let fail = |e: String| JsValue::from_str(&e);
@@ -85,18 +103,33 @@ pub async fn bench_lstm(backend: String, window: usize, steps: usize) -> Result<
             .and_then(|w| w.performance())
             .map_or_else(js_sys::Date::now, |p| p.now())
     };
-    let mut times = crate::bench::reference_steps(&selected.device, window, steps, now, |_, _| {})
-        .await
-        .map_err(fail)?;
+    let on_cpu = selected.label == crate::backend::CPU_LABEL;
+    let helper = match workers.unwrap_or(1) {
+        0 | 1 => None,
+        2 if on_cpu => Some(helper::start_if_useful(30_000).await.ok_or_else(|| {
+            fail("the helper worker did not start (one core, or no nested workers)".into())
+        })?),
+        2 => {
+            return Err(fail(
+                "a helper worker splits batches on the CPU kernel only".into(),
+            ));
+        }
+        n => return Err(fail(format!("workers must be 1 or 2, not {n}"))),
+    };
+    let helper_ref = helper.as_ref().map(|h| h as &dyn crate::train::BatchHelper);
+    let mut times =
+        crate::bench::reference_steps(&selected.device, window, steps, now, |_, _| {}, helper_ref)
+            .await
+            .map_err(fail)?;
     times.sort_by(f64::total_cmp);
     let median = times.get(times.len() / 2).copied().unwrap_or(f64::NAN);
     let infer = crate::bench::reference_inference(&selected.device, window, 20, now)
         .await
         .map_err(fail)?;
-    let path = if selected.label == crate::backend::CPU_LABEL {
-        "browser-cpu"
-    } else {
-        "browser-webgpu"
+    let path = match (on_cpu, helper.is_some()) {
+        (true, true) => "browser-cpu-2w",
+        (true, false) => "browser-cpu",
+        _ => "browser-webgpu",
     };
     Ok(serde_json::json!({
         "path": path,
@@ -105,6 +138,7 @@ pub async fn bench_lstm(backend: String, window: usize, steps: usize) -> Result<
         "ms_per_step": (median * 100.0).round() / 100.0,
         "ms_infer_b1": (infer * 1000.0).round() / 1000.0,
         "backend": selected.label,
+        "workers": if helper.is_some() { 2 } else { 1 },
     })
     .to_string())
 }

@@ -11,11 +11,13 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::bridge::{WorkerRequest, read_request};
+use super::helper::{HelperWorker, spawn_if_useful};
 use crate::backend::{
-    AdapterProbe, BackendChoice, SelectedDevice, auto_pick, cpu, is_software_renderer, select_web,
+    AdapterProbe, BackendChoice, CPU_LABEL, SelectedDevice, auto_pick, cpu, is_software_renderer,
+    select_web,
 };
 use crate::jobs::{Event, Job, Session};
-use crate::train::{Host, Progress};
+use crate::train::{BatchHelper, Host, Progress};
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -97,10 +99,13 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Host for runs in the worker: throttled progress events and a shared cancel flag.
+/// Host for runs in the worker: throttled progress events, a shared cancel flag and, when
+/// training on the CPU kernel with a core to spare, the helper worker that takes half of
+/// each batch.
 pub struct WorkerHost {
     cancel: Rc<Cell<bool>>,
     last_post: f64,
+    helper: Option<Rc<HelperWorker>>,
 }
 
 impl Host for WorkerHost {
@@ -135,6 +140,12 @@ impl Host for WorkerHost {
     async fn yield_now(&self) {
         next_macrotask().await
     }
+    fn batch_helper(&self) -> Option<&dyn BatchHelper> {
+        self.helper
+            .as_deref()
+            .filter(|h| h.usable())
+            .map(|h| h as &dyn BatchHelper)
+    }
 }
 
 struct WorkerState {
@@ -143,6 +154,20 @@ struct WorkerState {
     busy: Cell<bool>,
     queue: RefCell<VecDeque<WorkerRequest>>,
     gpu: RefCell<Option<(Result<SelectedDevice, String>, Option<String>)>>,
+    /// The helper worker, started on the first CPU training run (`None` inside once tried
+    /// and not started: one core, or the worker could not be created).
+    helper: RefCell<Option<Option<Rc<HelperWorker>>>>,
+}
+
+/// The helper worker for CPU training, started (not awaited) the first time it is wanted:
+/// the run splits its batches from the first step after the helper has loaded.
+fn helper_for(state: &WorkerState) -> Option<Rc<HelperWorker>> {
+    if let Some(helper) = state.helper.borrow().clone() {
+        return helper;
+    }
+    let helper = spawn_if_useful().map(Rc::new);
+    *state.helper.borrow_mut() = Some(helper.clone());
+    helper
 }
 
 /// The WebGPU device (or why there is none) and, when the adapter is a software renderer,
@@ -187,10 +212,18 @@ async fn handle(state: &WorkerState, request: WorkerRequest) -> Event {
             backend: selected.label.clone(),
         });
     }
+    // Jobs that train LSTMs (the leaderboard does, per fold, when it includes one).
+    let trains = matches!(request.job, Job::Train(_) | Job::Leaderboard(_));
+    let helper = if trains && selected.label == CPU_LABEL {
+        helper_for(state)
+    } else {
+        None
+    };
     state.cancel.set(false);
     let mut host = WorkerHost {
         cancel: state.cancel.clone(),
         last_post: 0.0,
+        helper,
     };
     match state.session.try_borrow_mut() {
         Ok(mut session) => {
@@ -223,6 +256,7 @@ pub fn start() {
         busy: Cell::new(false),
         queue: RefCell::new(VecDeque::new()),
         gpu: RefCell::new(None),
+        helper: RefCell::new(None),
     });
     let handler_state = state.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {

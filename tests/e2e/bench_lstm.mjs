@@ -1,5 +1,5 @@
-// LSTM training step in the browser: Foresight (its fused CPU kernel in wasm, and optionally
-// WebGPU) against TF.js 4.22.0 on its cpu, wasm (SIMD), webgl and webgpu backends, all in the
+// LSTM training step in the browser: Foresight (its fused CPU kernel in wasm, on one worker
+// and with a helper worker taking half of each batch, and optionally WebGPU) against TF.js 4.22.0 on its cpu, wasm (SIMD), webgl and webgpu backends, all in the
 // same headless Chromium page. The model is the seed-004 reference of tests/bench/lstm_torch.py
 // (batch 64, window 168, 6 features, LSTM 64 → dropout 0.2 → LSTM 32 → dropout 0.1 → Dense 1,
 // MSE, Adam lr 1e-3). A training step is forward + backward + Adam update + reading the loss
@@ -153,13 +153,14 @@ async function tfjsPath(page, backend, timedSteps, inferRuns) {
 }
 
 // Foresight's own benchmark entry point (src/web/mod.rs bench_lstm), in the same page.
-async function foresightPath(page, backend, timedSteps) {
-  return page.evaluate(async ({ backend, window, timedSteps }) => {
+// workers 2: a helper worker takes half of each batch (the app does this on two cores or more).
+async function foresightPath(page, backend, timedSteps, workers = 1) {
+  return page.evaluate(async ({ backend, window, timedSteps, workers }) => {
     const m = await import('./pkg/foresight.js');
     const t0 = performance.now();
-    const out = JSON.parse(await m.bench_lstm(backend, window, timedSteps));
+    const out = JSON.parse(await m.bench_lstm(backend, window, timedSteps, workers));
     return { ...out, wall_ms: performance.now() - t0 };
-  }, { backend, window, timedSteps });
+  }, { backend, window, timedSteps, workers });
 }
 
 try {
@@ -190,6 +191,7 @@ try {
 
   const paths = [
     { path: 'browser-cpu', run: (n) => foresightPath(page, 'cpu', n) },
+    { path: 'browser-cpu-2w', run: (n) => foresightPath(page, 'cpu', n, 2) },
     ...(foresightGpu ? [{ path: 'browser-webgpu', run: (n) => foresightPath(page, 'gpu', n) }] : []),
     ...backends.map((b) => ({ path: `tfjs-${b}`, run: (n) => tfjsPath(page, b, n, slow.has(`tfjs-${b}`) ? slowInferRuns : inferRuns) })),
   ];
@@ -227,6 +229,7 @@ try {
     };
     if (p.path.startsWith('browser-')) {
       line.backend = rs[0].backend;
+      line.workers = rs[0].workers;
     } else {
       line.tfjs = tfVersion;
       line.kernels_per_step = rs[0].kernels_per_step;

@@ -51,7 +51,7 @@ pub async fn reference_steps(
     for step in 0..=steps {
         let start = now_ms();
         // The training loop's own step: forward and backward (half on the helper, if any).
-        let StepGradients { loss, grads } = batch_gradients(
+        let StepGradients { loss, grads, .. } = batch_gradients(
             &model,
             &config,
             x.clone(),

@@ -244,7 +244,7 @@ async fn split_step(
         .map(|i| ((i * 37 % 101) as f32 / 101.0) - 0.5)
         .collect();
     let y: Vec<f32> = (0..rows).map(|i| (i % 5) as f32 / 5.0).collect();
-    let StepGradients { loss, grads } =
+    let StepGradients { loss, grads, .. } =
         batch_gradients(model, config, x, y, rows, window, &autodiff, helper, 9)
             .await
             .expect("step runs");

@@ -72,4 +72,11 @@ pub struct TrainOutcome {
     pub ms_per_step: f64,
     /// Wall time of the whole run in milliseconds.
     pub total_ms: f64,
+    /// Training steps in all.
+    #[serde(default)]
+    pub training_steps: usize,
+    /// Steps of which a helper worker computed half the batch (the browser on two cores or
+    /// more; natively the CPU kernel splits batches over threads itself).
+    #[serde(default)]
+    pub split_steps: usize,
 }

@@ -354,6 +354,9 @@ pub struct StepGradients {
     pub loss: Tensor<1>,
     /// Gradients of that loss.
     pub grads: GradientsParams,
+    /// Whether the helper computed part of the batch (false when there was none, the batch
+    /// was too small, or the helper failed and this side did its part).
+    pub split: bool,
 }
 
 /// Forward and backward of one batch (`x: [rows, window, features]`, `y: [rows, horizon]`,
@@ -377,7 +380,11 @@ pub async fn batch_gradients(
 ) -> Result<StepGradients, SplitError> {
     let (Some(helper), true) = (helper, rows >= 2 * MIN_PART_ROWS) else {
         let (loss, grads) = loss_and_grads(model, x, y, rows, window, autodiff);
-        return Ok(StepGradients { loss, grads });
+        return Ok(StepGradients {
+            loss,
+            grads,
+            split: false,
+        });
     };
     let own_rows = rows / 2;
     let x_len = x.len() / rows;
@@ -400,15 +407,15 @@ pub async fn batch_gradients(
     let (loss, grads) = loss_and_grads(model, x, y, own_rows, window, autodiff);
     let own = gradient_values(model, &grads).await?;
     let own_loss = read(loss).await?.first().copied().unwrap_or(f32::NAN);
-    let remote = match remote.await {
-        Ok(part) => part,
+    let (remote, split) = match remote.await {
+        Ok(part) => (part, true),
         // A failed helper costs this step its speed-up, not the run.
         Err(_) => {
             let rows = rows - own_rows;
             let (loss, grads) = loss_and_grads(model, remote_x, remote_y, rows, window, autodiff);
             let grads = gradient_values(model, &grads).await?;
             let loss = read(loss).await?.first().copied().unwrap_or(f32::NAN);
-            PartGradients { loss, rows, grads }
+            (PartGradients { loss, rows, grads }, false)
         }
     };
     if remote.grads.len() != own.len() {
@@ -440,7 +447,7 @@ pub async fn batch_gradients(
         TensorData::new(vec![wa * own_loss + wb * remote.loss], [1]),
         &autodiff.clone().inner(),
     );
-    Ok(StepGradients { loss, grads })
+    Ok(StepGradients { loss, grads, split })
 }
 
 #[cfg(test)]
@@ -497,19 +504,19 @@ mod tests {
         (model, config): &(StackedLstm, StackedLstmConfig),
         rows: usize,
         helper: Option<&dyn BatchHelper>,
-    ) -> (f32, Vec<Vec<f32>>) {
+    ) -> (f32, Vec<Vec<f32>>, bool) {
         let window = 7;
         let autodiff = crate::backend::cpu().device.autodiff();
         let mut rng = SplitMix64::new(3);
         let x = uniform(rows * window * config.d_input, &mut rng);
         let y = uniform(rows * config.horizon, &mut rng);
-        let StepGradients { loss, grads } = block_on(batch_gradients(
+        let StepGradients { loss, grads, split } = block_on(batch_gradients(
             model, config, x, y, rows, window, &autodiff, helper, 5,
         ))
         .expect("step runs");
         let loss = block_on(read(loss)).expect("loss reads")[0];
         let grads = block_on(gradient_values(model, &grads)).expect("gradients read");
-        (loss, grads)
+        (loss, grads, split)
     }
 
     fn assert_close(a: &[Vec<f32>], b: &[Vec<f32>]) {
@@ -531,8 +538,9 @@ mod tests {
         let helper = InProcess(crate::backend::cpu().device);
         let model = model();
         for rows in [16, 33] {
-            let (whole_loss, whole) = step(&model, rows, None);
-            let (split_loss, split) = step(&model, rows, Some(&helper));
+            let (whole_loss, whole, _) = step(&model, rows, None);
+            let (split_loss, split, was_split) = step(&model, rows, Some(&helper));
+            assert!(was_split, "the helper took part of {rows} rows");
             assert!(
                 whole.iter().flatten().any(|g| g.abs() > 1e-6),
                 "gradients are not all zero"
@@ -548,8 +556,9 @@ mod tests {
     #[test]
     fn a_failed_helper_costs_speed_not_the_step() {
         let model = model();
-        let (whole_loss, whole) = step(&model, 20, None);
-        let (loss, grads) = step(&model, 20, Some(&Broken));
+        let (whole_loss, whole, _) = step(&model, 20, None);
+        let (loss, grads, was_split) = step(&model, 20, Some(&Broken));
+        assert!(!was_split, "a failed helper's part is done here");
         assert!(
             (whole_loss - loss).abs() <= 1e-6 * whole_loss.abs().max(1.0),
             "loss: whole batch {whole_loss}, after the fallback {loss}"
@@ -562,8 +571,9 @@ mod tests {
         // Below 2 × MIN_PART_ROWS the helper is never asked (Broken would make no difference
         // either way; the result must be exactly the whole-batch step).
         let model = model();
-        let (whole_loss, whole) = step(&model, MIN_PART_ROWS, None);
-        let (loss, grads) = step(&model, MIN_PART_ROWS, Some(&Broken));
+        let (whole_loss, whole, _) = step(&model, MIN_PART_ROWS, None);
+        let (loss, grads, was_split) = step(&model, MIN_PART_ROWS, Some(&Broken));
+        assert!(!was_split);
         assert_eq!(whole_loss, loss);
         assert_close(&whole, &grads);
     }

@@ -162,7 +162,7 @@ pub async fn train(
     let mut history = Vec::new();
     let (mut best, mut best_epoch, mut best_model, mut waited) =
         (f64::INFINITY, 0, model.clone(), 0);
-    let (mut steps, mut step_ms) = (0usize, 0.0f64);
+    let (mut steps, mut split_steps, mut step_ms) = (0usize, 0usize, 0.0f64);
     let mut last_validation = None;
 
     for epoch in 1..=settings.epochs {
@@ -176,7 +176,7 @@ pub async fn train(
             let (x, y) = prepared.batch(chunk);
             // Dropout masks of the helper's half: a seed per step, from the run's seed.
             let part_seed = settings.seed ^ (steps as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let StepGradients { loss, grads } = batch_gradients(
+            let StepGradients { loss, grads, split } = batch_gradients(
                 &model,
                 &model_config,
                 x,
@@ -198,6 +198,7 @@ pub async fn train(
                 return Err(TrainError::NonFinite { epoch, loss });
             }
             steps += 1;
+            split_steps += usize::from(split);
             step_ms += host.now_ms() - step_start;
             loss_sum += loss;
             let elapsed = host.now_ms() - started;
@@ -301,5 +302,7 @@ pub async fn train(
         filled_cells: prepared.filled_cells,
         ms_per_step: step_ms / steps.max(1) as f64,
         total_ms: host.now_ms() - started,
+        training_steps: steps,
+        split_steps,
     })
 }

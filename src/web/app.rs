@@ -1112,6 +1112,10 @@ fn ResultsPanel(ctx: Ctx) -> impl IntoView {
                     format!("{:.1} ms", o.ms_per_step),
                 ),
                 ("Backend".to_string(), o.backend.clone()),
+                (
+                    "Steps split with a helper worker".to_string(),
+                    format!("{} of {}", o.split_steps, o.training_steps),
+                ),
             ]
         })
     };

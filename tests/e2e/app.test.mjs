@@ -114,6 +114,24 @@ test('sample → train a tiny model in the worker → metrics and charts', async
   await page.screenshot({ path: path.join(root, 'docs', 'screenshot.png'), fullPage: true });
 });
 
+test('on two cores or more, a helper worker computes half of each CPU training batch', async () => {
+  // The engine worker started its helper (a second wasm instance in a nested worker) on the
+  // first CPU run above; by this run it has loaded, so batches are split from the start.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  await page.click(byId('train-button'));
+  await waitState(['done', 'error'], 600000);
+  assert.equal(await state(), 'done', await page.textContent('body'));
+  const rows = await page.$$eval(`${byId('metrics-table')} tr`, (trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
+  assert.equal(rows.Backend, 'CPU (ndarray)');
+  const [split, total] = rows['Steps split with a helper worker'].split(' of ').map(Number);
+  assert.ok(total > 0 && split <= total, rows['Steps split with a helper worker']);
+  if (cores >= 2) assert.ok(split > 0, `${cores} cores, yet no step was split: ${split} of ${total}`);
+  else assert.equal(split, 0);
+  const [first, last] = rows['Train loss (first → last epoch)'].split(' → ').map(Number);
+  assert.ok(last < first, `loss falls with the batch split: ${first} → ${last}`);
+});
+
 test('choosing GPU trains on WebGPU in the worker', async () => {
   await page.selectOption(byId('backend-select'), 'gpu');
   await setNumber('epochs-input', 2);
@@ -123,6 +141,7 @@ test('choosing GPU trains on WebGPU in the worker', async () => {
   const rows = await page.$$eval(`${byId('metrics-table')} tr`, (trs) =>
     Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
   assert.equal(rows.Backend, 'WebGPU');
+  assert.match(rows['Steps split with a helper worker'], /^0 of \d+$/, 'no helper on the GPU');
   assert.ok(Number(rows.MAE) > 0, `MAE = ${rows.MAE}`);
   await page.selectOption(byId('backend-select'), 'auto');
 });

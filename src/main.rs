@@ -11,6 +11,8 @@ fn main() -> std::process::ExitCode {
         // SAFETY: first statement of `main`, before any thread exists.
         unsafe { std::env::set_var("MATMUL_NUM_THREADS", "1") };
     }
+    // Training steps reuse their multi-MB buffers instead of faulting in fresh pages.
+    foresight::cli::alloc::keep_large_blocks();
     match foresight::cli::main_with(foresight::cli::Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

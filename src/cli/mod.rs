@@ -1,6 +1,7 @@
 //! The native command line: the same engine and Job/Event protocol as the browser worker,
 //! with burn-wgpu on Vulkan/Metal (CPU fallback) and a progress bar.
 
+pub mod alloc;
 pub mod args;
 pub mod backtest;
 pub mod bench;

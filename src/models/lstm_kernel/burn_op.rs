@@ -211,6 +211,9 @@ impl Backward<NdArray, 4> for FusedLstmBackward {
         let s = saved.shape;
         let (d_out, _) = host(&grads.consume::<NdArray>(&ops.node));
         let (d_hidden, d_cell) = split_output_gradient(&d_out, s);
+        // The input's gradient only when the input is tracked (not for the data a first
+        // layer reads).
+        let need_dx = ops.parents[0].is_some();
         let g = cpu::backward_threaded(
             s,
             &saved.x,
@@ -222,6 +225,7 @@ impl Backward<NdArray, 4> for FusedLstmBackward {
             saved.trace.view(),
             &d_hidden,
             Some(&d_cell),
+            need_dx,
             threads(),
         );
         let g4 = 4 * s.hidden;

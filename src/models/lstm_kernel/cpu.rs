@@ -109,7 +109,7 @@ impl<'a> TraceView<'a> {
 /// Gradients of one layer.
 #[derive(Debug, Clone)]
 pub struct Grads {
-    /// `[batch, time, input]`.
+    /// `[batch, time, input]`; empty when the caller did not ask for it.
     pub x: Vec<f32>,
     /// `[input, 4·hidden]`.
     pub w_x: Vec<f32>,
@@ -243,6 +243,7 @@ fn backward_body(
     trace: TraceView<'_>,
     d_hidden: &[f32],
     d_cell_last: Option<&[f32]>,
+    need_dx: bool,
 ) -> Grads {
     let Shape {
         batch,
@@ -339,17 +340,22 @@ fn backward_body(
         &mut d_w_x,
         View::dense(input, g4, 0),
     );
-    let mut d_x = vec![0.0; shape.seq(input)];
-    gemm(
-        1.0,
-        &d_gates,
-        View::dense(rows, g4, 0),
-        w.w_x,
-        View::dense(input, g4, 0).t(),
-        0.0,
-        &mut d_x,
-        View::dense(rows, input, 0),
-    );
+    // The input's gradient, unless nobody reads it (the first layer's input is data):
+    // this product reads and packs all of d_gates once more.
+    let mut d_x = Vec::new();
+    if need_dx {
+        d_x = vec![0.0; shape.seq(input)];
+        gemm(
+            1.0,
+            &d_gates,
+            View::dense(rows, g4, 0),
+            w.w_x,
+            View::dense(input, g4, 0).t(),
+            0.0,
+            &mut d_x,
+            View::dense(rows, input, 0),
+        );
+    }
     let mut d_bias = vec![0.0; g4];
     for row in d_gates.chunks_exact(g4) {
         for (acc, v) in d_bias.iter_mut().zip(row) {
@@ -398,12 +404,28 @@ pub fn backward(
     d_hidden: &[f32],
     d_cell_last: Option<&[f32]>,
 ) -> Grads {
+    backward_with(shape, x, w, trace, d_hidden, d_cell_last, true)
+}
+
+/// [`backward`], leaving the input's gradient out (`Grads::x` empty) unless `need_dx`.
+///
+/// # Panics
+/// When a slice's length disagrees with `shape` (a caller's bug).
+pub fn backward_with(
+    shape: Shape,
+    x: &[f32],
+    w: Weights<'_>,
+    trace: TraceView<'_>,
+    d_hidden: &[f32],
+    d_cell_last: Option<&[f32]>,
+    need_dx: bool,
+) -> Grads {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the processor supports AVX2 (checked just above).
-        return unsafe { backward_avx2(shape, x, w, trace, d_hidden, d_cell_last) };
+        return unsafe { backward_avx2(shape, x, w, trace, d_hidden, d_cell_last, need_dx) };
     }
-    backward_body(shape, x, w, trace, d_hidden, d_cell_last)
+    backward_body(shape, x, w, trace, d_hidden, d_cell_last, need_dx)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -415,8 +437,9 @@ fn backward_avx2(
     trace: TraceView<'_>,
     d_hidden: &[f32],
     d_cell_last: Option<&[f32]>,
+    need_dx: bool,
 ) -> Grads {
-    backward_body(shape, x, w, trace, d_hidden, d_cell_last)
+    backward_body(shape, x, w, trace, d_hidden, d_cell_last, need_dx)
 }
 
 /// Sequences of a batch are independent through time, so a batch splits across threads
@@ -502,11 +525,12 @@ pub fn backward_threaded(
     trace: TraceView<'_>,
     d_hidden: &[f32],
     d_cell_last: Option<&[f32]>,
+    need_dx: bool,
     threads: usize,
 ) -> Grads {
     let parts = parts(shape.batch, threads);
     if parts == 1 {
-        return backward(shape, x, w, trace, d_hidden, d_cell_last);
+        return backward_with(shape, x, w, trace, d_hidden, d_cell_last, need_dx);
     }
     let (t, h) = (shape.time, shape.hidden);
     let grads = each_part(&ranges(shape.batch, parts), |r| {
@@ -514,18 +538,19 @@ pub fn backward_threaded(
             batch: r.len(),
             ..shape
         };
-        backward(
+        backward_with(
             part,
             &x[r.start * t * shape.input..r.end * t * shape.input],
             w,
             trace.sequences(shape, r.clone()),
             &d_hidden[r.start * t * h..r.end * t * h],
             d_cell_last.map(|d| &d[r.start * h..r.end * h]),
+            need_dx,
         )
     });
     let mut grads = grads.into_iter();
     let Some(mut total) = grads.next() else {
-        return backward(shape, x, w, trace, d_hidden, d_cell_last);
+        return backward_with(shape, x, w, trace, d_hidden, d_cell_last, need_dx);
     };
     for g in grads {
         total.x.extend_from_slice(&g.x);
@@ -596,10 +621,19 @@ mod tests {
         assert_eq!(one.hidden, two.hidden);
         assert_eq!(one.gates, two.gates);
         let g1 = backward(shape, &x, w, one.view(), &r, Some(&c));
-        let g2 = backward_threaded(shape, &x, w, two.view(), &r, Some(&c), 2);
+        let g2 = backward_threaded(shape, &x, w, two.view(), &r, Some(&c), true, 2);
         assert_eq!(g1.x, g2.x);
         for (a, b) in g1.w_h.iter().zip(&g2.w_h).chain(g1.w_x.iter().zip(&g2.w_x)) {
             assert!((a - b).abs() <= 1e-5 * (1.0 + a.abs()), "{a} vs {b}");
+        }
+        // Without the input's gradient (a first layer's data): the same weight gradients.
+        for threads in [1, 2] {
+            let g3 = backward_threaded(shape, &x, w, one.view(), &r, Some(&c), false, threads);
+            assert!(g3.x.is_empty());
+            let pairs = g1.w_h.iter().zip(&g3.w_h).chain(g1.w_x.iter().zip(&g3.w_x));
+            for (a, b) in pairs.chain(g1.bias.iter().zip(&g3.bias)) {
+                assert!((a - b).abs() <= 1e-5 * (1.0 + a.abs()), "{a} vs {b}");
+            }
         }
     }
 

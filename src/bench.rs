@@ -17,11 +17,7 @@ pub const FEATURES: usize = 6;
 fn reference_batch(window: usize) -> (Vec<f32>, Vec<f32>) {
     let mut rng = crate::train::rng::SplitMix64::new(7);
     // Uniform on [0, 1), as burn's default distribution.
-    let mut draw = |n: usize| {
-        (0..n)
-            .map(|_| (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32)
-            .collect::<Vec<f32>>()
-    };
+    let mut draw = |n: usize| (0..n).map(|_| rng.next_f32()).collect::<Vec<f32>>();
     let x = draw(BATCH * window * FEATURES);
     let y = draw(BATCH);
     (x, y)

@@ -143,7 +143,7 @@ fn cpu_kernel_matches_pytorch_forward_and_gradients() {
                 bias: &layer.bias,
             };
             let r_c = floats(&spec["r_c"]);
-            let grads = cpu::backward(*shape, x, w, trace.view(), &d_hidden, Some(&r_c));
+            let grads = cpu::backward(*shape, x, w, trace.view(), &d_hidden, Some(&r_c), true);
             let what = format!("{name} layer {l}");
             let g4 = 4 * h;
             assert_close(

@@ -252,7 +252,7 @@ async fn split_step(
         .into_data_async()
         .await
         .expect("loss reads")
-        .to_vec::<f32>()
+        .try_to_vec::<f32>()
         .expect("f32")[0];
     let grads = gradient_values(model, &grads)
         .await
@@ -263,14 +263,14 @@ async fn split_step(
 #[wasm_bindgen_test]
 async fn a_helper_worker_computes_half_a_batch_as_this_thread_would() {
     foresight::web::run_constructors_once();
-    let page = web_sys::window().unwrap().location().href().unwrap();
-    let url = |p: &str| web_sys::Url::new_with_base(p, &page).unwrap().href();
-    let helper = foresight::web::helper::HelperWorker::spawn_entry(
-        &url("/wasm-bindgen-test.js"),
-        &url("/wasm-bindgen-test_bg.wasm"),
-        "test_helper_entry",
-    )
-    .expect("helper starts");
+    let helper = foresight::web::helper::HelperWorker::from_worker(
+        spawn_engine_worker(
+            "/wasm-bindgen-test.js",
+            "/wasm-bindgen-test_bg.wasm",
+            "test_helper_entry",
+        )
+        .expect("helper starts"),
+    );
     helper.ready().await.expect("the helper listens");
     assert!(helper.usable());
     let model = split_model();

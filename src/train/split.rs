@@ -284,19 +284,15 @@ pub fn gradients_from_values(
 /// forward and backward, without the optimiser).
 fn loss_and_grads(
     model: &StackedLstm,
+    config: &StackedLstmConfig,
     x: Vec<f32>,
     y: Vec<f32>,
     rows: usize,
     window: usize,
     device: &Device,
 ) -> (Tensor<1>, GradientsParams) {
-    let features = model
-        .layers
-        .first()
-        .map_or(0, |l| l.input.weight.val().dims()[0]);
-    let horizon = y.len() / rows.max(1);
-    let x = Tensor::<3>::from_data(TensorData::new(x, [rows, window, features]), device);
-    let y = Tensor::<2>::from_data(TensorData::new(y, [rows, horizon]), device);
+    let x = Tensor::<3>::from_data(TensorData::new(x, [rows, window, config.d_input]), device);
+    let y = Tensor::<2>::from_data(TensorData::new(y, [rows, config.horizon]), device);
     let loss = (model.forward(x) - y).square().mean();
     let grads = GradientsParams::from_grads(loss.backward(), model);
     (loss, grads)
@@ -342,7 +338,7 @@ pub async fn part_gradients(
     let autodiff = device.clone().autodiff();
     device.seed(seed);
     let model = with_param_values(config.init(&autodiff), &params)?;
-    let (loss, grads) = loss_and_grads(&model, x, y, rows, window, &autodiff);
+    let (loss, grads) = loss_and_grads(&model, &config, x, y, rows, window, &autodiff);
     let grads = gradient_values(&model, &grads).await?;
     let loss = read(loss).await?.first().copied().unwrap_or(f32::NAN);
     Ok(PartGradients { loss, rows, grads })
@@ -379,7 +375,7 @@ pub async fn batch_gradients(
     seed: u64,
 ) -> Result<StepGradients, SplitError> {
     let (Some(helper), true) = (helper, rows >= 2 * MIN_PART_ROWS) else {
-        let (loss, grads) = loss_and_grads(model, x, y, rows, window, autodiff);
+        let (loss, grads) = loss_and_grads(model, config, x, y, rows, window, autodiff);
         return Ok(StepGradients {
             loss,
             grads,
@@ -404,7 +400,7 @@ pub async fn batch_gradients(
     let (mut x, mut y) = (x, y);
     x.truncate(own_rows * x_len);
     y.truncate(own_rows * y_len);
-    let (loss, grads) = loss_and_grads(model, x, y, own_rows, window, autodiff);
+    let (loss, grads) = loss_and_grads(model, config, x, y, own_rows, window, autodiff);
     let own = gradient_values(model, &grads).await?;
     let own_loss = read(loss).await?.first().copied().unwrap_or(f32::NAN);
     let (remote, split) = match remote.await {
@@ -412,7 +408,8 @@ pub async fn batch_gradients(
         // A failed helper costs this step its speed-up, not the run.
         Err(_) => {
             let rows = rows - own_rows;
-            let (loss, grads) = loss_and_grads(model, remote_x, remote_y, rows, window, autodiff);
+            let (loss, grads) =
+                loss_and_grads(model, config, remote_x, remote_y, rows, window, autodiff);
             let grads = gradient_values(model, &grads).await?;
             let loss = read(loss).await?.first().copied().unwrap_or(f32::NAN);
             (PartGradients { loss, rows, grads }, false)
@@ -482,9 +479,7 @@ mod tests {
     }
 
     fn uniform(n: usize, rng: &mut SplitMix64) -> Vec<f32> {
-        (0..n)
-            .map(|_| (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32 - 0.5)
-            .collect()
+        (0..n).map(|_| rng.next_f32() - 0.5).collect()
     }
 
     /// A small model without dropout (so a split step is the same step), and its config.

@@ -20,7 +20,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
 
-use super::bridge::{APP_GLUE_URL, APP_WASM_URL, GLUE_GLOBAL, WASM_GLOBAL, spawn_module_worker};
+use super::bridge::{
+    APP_GLUE_URL, APP_WASM_URL, GLUE_GLOBAL, WASM_GLOBAL, spawn_engine_worker, spawn_module_worker,
+};
 use crate::backend::cpu;
 use crate::models::StackedLstmConfig;
 use crate::train::split::{BatchHelper, PartGradients, PartRequest, SplitError, part_gradients};
@@ -264,21 +266,9 @@ pub struct HelperWorker {
 }
 
 impl HelperWorker {
-    /// Starts a helper from the glue and wasm URLs (absolute).
-    ///
-    /// # Errors
-    /// The browser's message when the worker cannot be created.
-    pub fn spawn(glue: &str, wasm: &str) -> Result<Self, String> {
-        Self::spawn_entry(glue, wasm, HELPER_ENTRY)
-    }
-
-    /// Starts a helper whose module exports its entry point under another name than
-    /// [`HELPER_ENTRY`] (a test module re-exporting [`serve`]).
-    ///
-    /// # Errors
-    /// The browser's message when the worker cannot be created.
-    pub fn spawn_entry(glue: &str, wasm: &str, entry: &str) -> Result<Self, String> {
-        let worker = spawn_module_worker(glue, wasm, entry)?;
+    /// Listens to `worker`, a worker started with [`HELPER_ENTRY`] (or a module's own export
+    /// that calls [`serve`], as a test module's).
+    pub fn from_worker(worker: Worker) -> Self {
         let shared = Rc::new(Shared::default());
         let on_shared = shared.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -311,51 +301,31 @@ impl HelperWorker {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(HelperWorker {
+        HelperWorker {
             worker,
             shared,
             next_id: Cell::new(0),
             _on_message: on_message,
             _on_error: on_error,
-        })
-    }
-
-    /// Starts a helper from inside a worker that [`spawn_module_worker`] started (it knows
-    /// its own glue and wasm URLs).
-    ///
-    /// # Errors
-    /// When those URLs are missing or the worker cannot be created.
-    pub fn spawn_from_worker() -> Result<Self, String> {
-        let global = js_sys::global();
-        let url = |key: &str| {
-            get(&global, key)
-                .as_string()
-                .ok_or_else(|| format!("this worker does not know its {key}"))
-        };
-        Self::spawn(&url(GLUE_GLOBAL)?, &url(WASM_GLOBAL)?)
+        }
     }
 
     /// Starts a helper from wherever this code runs: inside a worker that
-    /// [`spawn_module_worker`] started (it knows its glue and wasm URLs), else from the page,
-    /// with the app's own glue and module ([`APP_GLUE_URL`], [`APP_WASM_URL`]).
+    /// [`spawn_module_worker`] started, from the glue and wasm module that worker was started
+    /// from; else from the page, with the app's own ([`APP_GLUE_URL`], [`APP_WASM_URL`]).
     ///
     /// # Errors
     /// When the URLs cannot be resolved or the worker cannot be created.
     pub fn spawn_here() -> Result<Self, String> {
-        if get(&js_sys::global(), GLUE_GLOBAL).is_string() {
-            return Self::spawn_from_worker();
-        }
-        let page = web_sys::window()
-            .ok_or("no window and no worker URLs")?
-            .location()
-            .href()
-            .map_err(|e| format!("{e:?}"))?;
-        let absolute = |relative: &str| {
-            web_sys::Url::new_with_base(relative, &page)
-                .map(|u| u.href())
-                .map_err(|e| format!("{e:?}"))
+        let global = js_sys::global();
+        let worker = match (
+            get(&global, GLUE_GLOBAL).as_string(),
+            get(&global, WASM_GLOBAL).as_string(),
+        ) {
+            (Some(glue), Some(wasm)) => spawn_module_worker(&glue, &wasm, HELPER_ENTRY)?,
+            _ => spawn_engine_worker(APP_GLUE_URL, APP_WASM_URL, HELPER_ENTRY)?,
         };
-        Self::spawn(&absolute(APP_GLUE_URL)?, &absolute(APP_WASM_URL)?)
+        Ok(Self::from_worker(worker))
     }
 
     /// True once the helper listens and as long as nothing has gone wrong with it.

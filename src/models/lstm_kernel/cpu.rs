@@ -393,25 +393,12 @@ fn forward_avx2(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
 }
 
 /// The backward pass (see [`backward_body`]), compiled for AVX2 when the processor has it.
+/// The input's gradient (`Grads::x`) is left empty unless `need_dx`: a first layer's input
+/// is data, and that product would read all of the gate gradients once more.
 ///
 /// # Panics
 /// When a slice's length disagrees with `shape` (a caller's bug).
 pub fn backward(
-    shape: Shape,
-    x: &[f32],
-    w: Weights<'_>,
-    trace: TraceView<'_>,
-    d_hidden: &[f32],
-    d_cell_last: Option<&[f32]>,
-) -> Grads {
-    backward_with(shape, x, w, trace, d_hidden, d_cell_last, true)
-}
-
-/// [`backward`], leaving the input's gradient out (`Grads::x` empty) unless `need_dx`.
-///
-/// # Panics
-/// When a slice's length disagrees with `shape` (a caller's bug).
-pub fn backward_with(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
@@ -530,7 +517,7 @@ pub fn backward_threaded(
 ) -> Grads {
     let parts = parts(shape.batch, threads);
     if parts == 1 {
-        return backward_with(shape, x, w, trace, d_hidden, d_cell_last, need_dx);
+        return backward(shape, x, w, trace, d_hidden, d_cell_last, need_dx);
     }
     let (t, h) = (shape.time, shape.hidden);
     let grads = each_part(&ranges(shape.batch, parts), |r| {
@@ -538,7 +525,7 @@ pub fn backward_threaded(
             batch: r.len(),
             ..shape
         };
-        backward_with(
+        backward(
             part,
             &x[r.start * t * shape.input..r.end * t * shape.input],
             w,
@@ -550,7 +537,7 @@ pub fn backward_threaded(
     });
     let mut grads = grads.into_iter();
     let Some(mut total) = grads.next() else {
-        return backward_with(shape, x, w, trace, d_hidden, d_cell_last, need_dx);
+        return backward(shape, x, w, trace, d_hidden, d_cell_last, need_dx);
     };
     for g in grads {
         total.x.extend_from_slice(&g.x);
@@ -620,7 +607,7 @@ mod tests {
         let two = forward_threaded(shape, &x, w, 2);
         assert_eq!(one.hidden, two.hidden);
         assert_eq!(one.gates, two.gates);
-        let g1 = backward(shape, &x, w, one.view(), &r, Some(&c));
+        let g1 = backward(shape, &x, w, one.view(), &r, Some(&c), true);
         let g2 = backward_threaded(shape, &x, w, two.view(), &r, Some(&c), true, 2);
         assert_eq!(g1.x, g2.x);
         for (a, b) in g1.w_h.iter().zip(&g2.w_h).chain(g1.w_x.iter().zip(&g2.w_x)) {
@@ -679,7 +666,7 @@ mod tests {
             bias: &bias,
         };
         let trace = forward(shape, &x, w);
-        let grads = backward(shape, &x, w, trace.view(), &r, None);
+        let grads = backward(shape, &x, w, trace.view(), &r, None, true);
         let eps = 1e-2f32;
         let check = |analytic: &[f32], perturb: &dyn Fn(usize, f32) -> f64, what: &str| {
             for (k, a) in analytic.iter().enumerate() {

@@ -236,7 +236,7 @@ impl StackedLstm {
         let last = self.layers.len() - 1;
         let mut h = x;
         for (i, (layer, dropout)) in self.layers.iter().zip(&self.dropouts).enumerate() {
-            h = dropout.forward(layer.forward(h, i != last));
+            h = super::dropout::apply(dropout, layer.forward(h, i != last));
         }
         let [batch, _, hidden] = h.dims();
         self.head.forward(h.reshape([batch, hidden])) // [batch, horizon]

@@ -9,7 +9,7 @@
 //! The initial state is zero.
 
 use super::activation;
-use super::gemm::{SMALL_ROWS, View, gemm, gemm_small};
+use super::gemm::{Operand, View, gemm, product};
 
 /// Sizes of one layer's sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,7 +202,7 @@ const LANES: usize = 8;
 /// # Panics
 /// When a slice's length disagrees with `shape` (a caller's bug; shapes come from the model).
 #[inline(always)]
-fn forward_body(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
+fn forward_body<const FAST: bool>(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
     let Shape {
         batch,
         time,
@@ -221,43 +221,29 @@ fn forward_body(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
     }
     let rows = batch * time;
     gates.resize(rows * g4, 0.0);
-    gemm(
-        1.0,
+    product::<FAST>(
         x,
         View::dense(rows, input, 0),
-        w.w_x,
-        View::dense(input, g4, 0),
-        1.0,
+        &Operand::new(w.w_x, View::dense(input, g4, 0), FAST),
+        true,
         &mut gates,
         View::dense(rows, g4, 0),
     );
+    let w_h = Operand::new(w.w_h, View::dense(hidden, g4, 0), FAST);
     let mut cells = vec![0.0; shape.seq(hidden)];
     let mut cells_tanh = vec![0.0; shape.seq(hidden)];
     let mut hs = vec![0.0; shape.seq(hidden)];
     for t in 0..time {
         if t > 0 {
             // The recurrent part: gates[:, t] += h[:, t−1] · W_h.
-            if batch <= SMALL_ROWS {
-                gemm_small(
-                    &hs,
-                    shape.step(t - 1, hidden),
-                    w.w_h,
-                    View::dense(hidden, g4, 0),
-                    &mut gates,
-                    shape.step(t, g4),
-                );
-            } else {
-                gemm(
-                    1.0,
-                    &hs,
-                    shape.step(t - 1, hidden),
-                    w.w_h,
-                    View::dense(hidden, g4, 0),
-                    1.0,
-                    &mut gates,
-                    shape.step(t, g4),
-                );
-            }
+            product::<FAST>(
+                &hs,
+                shape.step(t - 1, hidden),
+                &w_h,
+                true,
+                &mut gates,
+                shape.step(t, g4),
+            );
         }
         for b in 0..batch {
             let row = (b * time + t) * g4;
@@ -305,7 +291,7 @@ fn forward_body(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
 /// # Panics
 /// When a slice's length disagrees with `shape` (a caller's bug).
 #[inline(always)]
-fn backward_body(
+fn backward_body<const FAST: bool>(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
@@ -334,6 +320,7 @@ fn backward_body(
         }
         None => vec![0.0; batch * hidden],
     };
+    let w_h_t = Operand::new(w.w_h, View::dense(hidden, g4, 0).t(), FAST);
     for t in (0..time).rev() {
         for b in 0..batch {
             let row = (b * time + t) * g4;
@@ -355,13 +342,11 @@ fn backward_body(
         }
         if t > 0 {
             // dh[:, t−1] from the recurrence: d_gates[:, t] · W_hᵀ.
-            gemm(
-                1.0,
+            product::<FAST>(
                 &d_gates,
                 shape.step(t, g4),
-                w.w_h,
-                View::dense(hidden, g4, 0).t(),
-                0.0,
+                &w_h_t,
+                false,
                 &mut dh_next,
                 View::dense(batch, hidden, 0),
             );
@@ -403,13 +388,11 @@ fn backward_body(
     let mut d_x = Vec::new();
     if need_dx {
         d_x = vec![0.0; shape.seq(input)];
-        gemm(
-            1.0,
+        product::<FAST>(
             &d_gates,
             View::dense(rows, g4, 0),
-            w.w_x,
-            View::dense(input, g4, 0).t(),
-            0.0,
+            &Operand::new(w.w_x, View::dense(input, g4, 0).t(), FAST),
+            false,
             &mut d_x,
             View::dense(rows, input, 0),
         );
@@ -428,29 +411,31 @@ fn backward_body(
     }
 }
 
-/// Runs the layer over the whole sequence (see [`forward_body`]), compiled for AVX2 when
-/// the processor has it: the gate arithmetic then runs 8 lanes wide instead of SSE2's 4.
-/// The two builds do the same IEEE operations (no fused multiply-adds), so their results
-/// are identical.
+/// Runs the layer over the whole sequence (see [`forward_body`]), compiled for AVX2 and FMA
+/// when the processor has them: the gate arithmetic then runs 8 lanes wide instead of SSE2's
+/// 4, with the same IEEE operations (the compiler never fuses them), and the matrix products
+/// use fused multiply-adds, so the two builds' results differ in the last bits of products
+/// only (as `matrixmultiply`'s own kernels do from machine to machine).
 ///
 /// # Panics
 /// When a slice's length disagrees with `shape` (a caller's bug; shapes come from the model).
 pub fn forward(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor supports AVX2 (checked just above).
+    if has_avx2_fma() {
+        // SAFETY: the processor supports AVX2 and FMA (checked just above).
         return unsafe { forward_avx2(shape, x, w) };
     }
-    forward_body(shape, x, w)
+    forward_body::<false>(shape, x, w)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 fn forward_avx2(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
-    forward_body(shape, x, w)
+    forward_body::<true>(shape, x, w)
 }
 
-/// The backward pass (see [`backward_body`]), compiled for AVX2 when the processor has it.
+/// The backward pass (see [`backward_body`]), compiled for AVX2 and FMA when the processor
+/// has them (see [`forward`]).
 /// The input's gradient (`Grads::x`) is left empty unless `need_dx`: a first layer's input
 /// is data, and that product would read all of the gate gradients once more.
 ///
@@ -466,15 +451,15 @@ pub fn backward(
     need_dx: bool,
 ) -> Grads {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor supports AVX2 (checked just above).
+    if has_avx2_fma() {
+        // SAFETY: the processor supports AVX2 and FMA (checked just above).
         return unsafe { backward_avx2(shape, x, w, trace, d_hidden, d_cell_last, need_dx) };
     }
-    backward_body(shape, x, w, trace, d_hidden, d_cell_last, need_dx)
+    backward_body::<false>(shape, x, w, trace, d_hidden, d_cell_last, need_dx)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 fn backward_avx2(
     shape: Shape,
     x: &[f32],
@@ -484,7 +469,14 @@ fn backward_avx2(
     d_cell_last: Option<&[f32]>,
     need_dx: bool,
 ) -> Grads {
-    backward_body(shape, x, w, trace, d_hidden, d_cell_last, need_dx)
+    backward_body::<true>(shape, x, w, trace, d_hidden, d_cell_last, need_dx)
+}
+
+/// Whether this x86-64 processor has AVX2 and FMA (every one with AVX2 since 2013 but a
+/// few low-end parts).
+#[cfg(target_arch = "x86_64")]
+fn has_avx2_fma() -> bool {
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
 
 /// Sequences of a batch are independent through time, so a batch splits across threads

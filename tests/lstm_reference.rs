@@ -107,19 +107,19 @@ fn cpu_kernel_matches_pytorch_forward_and_gradients() {
                 w_h: &layer.w_h,
                 bias: &layer.bias,
             };
-            let trace = cpu::forward(shape, &input, w);
+            let trace = cpu::forward(shape, &input, w, 1);
             let what = format!("{name} layer {l}");
             assert_close(
-                &last_step(&trace.hidden, batch, time, h),
+                &last_step(&trace.hidden(shape), batch, time, h),
                 &floats(&spec["h_n"]),
                 &format!("{what} h_n"),
             );
             assert_close(
-                &last_step(&trace.cells, batch, time, h),
+                &last_step(&trace.cells(shape), batch, time, h),
                 &floats(&spec["c_n"]),
                 &format!("{what} c_n"),
             );
-            let next = trace.hidden.clone();
+            let next = trace.hidden(shape);
             runs.push((shape, layer, input, trace));
             input = next;
             d_in = h;
@@ -142,8 +142,14 @@ fn cpu_kernel_matches_pytorch_forward_and_gradients() {
                 w_h: &layer.w_h,
                 bias: &layer.bias,
             };
+            // The operation's output is every hidden state, then the final cell state.
             let r_c = floats(&spec["r_c"]);
-            let grads = cpu::backward(*shape, x, w, trace.view(), &d_hidden, Some(&r_c), true);
+            let mut d_out = Vec::new();
+            for (d_h, d_c) in d_hidden.chunks(time * h).zip(r_c.chunks(h)) {
+                d_out.extend_from_slice(d_h);
+                d_out.extend_from_slice(d_c);
+            }
+            let grads = cpu::backward(*shape, x, w, trace, &d_out, true);
             let what = format!("{name} layer {l}");
             let g4 = 4 * h;
             assert_close(

@@ -135,7 +135,7 @@ fn run_forward(inputs: [&FloatTensor<NdArray>; 4]) -> Saved {
         input: x_shape[2],
         hidden: w_h_shape[0],
     };
-    let trace = cpu::forward_threaded(
+    let trace = cpu::forward(
         shape,
         &x,
         Weights {
@@ -155,37 +155,18 @@ fn run_forward(inputs: [&FloatTensor<NdArray>; 4]) -> Saved {
     }
 }
 
-/// The operation's output from a forward run: `[batch, time + 1, hidden]`, every hidden
-/// state and then the final cell state (see [`fused_lstm`]).
-fn output(saved: &Saved) -> FloatTensor<NdArray> {
+/// The operation's output from a forward run, `[batch, time + 1, hidden]`: every hidden
+/// state and then the final cell state (see [`fused_lstm`]), moved out of the trace (the
+/// backward pass reads the trace's own time-major copy).
+fn output(saved: &mut Saved) -> FloatTensor<NdArray> {
     let s = saved.shape;
-    let (time, hidden) = (s.time, s.hidden);
-    let sequence = time * hidden;
-    let mut values = Vec::with_capacity(s.batch * (time + 1) * hidden);
-    for b in 0..s.batch {
-        values.extend_from_slice(&saved.trace.hidden[b * sequence..(b + 1) * sequence]);
-        values
-            .extend_from_slice(&saved.trace.cells[(b + 1) * sequence - hidden..(b + 1) * sequence]);
-    }
-    tensor(values, vec![s.batch, time + 1, hidden])
-}
-
-/// Splits the gradient of the operation's output `[batch, time + 1, hidden]` into that of
-/// every hidden state `[batch, time, hidden]` and that of the final cell `[batch, hidden]`.
-fn split_output_gradient(d_out: &[f32], s: Shape) -> (Vec<f32>, Vec<f32>) {
-    let (time, hidden) = (s.time, s.hidden);
-    let mut d_hidden = Vec::with_capacity(s.batch * time * hidden);
-    let mut d_cell = Vec::with_capacity(s.batch * hidden);
-    for row in d_out.chunks_exact((time + 1) * hidden) {
-        d_hidden.extend_from_slice(&row[..time * hidden]);
-        d_cell.extend_from_slice(&row[time * hidden..]);
-    }
-    (d_hidden, d_cell)
+    let values = std::mem::take(&mut saved.trace.output);
+    tensor(values, vec![s.batch, s.time + 1, s.hidden])
 }
 
 impl FusedLstmBackend for NdArray {
     fn fused_lstm(inputs: LstmInputs<Self>) -> FloatTensor<Self> {
-        output(&run_forward([
+        output(&mut run_forward([
             &inputs.x,
             &inputs.w_x,
             &inputs.w_h,
@@ -210,11 +191,10 @@ impl Backward<NdArray, 4> for FusedLstmBackward {
         let saved = ops.state;
         let s = saved.shape;
         let (d_out, _) = host(&grads.consume::<NdArray>(&ops.node));
-        let (d_hidden, d_cell) = split_output_gradient(&d_out, s);
         // The input's gradient only when the input is tracked (not for the data a first
         // layer reads).
         let need_dx = ops.parents[0].is_some();
-        let g = cpu::backward_threaded(
+        let g = cpu::backward(
             s,
             &saved.x,
             Weights {
@@ -222,11 +202,9 @@ impl Backward<NdArray, 4> for FusedLstmBackward {
                 w_h: &saved.w_h,
                 bias: &saved.bias,
             },
-            saved.trace.view(),
-            &d_hidden,
-            Some(&d_cell),
+            &saved.trace,
+            &d_out,
             need_dx,
-            threads(),
         );
         let g4 = 4 * s.hidden;
         let [node_x, node_w_x, node_w_h, node_bias] = ops.parents;
@@ -258,23 +236,23 @@ impl<C: CheckpointStrategy> FusedLstmBackend for Autodiff<NdArray, C> {
             .stateful()
         {
             OpsKind::Tracked(prep) => {
-                let saved = run_forward([
+                let mut saved = run_forward([
                     inputs.x.primitive(),
                     inputs.w_x.primitive(),
                     inputs.w_h.primitive(),
                     inputs.bias.primitive(),
                 ]);
-                let out = output(&saved);
+                let out = output(&mut saved);
                 prep.finish(Arc::new(saved), out)
             }
             OpsKind::UnTracked(prep) => {
-                let saved = run_forward([
+                let mut saved = run_forward([
                     inputs.x.primitive(),
                     inputs.w_x.primitive(),
                     inputs.w_h.primitive(),
                     inputs.bias.primitive(),
                 ]);
-                prep.finish(output(&saved))
+                prep.finish(output(&mut saved))
             }
         }
     }

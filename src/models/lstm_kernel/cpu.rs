@@ -1,12 +1,17 @@
 //! The fused LSTM layer on the CPU: forward and backward over a whole sequence in plain Rust,
-//! a per-step loop of one small GEMM plus the gate arithmetic, and every product that does
-//! not depend on the recurrence (input projection, weight gradients, input gradient) done
-//! as one large GEMM over all time steps. No tensor library inside the time loop.
+//! a per-step loop of small products by weights packed once plus the gate arithmetic, and
+//! the weight gradients as one large GEMM over all time steps. No tensor library inside the
+//! time loop.
 //!
-//! Layout (row-major, the burn `Linear` layout, i.e. PyTorch's weights transposed):
-//! `x: [batch, time, input]`, `w_x: [input, 4·hidden]`, `w_h: [hidden, 4·hidden]`,
-//! `bias: [4·hidden]` (PyTorch's `b_ih + b_hh`), gates in PyTorch's order i, f, g, o.
-//! The initial state is zero.
+//! Layout: the caller's tensors are batch-major and row-major (the burn `Linear` layout, i.e.
+//! PyTorch's weights transposed): `x: [batch, time, input]`, `w_x: [input, 4·hidden]`,
+//! `w_h: [hidden, 4·hidden]`, `bias: [4·hidden]` (PyTorch's `b_ih + b_hh`), gates in
+//! PyTorch's order i, f, g, o; the initial state is zero. What the kernel keeps between the
+//! passes is **time-major** (row `t·batch + b`), as cuDNN keeps it: each step's slice of the
+//! gates, cells and gate gradients is one contiguous block, which the hardware prefetcher and
+//! the TLB follow (batch-major, a step touched 64 rows 168 KB apart in each buffer), and the
+//! hidden states of steps `0..T−1` line up row for row with the gate gradients of `1..T`, so
+//! the recurrent weight's gradient is one GEMM with no copy.
 
 use super::activation;
 use super::gemm::{Operand, View, gemm, product};
@@ -30,8 +35,13 @@ impl Shape {
         self.batch * self.time * n
     }
 
-    /// The view of time step `t` inside a `[batch, time, width]` buffer: `[batch, width]`.
-    fn step(&self, t: usize, width: usize) -> View {
+    /// Elements of one sequence's row of the output `[batch, time + 1, hidden]`.
+    fn output_row(&self) -> usize {
+        (self.time + 1) * self.hidden
+    }
+
+    /// Time step `t` of a batch-major `[batch, time, width]` buffer: `[batch, width]`.
+    fn batch_major_step(&self, t: usize, width: usize) -> View {
         View {
             rows: self.batch,
             cols: width,
@@ -39,6 +49,16 @@ impl Shape {
             row_stride: self.time * width,
             col_stride: 1,
         }
+    }
+
+    /// Time step `t` of a time-major `[time, batch, width]` buffer: `[batch, width]`.
+    fn time_major_step(&self, t: usize, width: usize) -> View {
+        View::dense(self.batch, width, t * self.batch * width)
+    }
+
+    /// The same shape for `batch` of its sequences.
+    fn part(self, batch: usize) -> Shape {
+        Shape { batch, ..self }
     }
 }
 
@@ -53,56 +73,64 @@ pub struct Weights<'a> {
     pub bias: &'a [f32],
 }
 
-/// What the forward pass leaves: the outputs, and what the backward pass reads.
-#[derive(Debug, Clone)]
-pub struct Trace {
-    /// Gate activations `[batch, time, 4·hidden]` (σ(i), σ(f), tanh(g), σ(o)).
-    pub gates: Vec<f32>,
-    /// Cell states `[batch, time, hidden]`.
-    pub cells: Vec<f32>,
-    /// tanh of the cell states (kept for the backward pass).
-    pub cells_tanh: Vec<f32>,
-    /// Hidden states `[batch, time, hidden]`: the layer's output.
-    pub hidden: Vec<f32>,
-}
-
-/// A [`Trace`] borrowed, or the rows of some of its sequences: what the backward pass
-/// reads (so a batch split over threads is not copied part by part).
-#[derive(Debug, Clone, Copy)]
-pub struct TraceView<'a> {
-    /// Gate activations `[batch, time, 4·hidden]`.
-    pub gates: &'a [f32],
-    /// Cell states `[batch, time, hidden]`.
-    pub cells: &'a [f32],
-    /// tanh of the cell states.
-    pub cells_tanh: &'a [f32],
-    /// Hidden states `[batch, time, hidden]`.
-    pub hidden: &'a [f32],
-}
-
-impl Trace {
-    /// The whole trace, borrowed.
-    pub fn view(&self) -> TraceView<'_> {
-        TraceView {
-            gates: &self.gates,
-            cells: &self.cells,
-            cells_tanh: &self.cells_tanh,
-            hidden: &self.hidden,
-        }
+impl Weights<'_> {
+    /// Panics unless the slices fit `shape` (a caller's bug; shapes come from the model).
+    fn check(&self, shape: Shape) {
+        let g4 = 4 * shape.hidden;
+        assert_eq!(self.w_x.len(), shape.input * g4, "w_x");
+        assert_eq!(self.w_h.len(), shape.hidden * g4, "w_h");
+        assert_eq!(self.bias.len(), g4, "bias");
     }
 }
 
-impl<'a> TraceView<'a> {
-    /// The sequences `batch` of a trace of `shape`.
-    fn sequences(self, shape: Shape, batch: std::ops::Range<usize>) -> TraceView<'a> {
-        let rows =
-            |v: &'a [f32], n: usize| &v[batch.start * shape.time * n..batch.end * shape.time * n];
-        TraceView {
-            gates: rows(self.gates, 4 * shape.hidden),
-            cells: rows(self.cells, shape.hidden),
-            cells_tanh: rows(self.cells_tanh, shape.hidden),
-            hidden: rows(self.hidden, shape.hidden),
+/// What one part of the batch (the sequences one thread ran) leaves for the backward pass,
+/// time-major (row `t·batch + b` of the part).
+#[derive(Debug, Clone)]
+struct PartTrace {
+    /// Sequences in the part.
+    batch: usize,
+    /// Gate activations `[time, batch, 4·hidden]` (σ(i), σ(f), tanh(g), σ(o)).
+    gates: Vec<f32>,
+    /// Cell states `[time, batch, hidden]`.
+    cells: Vec<f32>,
+    /// tanh of the cell states.
+    cells_tanh: Vec<f32>,
+    /// Hidden states `[time, batch, hidden]`.
+    hidden: Vec<f32>,
+}
+
+/// What the forward pass gives: the output, and what the backward pass reads.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// `[batch, time + 1, hidden]`: each sequence's hidden states, then its final cell state
+    /// (the fused operation's output as it is, so it is handed on without a copy).
+    pub output: Vec<f32>,
+    /// The parts of the batch, in order.
+    parts: Vec<PartTrace>,
+}
+
+impl Trace {
+    /// Every hidden state `[batch, time, hidden]` (a copy out of [`Self::output`]).
+    pub fn hidden(&self, shape: Shape) -> Vec<f32> {
+        let row = shape.output_row();
+        let mut hidden = Vec::with_capacity(shape.seq(shape.hidden));
+        for sequence in self.output.chunks_exact(row.max(1)) {
+            hidden.extend_from_slice(&sequence[..row - shape.hidden]);
         }
+        hidden
+    }
+
+    /// Every cell state `[batch, time, hidden]` (gathered from the parts; for tests).
+    pub fn cells(&self, shape: Shape) -> Vec<f32> {
+        let mut cells = Vec::with_capacity(shape.seq(shape.hidden));
+        for part in &self.parts {
+            cells.extend(batch_major(
+                &part.cells,
+                shape.part(part.batch),
+                shape.hidden,
+            ));
+        }
+        cells
     }
 }
 
@@ -119,6 +147,30 @@ pub struct Grads {
     pub bias: Vec<f32>,
 }
 
+/// `[batch, time, width]` → `[time, batch, width]`.
+fn time_major(v: &[f32], shape: Shape, width: usize) -> Vec<f32> {
+    let mut out = vec![0.0; shape.seq(width)];
+    for b in 0..shape.batch {
+        for t in 0..shape.time {
+            let (from, to) = ((b * shape.time + t) * width, (t * shape.batch + b) * width);
+            out[to..to + width].copy_from_slice(&v[from..from + width]);
+        }
+    }
+    out
+}
+
+/// `[time, batch, width]` → `[batch, time, width]`.
+fn batch_major(v: &[f32], shape: Shape, width: usize) -> Vec<f32> {
+    let mut out = vec![0.0; shape.seq(width)];
+    for b in 0..shape.batch {
+        for t in 0..shape.time {
+            let (from, to) = ((t * shape.batch + b) * width, (b * shape.time + t) * width);
+            out[to..to + width].copy_from_slice(&v[from..from + width]);
+        }
+    }
+    out
+}
+
 /// Zero for magnitudes below 1e-30. Gradients fade geometrically back through time, and
 /// once they reach the subnormal range every multiply-add on them costs ~100× (measured:
 /// backward of the reference model 1 s instead of tens of ms); values that small carry
@@ -126,6 +178,99 @@ pub struct Grads {
 #[inline]
 fn flush(v: f32) -> f32 {
     if v.abs() < 1e-30 { 0.0 } else { v }
+}
+
+/// Runs one part of the batch over the whole sequence, writing its rows of the output
+/// (`out`: `[batch, time + 1, hidden]`). `FAST`: compiled with AVX2 and FMA (see
+/// [`product`]).
+#[inline(always)]
+fn forward_body<const FAST: bool>(
+    shape: Shape,
+    x: &[f32],
+    w: Weights<'_>,
+    out: &mut [f32],
+) -> PartTrace {
+    let Shape {
+        batch,
+        time,
+        input,
+        hidden,
+    } = shape;
+    let g4 = 4 * hidden;
+    assert_eq!(x.len(), shape.seq(input), "x");
+    assert_eq!(out.len(), batch * shape.output_row(), "output");
+    w.check(shape);
+    let w_x = Operand::new(w.w_x, View::dense(input, g4, 0), FAST);
+    let w_h = Operand::new(w.w_h, View::dense(hidden, g4, 0), FAST);
+    let mut gates = vec![0.0; shape.seq(g4)];
+    let mut cells = vec![0.0; shape.seq(hidden)];
+    let mut cells_tanh = vec![0.0; shape.seq(hidden)];
+    let mut hs = vec![0.0; shape.seq(hidden)];
+    let out_row = shape.output_row();
+    let step_cells = batch * hidden;
+    for t in 0..time {
+        // Pre-activations of step t: bias + x[:, t]·W_x + h[:, t−1]·W_h, built while the
+        // step's block is in cache.
+        let block = t * batch * g4..(t + 1) * batch * g4;
+        for row in gates[block].chunks_exact_mut(g4) {
+            row.copy_from_slice(w.bias);
+        }
+        let step = shape.time_major_step(t, g4);
+        product::<FAST>(
+            x,
+            shape.batch_major_step(t, input),
+            &w_x,
+            true,
+            &mut gates,
+            step,
+        );
+        if t > 0 {
+            let prev = shape.time_major_step(t - 1, hidden);
+            product::<FAST>(&hs, prev, &w_h, true, &mut gates, step);
+        }
+        for b in 0..batch {
+            let row = (t * batch + b) * g4;
+            let cell = (t * batch + b) * hidden;
+            let gate = &mut gates[row..row + g4];
+            activation::sigmoid_in_place(&mut gate[..2 * hidden]);
+            activation::tanh_in_place(&mut gate[2 * hidden..3 * hidden]);
+            activation::sigmoid_in_place(&mut gate[3 * hidden..]);
+            let (i, rest) = gate.split_at(hidden);
+            let (f, rest) = rest.split_at(hidden);
+            let (g, o) = rest.split_at(hidden);
+            let (before, now) = cells.split_at_mut(cell);
+            let c_now = &mut now[..hidden];
+            if t > 0 {
+                let c_prev = &before[cell - step_cells..cell - step_cells + hidden];
+                for j in 0..hidden {
+                    c_now[j] = f[j] * c_prev[j] + i[j] * g[j];
+                }
+            } else {
+                for j in 0..hidden {
+                    c_now[j] = i[j] * g[j];
+                }
+            }
+            let tc = &mut cells_tanh[cell..cell + hidden];
+            tc.copy_from_slice(c_now);
+            activation::tanh_in_place(tc);
+            let h_now = &mut hs[cell..cell + hidden];
+            for ((h, o), tc) in h_now.iter_mut().zip(o).zip(tc.iter()) {
+                *h = o * tc;
+            }
+            let at = b * out_row + t * hidden;
+            out[at..at + hidden].copy_from_slice(h_now);
+            if t + 1 == time {
+                out[at + hidden..at + 2 * hidden].copy_from_slice(c_now);
+            }
+        }
+    }
+    PartTrace {
+        batch,
+        gates,
+        cells,
+        cells_tanh,
+        hidden: hs,
+    }
 }
 
 /// One sequence's step of the backward recurrence: from the gradient reaching its hidden
@@ -197,108 +342,19 @@ fn gate_gradients(
 /// Lanes of one vector register of f32 with AVX (two SSE or simd128 registers elsewhere).
 const LANES: usize = 8;
 
-/// Runs the layer over the whole sequence.
-///
-/// # Panics
-/// When a slice's length disagrees with `shape` (a caller's bug; shapes come from the model).
-#[inline(always)]
-fn forward_body<const FAST: bool>(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
-    let Shape {
-        batch,
-        time,
-        input,
-        hidden,
-    } = shape;
-    let g4 = 4 * hidden;
-    assert_eq!(x.len(), shape.seq(input), "x");
-    assert_eq!(w.w_x.len(), input * g4, "w_x");
-    assert_eq!(w.w_h.len(), hidden * g4, "w_h");
-    assert_eq!(w.bias.len(), g4, "bias");
-    // Pre-activations of every step at once: bias, then x·W_x as one GEMM.
-    let mut gates = Vec::with_capacity(shape.seq(g4));
-    for _ in 0..batch * time {
-        gates.extend_from_slice(w.bias);
-    }
-    let rows = batch * time;
-    gates.resize(rows * g4, 0.0);
-    product::<FAST>(
-        x,
-        View::dense(rows, input, 0),
-        &Operand::new(w.w_x, View::dense(input, g4, 0), FAST),
-        true,
-        &mut gates,
-        View::dense(rows, g4, 0),
-    );
-    let w_h = Operand::new(w.w_h, View::dense(hidden, g4, 0), FAST);
-    let mut cells = vec![0.0; shape.seq(hidden)];
-    let mut cells_tanh = vec![0.0; shape.seq(hidden)];
-    let mut hs = vec![0.0; shape.seq(hidden)];
-    for t in 0..time {
-        if t > 0 {
-            // The recurrent part: gates[:, t] += h[:, t−1] · W_h.
-            product::<FAST>(
-                &hs,
-                shape.step(t - 1, hidden),
-                &w_h,
-                true,
-                &mut gates,
-                shape.step(t, g4),
-            );
-        }
-        for b in 0..batch {
-            let row = (b * time + t) * g4;
-            let cell = (b * time + t) * hidden;
-            let gate = &mut gates[row..row + g4];
-            activation::sigmoid_in_place(&mut gate[..2 * hidden]);
-            activation::tanh_in_place(&mut gate[2 * hidden..3 * hidden]);
-            activation::sigmoid_in_place(&mut gate[3 * hidden..]);
-            let (i, rest) = gate.split_at(hidden);
-            let (f, rest) = rest.split_at(hidden);
-            let (g, o) = rest.split_at(hidden);
-            let (before, now) = cells.split_at_mut(cell);
-            let c_now = &mut now[..hidden];
-            if t > 0 {
-                let c_prev = &before[cell - hidden..];
-                for j in 0..hidden {
-                    c_now[j] = f[j] * c_prev[j] + i[j] * g[j];
-                }
-            } else {
-                for j in 0..hidden {
-                    c_now[j] = i[j] * g[j];
-                }
-            }
-            let tc = &mut cells_tanh[cell..cell + hidden];
-            tc.copy_from_slice(c_now);
-            activation::tanh_in_place(tc);
-            for ((h, o), tc) in hs[cell..cell + hidden].iter_mut().zip(o).zip(tc.iter()) {
-                *h = o * tc;
-            }
-        }
-    }
-    Trace {
-        gates,
-        cells,
-        cells_tanh,
-        hidden: hs,
-    }
-}
-
-/// Back-propagates `d_hidden` (the loss's gradient with respect to every hidden state
-/// `[batch, time, hidden]`; zeros where a step's output is unused; the final h's gradient
-/// belongs in its last step) and `d_cell_last` (with respect to the final cell state
-/// `[batch, hidden]`, when the loss reads it) through the layer.
-///
-/// # Panics
-/// When a slice's length disagrees with `shape` (a caller's bug).
+/// Back-propagates one part of the batch. `d_out` is the loss's gradient with respect to
+/// the part's rows of the output `[batch, time + 1, hidden]` (every hidden state, then the
+/// final cell state; zeros where unused). The input's gradient goes into `d_x`
+/// (`[batch, time, input]`) when it is not empty; the weights' gradients are returned
+/// (`Grads::x` empty).
 #[inline(always)]
 fn backward_body<const FAST: bool>(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
-    trace: TraceView<'_>,
-    d_hidden: &[f32],
-    d_cell_last: Option<&[f32]>,
-    need_dx: bool,
+    part: &PartTrace,
+    d_out: &[f32],
+    d_x: &mut [f32],
 ) -> Grads {
     let Shape {
         batch,
@@ -307,34 +363,37 @@ fn backward_body<const FAST: bool>(
         hidden,
     } = shape;
     let g4 = 4 * hidden;
-    assert_eq!(d_hidden.len(), shape.seq(hidden), "d_hidden");
-    assert_eq!(trace.gates.len(), shape.seq(g4), "trace");
-    // Pre-activation gate gradients of every step, filled from the last step back.
+    let out_row = shape.output_row();
+    assert_eq!(d_out.len(), batch * out_row, "d_out");
+    assert_eq!(part.gates.len(), shape.seq(g4), "trace");
+    assert_eq!(x.len(), shape.seq(input), "x");
+    w.check(shape);
+    let w_h_t = Operand::new(w.w_h, View::dense(hidden, g4, 0).t(), FAST);
+    // Pre-activation gate gradients of every step (time-major), filled from the last back.
     let mut d_gates = vec![0.0; shape.seq(g4)];
     let mut dh_next = vec![0.0; batch * hidden];
+    let mut dc_next = Vec::with_capacity(batch * hidden);
+    for b in 0..batch {
+        let at = b * out_row + time * hidden;
+        dc_next.extend_from_slice(&d_out[at..at + hidden]);
+    }
     let zeros = vec![0.0; hidden];
-    let mut dc_next = match d_cell_last {
-        Some(d) => {
-            assert_eq!(d.len(), batch * hidden, "d_cell_last");
-            d.to_vec()
-        }
-        None => vec![0.0; batch * hidden],
-    };
-    let w_h_t = Operand::new(w.w_h, View::dense(hidden, g4, 0).t(), FAST);
+    let step_cells = batch * hidden;
     for t in (0..time).rev() {
         for b in 0..batch {
-            let row = (b * time + t) * g4;
-            let cell = (b * time + t) * hidden;
+            let row = (t * batch + b) * g4;
+            let cell = (t * batch + b) * hidden;
             let c_prev = if t > 0 {
-                &trace.cells[cell - hidden..cell]
+                &part.cells[cell - step_cells..cell - step_cells + hidden]
             } else {
                 &zeros[..]
             };
+            let at = b * out_row + t * hidden;
             gate_gradients(
-                &trace.gates[row..row + g4],
+                &part.gates[row..row + g4],
                 c_prev,
-                &trace.cells_tanh[cell..cell + hidden],
-                &d_hidden[cell..cell + hidden],
+                &part.cells_tanh[cell..cell + hidden],
+                &d_out[at..at + hidden],
                 &dh_next[b * hidden..(b + 1) * hidden],
                 &mut dc_next[b * hidden..(b + 1) * hidden],
                 &mut d_gates[row..row + g4],
@@ -344,7 +403,7 @@ fn backward_body<const FAST: bool>(
             // dh[:, t−1] from the recurrence: d_gates[:, t] · W_hᵀ.
             product::<FAST>(
                 &d_gates,
-                shape.step(t, g4),
+                shape.time_major_step(t, g4),
                 &w_h_t,
                 false,
                 &mut dh_next,
@@ -353,29 +412,25 @@ fn backward_body<const FAST: bool>(
         }
     }
     let rows = batch * time;
-    // h[:, t−1] beside d_gates[:, t] (zero at t = 0), so dW_h is one GEMM over all steps.
-    let mut h_prev = vec![0.0; shape.seq(hidden)];
-    for b in 0..batch {
-        let start = b * time * hidden;
-        let len = time.saturating_sub(1) * hidden;
-        h_prev[start + hidden..start + hidden + len]
-            .copy_from_slice(&trace.hidden[start..start + len]);
-    }
+    // dW_h = Σ_t h[:, t−1]ᵀ·d_gates[:, t]: time-major, h of steps 0..T−1 and the gate
+    // gradients of steps 1..T are the same rows, so this is one GEMM in place.
+    let pairs = batch * time.saturating_sub(1);
     let mut d_w_h = vec![0.0; hidden * g4];
     gemm(
         1.0,
-        &h_prev,
-        View::dense(rows, hidden, 0).t(),
+        &part.hidden,
+        View::dense(pairs, hidden, 0).t(),
         &d_gates,
-        View::dense(rows, g4, 0),
+        View::dense(pairs, g4, batch * g4),
         0.0,
         &mut d_w_h,
         View::dense(hidden, g4, 0),
     );
+    // dW_x = xᵀ·d_gates over all steps, with x time-major beside the gate gradients.
     let mut d_w_x = vec![0.0; input * g4];
     gemm(
         1.0,
-        x,
+        &time_major(x, shape, input),
         View::dense(rows, input, 0).t(),
         &d_gates,
         View::dense(rows, g4, 0),
@@ -383,19 +438,22 @@ fn backward_body<const FAST: bool>(
         &mut d_w_x,
         View::dense(input, g4, 0),
     );
-    // The input's gradient, unless nobody reads it (the first layer's input is data):
-    // this product reads and packs all of d_gates once more.
-    let mut d_x = Vec::new();
-    if need_dx {
-        d_x = vec![0.0; shape.seq(input)];
-        product::<FAST>(
-            &d_gates,
-            View::dense(rows, g4, 0),
-            &Operand::new(w.w_x, View::dense(input, g4, 0).t(), FAST),
-            false,
-            &mut d_x,
-            View::dense(rows, input, 0),
-        );
+    // The input's gradient, unless nobody reads it (the first layer's input is data): per
+    // step, straight into the batch-major rows.
+    if !d_x.is_empty() {
+        assert_eq!(d_x.len(), shape.seq(input), "d_x");
+        let w_x_t = Operand::new(w.w_x, View::dense(input, g4, 0).t(), FAST);
+        for t in 0..time {
+            let step = shape.time_major_step(t, g4);
+            product::<FAST>(
+                &d_gates,
+                step,
+                &w_x_t,
+                false,
+                d_x,
+                shape.batch_major_step(t, input),
+            );
+        }
     }
     let mut d_bias = vec![0.0; g4];
     for row in d_gates.chunks_exact(g4) {
@@ -404,58 +462,49 @@ fn backward_body<const FAST: bool>(
         }
     }
     Grads {
-        x: d_x,
+        x: Vec::new(),
         w_x: d_w_x,
         w_h: d_w_h,
         bias: d_bias,
     }
 }
 
-/// Runs the layer over the whole sequence (see [`forward_body`]), compiled for AVX2 and FMA
-/// when the processor has them: the gate arithmetic then runs 8 lanes wide instead of SSE2's
-/// 4, with the same IEEE operations (the compiler never fuses them), and the matrix products
-/// use fused multiply-adds, so the two builds' results differ in the last bits of products
-/// only (as `matrixmultiply`'s own kernels do from machine to machine).
-///
-/// # Panics
-/// When a slice's length disagrees with `shape` (a caller's bug; shapes come from the model).
-pub fn forward(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
+/// [`forward_body`] compiled for AVX2 and FMA when the processor has them: the gate
+/// arithmetic then runs 8 lanes wide instead of SSE2's 4, with the same IEEE operations (the
+/// compiler never fuses them), and the products use fused multiply-adds, so the two builds'
+/// results differ in the last bits of products only (as `matrixmultiply`'s own kernels do
+/// from machine to machine).
+fn forward_part(shape: Shape, x: &[f32], w: Weights<'_>, out: &mut [f32]) -> PartTrace {
     #[cfg(target_arch = "x86_64")]
     if has_avx2_fma() {
         // SAFETY: the processor supports AVX2 and FMA (checked just above).
-        return unsafe { forward_avx2(shape, x, w) };
+        return unsafe { forward_avx2(shape, x, w, out) };
     }
-    forward_body::<false>(shape, x, w)
+    forward_body::<false>(shape, x, w, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn forward_avx2(shape: Shape, x: &[f32], w: Weights<'_>) -> Trace {
-    forward_body::<true>(shape, x, w)
+fn forward_avx2(shape: Shape, x: &[f32], w: Weights<'_>, out: &mut [f32]) -> PartTrace {
+    forward_body::<true>(shape, x, w, out)
 }
 
-/// The backward pass (see [`backward_body`]), compiled for AVX2 and FMA when the processor
-/// has them (see [`forward`]).
-/// The input's gradient (`Grads::x`) is left empty unless `need_dx`: a first layer's input
-/// is data, and that product would read all of the gate gradients once more.
-///
-/// # Panics
-/// When a slice's length disagrees with `shape` (a caller's bug).
-pub fn backward(
+/// [`backward_body`], compiled for AVX2 and FMA when the processor has them (see
+/// [`forward_part`]).
+fn backward_part(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
-    trace: TraceView<'_>,
-    d_hidden: &[f32],
-    d_cell_last: Option<&[f32]>,
-    need_dx: bool,
+    part: &PartTrace,
+    d_out: &[f32],
+    d_x: &mut [f32],
 ) -> Grads {
     #[cfg(target_arch = "x86_64")]
     if has_avx2_fma() {
         // SAFETY: the processor supports AVX2 and FMA (checked just above).
-        return unsafe { backward_avx2(shape, x, w, trace, d_hidden, d_cell_last, need_dx) };
+        return unsafe { backward_avx2(shape, x, w, part, d_out, d_x) };
     }
-    backward_body::<false>(shape, x, w, trace, d_hidden, d_cell_last, need_dx)
+    backward_body::<false>(shape, x, w, part, d_out, d_x)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -464,12 +513,11 @@ fn backward_avx2(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
-    trace: TraceView<'_>,
-    d_hidden: &[f32],
-    d_cell_last: Option<&[f32]>,
-    need_dx: bool,
+    part: &PartTrace,
+    d_out: &[f32],
+    d_x: &mut [f32],
 ) -> Grads {
-    backward_body::<true>(shape, x, w, trace, d_hidden, d_cell_last, need_dx)
+    backward_body::<true>(shape, x, w, part, d_out, d_x)
 }
 
 /// Whether this x86-64 processor has AVX2 and FMA (every one with AVX2 since 2013 but a
@@ -489,28 +537,46 @@ fn parts(batch: usize, threads: usize) -> usize {
     threads.min(batch / MIN_PART).max(1)
 }
 
-/// Batch ranges of the parts.
-fn ranges(batch: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
+/// Sizes of the parts (sequences each), in order.
+fn part_sizes(batch: usize, parts: usize) -> Vec<usize> {
     (0..parts)
-        .map(|p| (p * batch / parts)..((p + 1) * batch / parts))
+        .map(|p| (p + 1) * batch / parts - p * batch / parts)
         .collect()
 }
 
-/// Runs `work` on each part, on scoped threads natively (the browser's worker has no wasm
+/// `v` cut into consecutive chunks of `sizes[i]·unit` elements.
+fn chunks_mut<'a>(mut v: &'a mut [f32], sizes: &[usize], unit: usize) -> Vec<&'a mut [f32]> {
+    let mut chunks = Vec::with_capacity(sizes.len());
+    for size in sizes {
+        let (head, tail) = std::mem::take(&mut v).split_at_mut(size * unit);
+        chunks.push(head);
+        v = tail;
+    }
+    chunks
+}
+
+/// `v` cut into consecutive chunks of `sizes[i]·unit` elements.
+fn chunks<'a>(mut v: &'a [f32], sizes: &[usize], unit: usize) -> Vec<&'a [f32]> {
+    let mut chunks = Vec::with_capacity(sizes.len());
+    for size in sizes {
+        let (head, tail) = v.split_at(size * unit);
+        chunks.push(head);
+        v = tail;
+    }
+    chunks
+}
+
+/// Runs `work` on each item, on scoped threads natively (the browser's worker has no wasm
 /// threads here, so it runs them one after another).
-fn each_part<T: Send>(
-    ranges: &[std::ops::Range<usize>],
-    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
-) -> Vec<T> {
+fn each_part<I: Send, T: Send>(items: Vec<I>, work: impl Fn(I) -> T + Sync) -> Vec<T> {
     #[cfg(not(target_arch = "wasm32"))]
-    if ranges.len() > 1 {
+    if items.len() > 1 {
         return std::thread::scope(|scope| {
-            let handles: Vec<_> = ranges
-                .iter()
-                .map(|r| {
+            let handles: Vec<_> = items
+                .into_iter()
+                .map(|item| {
                     let work = &work;
-                    let r = r.clone();
-                    scope.spawn(move || work(r))
+                    scope.spawn(move || work(item))
                 })
                 .collect();
             handles
@@ -522,75 +588,81 @@ fn each_part<T: Send>(
                 .collect()
         });
     }
-    ranges.iter().cloned().map(work).collect()
+    items.into_iter().map(work).collect()
 }
 
-/// [`forward`] with the batch split over `threads` threads (natively; one on wasm).
-pub fn forward_threaded(shape: Shape, x: &[f32], w: Weights<'_>, threads: usize) -> Trace {
-    let parts = parts(shape.batch, threads);
-    if parts == 1 {
-        return forward(shape, x, w);
-    }
-    let per_row = shape.time * shape.input;
-    let traces = each_part(&ranges(shape.batch, parts), |r| {
-        let part = Shape {
-            batch: r.len(),
-            ..shape
-        };
-        forward(part, &x[r.start * per_row..r.end * per_row], w)
+/// Runs the layer over the whole sequence, the batch split over `threads` threads
+/// (natively; one after another on wasm).
+///
+/// # Panics
+/// When a slice's length disagrees with `shape` (a caller's bug; shapes come from the model).
+pub fn forward(shape: Shape, x: &[f32], w: Weights<'_>, threads: usize) -> Trace {
+    assert_eq!(x.len(), shape.seq(shape.input), "x");
+    let sizes = part_sizes(shape.batch, parts(shape.batch, threads));
+    let mut output = vec![0.0; shape.batch * shape.output_row()];
+    let items: Vec<_> = chunks(x, &sizes, shape.time * shape.input)
+        .into_iter()
+        .zip(chunks_mut(&mut output, &sizes, shape.output_row()))
+        .zip(&sizes)
+        .collect();
+    let parts = each_part(items, |((x, out), &size)| {
+        forward_part(shape.part(size), x, w, out)
     });
-    let join = |pick: fn(&Trace) -> &Vec<f32>| {
-        let mut all = Vec::with_capacity(traces.iter().map(|t| pick(t).len()).sum());
-        for t in &traces {
-            all.extend_from_slice(pick(t));
-        }
-        all
-    };
-    Trace {
-        gates: join(|t| &t.gates),
-        cells: join(|t| &t.cells),
-        cells_tanh: join(|t| &t.cells_tanh),
-        hidden: join(|t| &t.hidden),
-    }
+    Trace { output, parts }
 }
 
-/// [`backward`] with the batch split over `threads` threads; weight gradients summed.
-pub fn backward_threaded(
+/// Back-propagates `d_out`, the loss's gradient with respect to the output
+/// `[batch, time + 1, hidden]` (every hidden state, then the final cell state; zeros where
+/// the loss does not read one), through the layer, on the threads the forward pass split the
+/// batch over; the parts' weight gradients are summed. The input's gradient (`Grads::x`) is
+/// left empty unless `need_dx`: a first layer's input is data, and that product would read
+/// all of the gate gradients once more.
+///
+/// # Panics
+/// When a slice's length disagrees with `shape` (a caller's bug).
+pub fn backward(
     shape: Shape,
     x: &[f32],
     w: Weights<'_>,
-    trace: TraceView<'_>,
-    d_hidden: &[f32],
-    d_cell_last: Option<&[f32]>,
+    trace: &Trace,
+    d_out: &[f32],
     need_dx: bool,
-    threads: usize,
 ) -> Grads {
-    let parts = parts(shape.batch, threads);
-    if parts == 1 {
-        return backward(shape, x, w, trace, d_hidden, d_cell_last, need_dx);
-    }
-    let (t, h) = (shape.time, shape.hidden);
-    let grads = each_part(&ranges(shape.batch, parts), |r| {
-        let part = Shape {
-            batch: r.len(),
-            ..shape
-        };
-        backward(
-            part,
-            &x[r.start * t * shape.input..r.end * t * shape.input],
-            w,
-            trace.sequences(shape, r.clone()),
-            &d_hidden[r.start * t * h..r.end * t * h],
-            d_cell_last.map(|d| &d[r.start * h..r.end * h]),
-            need_dx,
-        )
+    assert_eq!(x.len(), shape.seq(shape.input), "x");
+    assert_eq!(d_out.len(), shape.batch * shape.output_row(), "d_out");
+    let sizes: Vec<usize> = trace.parts.iter().map(|p| p.batch).collect();
+    assert_eq!(
+        sizes.iter().sum::<usize>(),
+        shape.batch,
+        "trace of another batch"
+    );
+    let mut d_x = if need_dx {
+        vec![0.0; shape.seq(shape.input)]
+    } else {
+        Vec::new()
+    };
+    let d_x_unit = if need_dx { shape.time * shape.input } else { 0 };
+    let items: Vec<_> = trace
+        .parts
+        .iter()
+        .zip(chunks(x, &sizes, shape.time * shape.input))
+        .zip(chunks(d_out, &sizes, shape.output_row()))
+        .zip(chunks_mut(&mut d_x, &sizes, d_x_unit))
+        .collect();
+    let grads = each_part(items, |(((part, x), d_out), d_x)| {
+        backward_part(shape.part(part.batch), x, w, part, d_out, d_x)
     });
     let mut grads = grads.into_iter();
-    let Some(mut total) = grads.next() else {
-        return backward(shape, x, w, trace, d_hidden, d_cell_last, need_dx);
+    let mut total = match grads.next() {
+        Some(first) => first,
+        None => Grads {
+            x: Vec::new(),
+            w_x: vec![0.0; w.w_x.len()],
+            w_h: vec![0.0; w.w_h.len()],
+            bias: vec![0.0; w.bias.len()],
+        },
     };
     for g in grads {
-        total.x.extend_from_slice(&g.x);
         for (a, b) in [
             (&mut total.w_x, &g.w_x),
             (&mut total.w_h, &g.w_h),
@@ -601,6 +673,7 @@ pub fn backward_threaded(
             }
         }
     }
+    total.x = d_x;
     total
 }
 
@@ -621,14 +694,30 @@ mod tests {
             .collect()
     }
 
-    /// The loss Σ r·h over all hidden states, in f64 through the same kernel.
-    fn loss(shape: Shape, x: &[f32], w: Weights<'_>, r: &[f32]) -> f64 {
-        let trace = forward(shape, x, w);
+    /// The gradient of the output `[batch, time + 1, hidden]` from that of every hidden
+    /// state `[batch, time, hidden]` and, when given, of the final cell `[batch, hidden]`.
+    fn d_output(shape: Shape, d_hidden: &[f32], d_cell: Option<&[f32]>) -> Vec<f32> {
+        let (t, h) = (shape.time, shape.hidden);
+        let mut out = Vec::new();
+        for b in 0..shape.batch {
+            out.extend_from_slice(&d_hidden[b * t * h..(b + 1) * t * h]);
+            match d_cell {
+                Some(d) => out.extend_from_slice(&d[b * h..(b + 1) * h]),
+                None => out.extend(std::iter::repeat_n(0.0, h)),
+            }
+        }
+        out
+    }
+
+    /// The loss Σ d·y over the output y (every hidden state and the final cell state), in
+    /// f64 through the same kernel: its gradient with respect to the output is `d_out`.
+    fn loss(shape: Shape, x: &[f32], w: Weights<'_>, d_out: &[f32]) -> f64 {
+        let trace = forward(shape, x, w, 1);
         trace
-            .hidden
+            .output
             .iter()
-            .zip(r)
-            .map(|(h, r)| (*h as f64) * (*r as f64))
+            .zip(d_out)
+            .map(|(y, d)| (*y as f64) * (*d as f64))
             .sum()
     }
 
@@ -653,19 +742,21 @@ mod tests {
         };
         let r = values(shape.seq(5), 15, 1.0);
         let c = values(19 * 5, 16, 1.0);
-        let one = forward(shape, &x, w);
-        let two = forward_threaded(shape, &x, w, 2);
-        assert_eq!(one.hidden, two.hidden);
-        assert_eq!(one.gates, two.gates);
-        let g1 = backward(shape, &x, w, one.view(), &r, Some(&c), true);
-        let g2 = backward_threaded(shape, &x, w, two.view(), &r, Some(&c), true, 2);
+        let one = forward(shape, &x, w, 1);
+        let two = forward(shape, &x, w, 2);
+        assert_eq!(two.parts.len(), 2);
+        assert_eq!(one.output, two.output);
+        assert_eq!(one.cells(shape), two.cells(shape));
+        let d_out = d_output(shape, &r, Some(&c));
+        let g1 = backward(shape, &x, w, &one, &d_out, true);
+        let g2 = backward(shape, &x, w, &two, &d_out, true);
         assert_eq!(g1.x, g2.x);
         for (a, b) in g1.w_h.iter().zip(&g2.w_h).chain(g1.w_x.iter().zip(&g2.w_x)) {
             assert!((a - b).abs() <= 1e-5 * (1.0 + a.abs()), "{a} vs {b}");
         }
         // Without the input's gradient (a first layer's data): the same weight gradients.
-        for threads in [1, 2] {
-            let g3 = backward_threaded(shape, &x, w, one.view(), &r, Some(&c), false, threads);
+        for trace in [&one, &two] {
+            let g3 = backward(shape, &x, w, trace, &d_out, false);
             assert!(g3.x.is_empty());
             let pairs = g1.w_h.iter().zip(&g3.w_h).chain(g1.w_x.iter().zip(&g3.w_x));
             for (a, b) in pairs.chain(g1.bias.iter().zip(&g3.bias)) {
@@ -688,12 +779,12 @@ mod tests {
             w_h: &[0.0; 4],
             bias: &[0.1, 0.2, 0.3, 0.4],
         };
-        let trace = forward(shape, &[1.0], w);
+        let trace = forward(shape, &[1.0], w, 1);
         let s = |v: f64| 1.0 / (1.0 + (-v).exp());
         let c = s(0.6) * 1.3f64.tanh();
         let h = s(2.4) * c.tanh();
-        assert!((trace.cells[0] as f64 - c).abs() < 1e-6);
-        assert!((trace.hidden[0] as f64 - h).abs() < 1e-6);
+        assert!((trace.cells(shape)[0] as f64 - c).abs() < 1e-6);
+        assert!((trace.hidden(shape)[0] as f64 - h).abs() < 1e-6);
     }
 
     #[test]
@@ -715,8 +806,10 @@ mod tests {
             w_h: &w_h,
             bias: &bias,
         };
-        let trace = forward(shape, &x, w);
-        let grads = backward(shape, &x, w, trace.view(), &r, None, true);
+        // The final cell state's gradient as well as every hidden state's.
+        let r = d_output(shape, &r, Some(&values(3 * 4, 6, 1.0)));
+        let trace = forward(shape, &x, w, 1);
+        let grads = backward(shape, &x, w, &trace, &r, true);
         let eps = 1e-2f32;
         let check = |analytic: &[f32], perturb: &dyn Fn(usize, f32) -> f64, what: &str| {
             for (k, a) in analytic.iter().enumerate() {

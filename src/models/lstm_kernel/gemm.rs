@@ -237,8 +237,8 @@ impl<'a> Operand<'a> {
 
 /// `C ← A·B`, or `C ← C + A·B` with `accumulate`, for a prepared `B`. `FAST`: the caller is
 /// compiled with AVX2 and FMA on a processor that has them (then a packed `B` goes through
-/// [`gemm_packed_avx2`]); otherwise few rows with a dense `B` use [`gemm_small`] and the rest
-/// `matrixmultiply`.
+/// [`gemm_packed_avx2`]), otherwise `matrixmultiply`; few rows added to C with a dense `B`
+/// use [`gemm_small`] on either route.
 ///
 /// # Panics
 /// As [`gemm`]: shapes that disagree or views outside their slices.
@@ -251,18 +251,20 @@ pub fn product<const FAST: bool>(
     c: &mut [f32],
     vc: View,
 ) {
+    // A single window's rows: the row-at-a-time kernel keeps 8 independent sums per row in
+    // flight, where one row of a panel block would wait on 2.
+    if accumulate && va.rows <= SMALL_ROWS && rhs.view.col_stride == 1 {
+        gemm_small(a, va, rhs.b, rhs.view, c, vc);
+        return;
+    }
     #[cfg(target_arch = "x86_64")]
     if FAST && let Some(packed) = &rhs.packed {
         // SAFETY: `FAST` promises AVX2 and FMA (the callers check the processor).
         unsafe { gemm_packed_avx2(a, va, packed, accumulate, c, vc) };
         return;
     }
-    if accumulate && va.rows <= SMALL_ROWS && rhs.view.col_stride == 1 {
-        gemm_small(a, va, rhs.b, rhs.view, c, vc);
-    } else {
-        let beta = if accumulate { 1.0 } else { 0.0 };
-        gemm(1.0, a, va, rhs.b, rhs.view, beta, c, vc);
-    }
+    let beta = if accumulate { 1.0 } else { 0.0 };
+    gemm(1.0, a, va, rhs.b, rhs.view, beta, c, vc);
 }
 
 /// `C ← A·B` (or `C ← C + A·B`) for a packed `B`, with A's and C's rows dense

@@ -124,9 +124,11 @@ impl Trace {
     pub fn cells(&self, shape: Shape) -> Vec<f32> {
         let mut cells = Vec::with_capacity(shape.seq(shape.hidden));
         for part in &self.parts {
-            cells.extend(batch_major(
+            // The parts keep their cells time-major: `[time, part batch, hidden]`.
+            cells.extend(swap_leading_axes(
                 &part.cells,
-                shape.part(part.batch),
+                shape.time,
+                part.batch,
                 shape.hidden,
             ));
         }
@@ -147,24 +149,13 @@ pub struct Grads {
     pub bias: Vec<f32>,
 }
 
-/// `[batch, time, width]` → `[time, batch, width]`.
-fn time_major(v: &[f32], shape: Shape, width: usize) -> Vec<f32> {
-    let mut out = vec![0.0; shape.seq(width)];
-    for b in 0..shape.batch {
-        for t in 0..shape.time {
-            let (from, to) = ((b * shape.time + t) * width, (t * shape.batch + b) * width);
-            out[to..to + width].copy_from_slice(&v[from..from + width]);
-        }
-    }
-    out
-}
-
-/// `[time, batch, width]` → `[batch, time, width]`.
-fn batch_major(v: &[f32], shape: Shape, width: usize) -> Vec<f32> {
-    let mut out = vec![0.0; shape.seq(width)];
-    for b in 0..shape.batch {
-        for t in 0..shape.time {
-            let (from, to) = ((t * shape.batch + b) * width, (b * shape.time + t) * width);
+/// `[outer, inner, width]` → `[inner, outer, width]`: swaps the two leading axes, which turns
+/// batch-major rows into time-major ones (`outer` = batch) and back (`outer` = time).
+fn swap_leading_axes(v: &[f32], outer: usize, inner: usize, width: usize) -> Vec<f32> {
+    let mut out = vec![0.0; outer * inner * width];
+    for o in 0..outer {
+        for i in 0..inner {
+            let (from, to) = ((o * inner + i) * width, (i * outer + o) * width);
             out[to..to + width].copy_from_slice(&v[from..from + width]);
         }
     }
@@ -430,7 +421,7 @@ fn backward_body<const FAST: bool>(
     let mut d_w_x = vec![0.0; input * g4];
     gemm(
         1.0,
-        &time_major(x, shape, input),
+        &swap_leading_axes(x, shape.batch, shape.time, input),
         View::dense(rows, input, 0).t(),
         &d_gates,
         View::dense(rows, g4, 0),

@@ -484,27 +484,19 @@ mod tests {
                     let mut want = start.clone();
                     let beta = if accumulate { 1.0 } else { 0.0 };
                     gemm(1.0, &a, va, data, vb, beta, &mut want, vc);
-                    let mut plain = start.clone();
-                    product::<false>(
-                        &a,
-                        va,
-                        &Operand::new(data, vb, false),
-                        accumulate,
-                        &mut plain,
-                        vc,
-                    );
-                    let mut got = vec![plain];
+                    let run = |packed: bool| {
+                        let mut c = start.clone();
+                        let operand = Operand::new(data, vb, packed);
+                        if packed {
+                            product::<true>(&a, va, &operand, accumulate, &mut c, vc);
+                        } else {
+                            product::<false>(&a, va, &operand, accumulate, &mut c, vc);
+                        }
+                        c
+                    };
+                    let mut got = vec![run(false)];
                     if fast {
-                        let mut packed = start.clone();
-                        product::<true>(
-                            &a,
-                            va,
-                            &Operand::new(data, vb, true),
-                            accumulate,
-                            &mut packed,
-                            vc,
-                        );
-                        got.push(packed);
+                        got.push(run(true));
                     }
                     for g in &got {
                         for (i, (g, w)) in g.iter().zip(&want).enumerate() {

@@ -133,6 +133,9 @@ struct Ctx {
     folds: RwSignal<usize>,
     /// Score the LSTM (with the training settings) in the leaderboard too.
     compare_lstm: RwSignal<bool>,
+    /// Counts the runs (trainings and comparisons) started, so that a cancel's fallback
+    /// acts only on the run it was asked to stop, never on one started after it.
+    runs_started: StoredValue<u64>,
 }
 
 impl Ctx {
@@ -174,7 +177,15 @@ impl Ctx {
             season: RwSignal::new(0),
             folds: RwSignal::new(3),
             compare_lstm: RwSignal::new(false),
+            runs_started: StoredValue::new(0),
         }
+    }
+
+    /// Enters `state` (training or comparing) for a new run and sends its job.
+    fn start_run(&self, state: AppState, job: Job) {
+        self.runs_started.update_value(|n| *n += 1);
+        self.state.set(state);
+        self.send(job);
     }
 
     /// After a failure or cancel: back to the state that matches what is kept.
@@ -482,19 +493,21 @@ impl Ctx {
         self.error.set(None);
         self.notice.set(None);
         self.progress.set(None);
-        self.state.set(AppState::Training);
-        self.send(Job::Train(self.settings()));
+        self.start_run(AppState::Training, Job::Train(self.settings()));
     }
 
-    /// Asks the worker to stop; if it has not stopped within 1.5 s (a long GPU kernel),
-    /// the worker is terminated and a fresh one started.
+    /// Asks the worker to stop; if the same run has not stopped within 1.5 s (a long GPU
+    /// kernel), the worker is terminated and a fresh one started. A run started after the
+    /// cancel (the user may press Train again at once) is left alone.
     fn cancel(self) {
         self.send(Job::Cancel);
+        let run = self.runs_started.get_value();
         let fallback = Closure::once_into_js(move || {
-            if matches!(
+            let still_running = matches!(
                 self.state.get_untracked(),
                 AppState::Training | AppState::Comparing
-            ) {
+            );
+            if still_running && self.runs_started.get_value() == run {
                 self.worker.with_value(|w| {
                     if let Some(w) = w {
                         w.terminate();

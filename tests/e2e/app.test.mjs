@@ -160,6 +160,14 @@ test('cancel stops a long run within two seconds and keeps the page usable', asy
   assert.equal(await state(), 'done');
   assert.ok(await page.isVisible(byId('metrics-table')));
   assert.equal(await page.isDisabled(byId('train-button')), false);
+  // A run started at once is not stopped by that cancel: its fallback (terminate the worker
+  // if the cancelled run still goes on after 1.5 s) is for the cancelled run only.
+  await page.click(byId('train-button'));
+  await waitState('training', 10000);
+  await page.waitForTimeout(2500);
+  assert.equal(await state(), 'training', 'the run started after the cancel is still training');
+  await page.click(byId('cancel-button'));
+  await waitState(['done', 'ready'], 5000);
 });
 
 test('bad input gives a specific message and keeps what was loaded', async () => {

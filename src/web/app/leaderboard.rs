@@ -185,8 +185,7 @@ pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
         ctx.error.set(None);
         ctx.notice.set(None);
         ctx.fitting.set(Some((0, 1, String::new())));
-        ctx.state.set(AppState::Comparing);
-        ctx.send(Job::Leaderboard(request));
+        ctx.start_run(AppState::Comparing, Job::Leaderboard(request));
     };
     let rows = move || {
         let Some(view) = ctx.board.get() else {

@@ -17,7 +17,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT ?= 600
 
-.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-lstm-web bench-stats bench-lstm fmt
+.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-lstm-web bench-ui-flow bench-stats bench-lstm fmt
 
 setup:
 	@bash .ci/setup.sh
@@ -59,6 +59,10 @@ bench-parse: web
 ## FORESIGHT_GPU=1: see the script).
 bench-lstm-web: web
 	node tests/e2e/bench_lstm.mjs $(PEERS)
+
+## The page's whole flow at default settings (open, sample, Train, results), timed.
+bench-ui-flow: web
+	node tests/e2e/bench_ui_flow.mjs
 
 bench: setup
 	cargo run -- bench --backend cpu --steps 3

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { chromium } from 'playwright-core';
+import { waitForAppState, readTable } from './bench_page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
@@ -33,11 +34,7 @@ async function waitForServer(url, ms = 15000) {
 
 const byId = (id) => `[data-testid="${id}"]`;
 const state = () => page.getAttribute(byId('app'), 'data-state');
-async function waitState(expected, timeout = 60000) {
-  await page.waitForFunction(
-    ([sel, want]) => want.includes(document.querySelector(sel)?.getAttribute('data-state')),
-    [byId('app'), [].concat(expected)], { timeout, polling: 100 });
-}
+const waitState = (expected, timeout) => waitForAppState(page, expected, timeout);
 async function setNumber(id, value) {
   await page.fill(byId(id), String(value));
 }
@@ -90,8 +87,7 @@ test('sample → train a tiny model in the worker → metrics and charts', async
   await waitState(['done', 'error'], 600000);
   assert.equal(await state(), 'done', await page.textContent('body'));
 
-  const rows = await page.$$eval(`${byId('metrics-table')} tr`, (trs) =>
-    Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
+  const rows = await readTable(page, 'metrics-table');
   for (const name of ['MAE', 'RMSE']) {
     const v = Number(rows[name]);
     assert.ok(Number.isFinite(v) && v > 0 && v < 2, `${name} = ${rows[name]}`);
@@ -121,8 +117,7 @@ test('on two cores or more, a helper worker computes half of each CPU training b
   await page.click(byId('train-button'));
   await waitState(['done', 'error'], 600000);
   assert.equal(await state(), 'done', await page.textContent('body'));
-  const rows = await page.$$eval(`${byId('metrics-table')} tr`, (trs) =>
-    Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
+  const rows = await readTable(page, 'metrics-table');
   assert.equal(rows.Backend, 'CPU (ndarray)');
   const [split, total] = rows['Steps split with a helper worker'].split(' of ').map(Number);
   assert.ok(total > 0 && split <= total, rows['Steps split with a helper worker']);
@@ -138,8 +133,7 @@ test('choosing GPU trains on WebGPU in the worker', async () => {
   await page.click(byId('train-button'));
   await waitState(['done', 'error'], 600000);
   assert.equal(await state(), 'done', await page.textContent('body'));
-  const rows = await page.$$eval(`${byId('metrics-table')} tr`, (trs) =>
-    Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
+  const rows = await readTable(page, 'metrics-table');
   assert.equal(rows.Backend, 'WebGPU');
   assert.match(rows['Steps split with a helper worker'], /^0 of \d+$/, 'no helper on the GPU');
   assert.ok(Number(rows.MAE) > 0, `MAE = ${rows.MAE}`);
@@ -209,10 +203,7 @@ test('bad input gives a specific message and keeps what was loaded', async () =>
   assert.equal(await page.isDisabled(byId('train-button')), false);
 });
 
-async function report() {
-  return page.$$eval(`${byId('data-report')} tr`, (trs) =>
-    Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
-}
+const report = () => readTable(page, 'data-report');
 
 test('the data report says what was read, and a changed choice re-reads the file', async () => {
   const korean = fs.readFileSync(path.join(root, 'tests/data/formats/cp949_korean.csv'));

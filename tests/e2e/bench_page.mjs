@@ -1,5 +1,6 @@
-// Shared by the browser benchmarks (bench_parse.mjs, bench_lstm.mjs): serve dist/ on a free
-// loopback port and start Debian's headless Chromium with the e2e tests' flags.
+// Shared by the browser benchmarks (bench_parse.mjs, bench_lstm.mjs, bench_ui_flow.mjs) and
+// the e2e tests: serve dist/ on a free loopback port, start Debian's headless Chromium with
+// the e2e tests' flags, and read the app's state and tables through its data-testid contract.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import net from 'node:net';
@@ -23,4 +24,19 @@ export function launchChromium(extraArgs = []) {
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--js-flags=--max-old-space-size=8192', ...extraArgs],
   });
+}
+
+const byTestId = (id) => `[data-testid="${id}"]`;
+
+/** Waits until the app's `data-state` is `expected` (a state or a list of them). */
+export async function waitForAppState(page, expected, timeout = 60000) {
+  await page.waitForFunction(
+    ([sel, want]) => want.includes(document.querySelector(sel)?.getAttribute('data-state')),
+    [byTestId('app'), [].concat(expected)], { timeout, polling: 100 });
+}
+
+/** A two-column table of the page (`<th>` name, `<td>` value per row) as an object. */
+export async function readTable(page, testid) {
+  return page.$$eval(`${byTestId(testid)} tr`, (trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
 }

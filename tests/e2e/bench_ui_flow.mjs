@@ -6,17 +6,11 @@
 // fresh page. Not a test: issue 6's "UI flow under a minute" target lives here.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { serveDist, launchChromium } from './bench_page.mjs';
+import { serveDist, launchChromium, waitForAppState, readTable } from './bench_page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const runs = Number(process.env.RUNS || 1);
 const byId = (id) => `[data-testid="${id}"]`;
-
-async function waitState(page, expected, timeout) {
-  await page.waitForFunction(
-    ([sel, want]) => want.includes(document.querySelector(sel)?.getAttribute('data-state')),
-    [byId('app'), [].concat(expected)], { timeout, polling: 50 });
-}
 
 const { port, server } = await serveDist(root);
 const browser = await launchChromium(['--enable-unsafe-webgpu']);
@@ -31,7 +25,7 @@ try {
       byId('backend-label'), { timeout: 120000 });
     const tReady = Date.now();
     await page.click(byId('sample-button'));
-    await waitState(page, 'ready', 60000);
+    await waitForAppState(page, 'ready', 60000);
     const tLoaded = Date.now();
     const settings = {
       window: await page.inputValue(byId('window-input')),
@@ -39,12 +33,11 @@ try {
       epochs: await page.inputValue(byId('epochs-input')),
     };
     await page.click(byId('train-button'));
-    await waitState(page, ['done', 'error'], 600000);
+    await waitForAppState(page, ['done', 'error'], 600000);
     const tDone = Date.now();
     const state = await page.getAttribute(byId('app'), 'data-state');
-    if (state !== 'done') throw new Error(`training ended in ${state}: ${await page.textContent(byId('notice'))}`);
-    const rows = await page.$$eval(`${byId('metrics-table')} tr`, (trs) =>
-      Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])));
+    if (state !== 'done') throw new Error(`training ended in ${state}: ${await page.textContent(byId('error-banner'))}`);
+    const rows = await readTable(page, 'metrics-table');
     const result = {
       path: 'ui-flow-default',
       backend: await page.textContent(byId('backend-label')),

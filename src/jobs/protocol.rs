@@ -29,6 +29,14 @@ pub enum Job {
     LoadSample,
     /// Read the current file again with other choices (encoding, delimiter, time column…).
     Reread(ReadOptions),
+    /// Read a holiday file (a JSON list of dates, or a date on each line) into dates for
+    /// the holiday feature; the loaded data set is not touched.
+    ReadHolidays {
+        /// File name, for messages.
+        file_name: String,
+        /// Raw file content (small: it travels inside the JSON message).
+        bytes: Vec<u8>,
+    },
     /// Look at one column: moving averages, ACF and PACF, points to draw.
     Explore(ExploreRequest),
     /// Train on the loaded data set.
@@ -76,6 +84,13 @@ pub enum Event {
     },
     /// A data set was read.
     Loaded(Box<DatasetSummary>),
+    /// A holiday file was read: its dates as ISO `YYYY-MM-DD`, in file order.
+    Holidays {
+        /// File name.
+        file_name: String,
+        /// The dates.
+        dates: Vec<String>,
+    },
     /// The data view of a column.
     Explored(Box<SeriesView>),
     /// A training run started.

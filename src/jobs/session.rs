@@ -7,6 +7,8 @@ use burn::tensor::Device;
 
 use super::protocol::{Event, Job, LeaderboardView};
 use crate::data::analysis::series_view;
+use crate::data::calendar::format_timestamp;
+use crate::data::holidays::parse_holiday_file;
 use crate::data::window::{WindowSpec, series_of};
 use crate::data::{DatasetSummary, Frame, ReadOptions, read_table};
 use crate::eval::request::LeaderboardRequest;
@@ -115,6 +117,19 @@ impl Session {
                 host,
             ),
             Job::Reread(options) => self.reread(&options, host),
+            Job::ReadHolidays { file_name, bytes } => match parse_holiday_file(&file_name, &bytes)
+            {
+                Ok(days) => Event::Holidays {
+                    file_name,
+                    dates: days
+                        .into_iter()
+                        .map(|day| format_timestamp(day * 86_400, false))
+                        .collect(),
+                },
+                Err(e) => Event::Failed {
+                    message: e.to_string(),
+                },
+            },
             Job::Explore(request) => {
                 let Some(frame) = &self.frame else {
                     return Event::Failed {

@@ -17,7 +17,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT ?= 600
 
-.PHONY: setup web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-lstm-web bench-ui-flow bench-stats bench-lstm fmt
+.PHONY: setup lint web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-lstm-web bench-ui-flow bench-stats bench-lstm fmt
 
 setup:
 	@bash .ci/setup.sh
@@ -36,9 +36,16 @@ serve: web
 	@echo "Foresight: open http://127.0.0.1:$(PORT)/"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
 
-## Every test: native unit + integration (CPU and wgpu on Vulkan/lavapipe), browser tests
-## (wasm-bindgen-test in headless Chromium with WebGPU), end-to-end UI tests.
-test: test-native test-browser test-e2e
+## Every test: formatting and lints, native unit + integration (CPU and wgpu on
+## Vulkan/lavapipe), browser tests (wasm-bindgen-test in headless Chromium with WebGPU),
+## end-to-end UI tests.
+test: lint test-native test-browser test-e2e
+
+## Formatting and clippy (warnings are errors) for the native build and the browser build.
+lint: setup
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --test web --test web_bench -- -D warnings
 
 test-native: setup
 	cargo test

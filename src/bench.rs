@@ -6,7 +6,9 @@ use burn::optim::AdamConfig;
 use burn::tensor::{Device, Distribution, Tensor};
 
 use crate::models::StackedLstmConfig;
-use crate::train::split::{BatchHelper, StepGradients, batch_gradients};
+/// The kernel switches a benchmark sets: CPU threads, fused kernels or the stepwise path.
+pub use crate::models::lstm_kernel::burn_op::{fused, set_fused, set_threads, threads};
+use crate::train::batch_split::{BatchHelper, StepGradients, batch_gradients};
 
 /// Batch size of the reference model.
 pub const BATCH: usize = 64;
@@ -15,7 +17,7 @@ pub const FEATURES: usize = 6;
 
 /// A fixed pseudo-random batch `[BATCH, window, FEATURES]` and targets `[BATCH, 1]`, flat.
 fn reference_batch(window: usize) -> (Vec<f32>, Vec<f32>) {
-    let mut rng = crate::train::rng::SplitMix64::new(7);
+    let mut rng = crate::rng::SplitMix64::new(7);
     // Uniform on [0, 1), as burn's default distribution.
     let mut draw = |n: usize| (0..n).map(|_| rng.next_f32()).collect::<Vec<f32>>();
     let x = draw(BATCH * window * FEATURES);

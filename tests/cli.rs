@@ -184,3 +184,33 @@ fn bench_prints_one_json_line_per_run() {
         }
     }
 }
+
+/// The engine names the setting a model needs in the data's terms; the CLI names its flag.
+#[test]
+fn a_model_that_needs_a_season_names_the_flag() {
+    let out = foresight()
+        .args([
+            "backtest",
+            "--csv",
+            "tests/data/stats/air_passengers_monthly.csv",
+            "--models",
+            "naive,snaive",
+            "--season",
+            "1",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let error = lines[1]["error"].as_str().expect("snaive fails without a season");
+    assert!(
+        error.contains("season length") && error.ends_with("(set --season)"),
+        "{error}"
+    );
+    assert!(lines[0]["error"].is_null());
+    assert_eq!(lines[0]["parameters"], 2, "naive keeps its last value and σ");
+}

@@ -153,8 +153,8 @@ fn bad_settings_fail_before_training() {
 /// models use, scored by the same metrics, its failure on a too-short fold kept in its row.
 #[test]
 fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
-    use foresight::eval::request::LeaderboardRequest;
-    use foresight::train::backtest::run_leaderboard;
+    use foresight::forecast::backtest::Compute;
+    use foresight::forecast::{LeaderboardRequest, run_leaderboard};
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
     let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
@@ -174,8 +174,10 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
     let (board, planned) = futures::executor::block_on(run_leaderboard(
         &frame,
         &request,
-        &selected.device,
-        &selected.label,
+        Compute {
+            device: &selected.device,
+            backend: &selected.label,
+        },
         &mut host,
     ))
     .expect("leaderboard runs");
@@ -184,7 +186,7 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
     let lstm = &board.rows[2];
     assert_eq!(lstm.error, None);
     assert_eq!(lstm.folds_scored, 2, "one score per origin");
-    assert_eq!(board.origins, planned.origins);
+    assert_eq!(board.origins, planned.layout.origins);
     let backtest = lstm.backtest.as_ref().expect("backtest metrics");
     let holdout = lstm.holdout.as_ref().expect("hold-out metrics");
     assert!(backtest.mae.is_finite() && backtest.mae > 0.0);
@@ -203,8 +205,10 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
     let (board, _) = futures::executor::block_on(run_leaderboard(
         &frame,
         &request,
-        &selected.device,
-        &selected.label,
+        Compute {
+            device: &selected.device,
+            backend: &selected.label,
+        },
         &mut host,
     ))
     .expect("leaderboard runs");
@@ -224,8 +228,8 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
 /// user pressed Cancel, not at the end of the model.
 #[test]
 fn leaderboard_cancel_acts_between_fits() {
-    use foresight::eval::request::LeaderboardRequest;
-    use foresight::train::backtest::run_leaderboard;
+    use foresight::forecast::backtest::Compute;
+    use foresight::forecast::{LeaderboardRequest, run_leaderboard};
 
     struct CancelAfter {
         fits_seen: std::cell::Cell<usize>,
@@ -261,8 +265,10 @@ fn leaderboard_cancel_acts_between_fits() {
     let result = futures::executor::block_on(run_leaderboard(
         &frame,
         &request,
-        &selected.device,
-        &selected.label,
+        Compute {
+            device: &selected.device,
+            backend: &selected.label,
+        },
         &mut host,
     ));
     assert!(matches!(result, Err(None)), "cancelled, not failed");

@@ -237,7 +237,7 @@ async fn split_step(
     ),
     helper: Option<&dyn foresight::train::BatchHelper>,
 ) -> (f32, Vec<Vec<f32>>) {
-    use foresight::train::split::{StepGradients, batch_gradients, gradient_values};
+    use foresight::train::batch_split::{StepGradients, batch_gradients, gradient_values};
     let (rows, window, features) = (24, 6, 3);
     let autodiff = foresight::backend::cpu().device.autodiff();
     let x: Vec<f32> = (0..rows * window * features)

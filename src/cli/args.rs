@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::jobs::{LeaderboardRequest, TrainSettings, lstm_defaults};
+
 /// Foresight: train and run forecasting models natively.
 #[derive(Debug, Parser)]
 #[command(name = "foresight", version, about)]
@@ -112,22 +114,22 @@ pub struct TrainArgs {
     #[arg(long)]
     pub horizon: Option<usize>,
     /// Maximum epochs (early stopping may end sooner).
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = TrainSettings::default().epochs)]
     pub epochs: usize,
     /// Windows per batch.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = TrainSettings::default().batch_size)]
     pub batch: usize,
     /// Hidden sizes of the LSTM layers, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "64,32")]
+    #[arg(long, value_delimiter = ',', default_values_t = TrainSettings::default().hidden)]
     pub hidden: Vec<usize>,
     /// Adam learning rate.
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = TrainSettings::default().learning_rate)]
     pub lr: f64,
     /// Early-stopping patience in epochs.
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = TrainSettings::default().patience)]
     pub patience: usize,
     /// Seed for weights, dropout and batch order.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = TrainSettings::default().seed)]
     pub seed: u64,
     /// Leave out the calendar features (hour, weekday, month, day-of-year sin/cos,
     /// business-day and holiday flags).
@@ -183,7 +185,7 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub holdout: Option<usize>,
     /// Rolling origins (folds) before the hold-out.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = LeaderboardRequest::new("").folds)]
     pub folds: usize,
     /// Steps between origins; the horizon when left out.
     #[arg(long)]
@@ -200,7 +202,7 @@ pub struct BacktestArgs {
     #[arg(long, default_value = "none")]
     pub fill: String,
     /// Interval levels in percent, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "80,95")]
+    #[arg(long, value_delimiter = ',', default_values_t = LeaderboardRequest::new("").levels)]
     pub levels: Vec<f64>,
     /// Also score the LSTM on the same origins (trained afresh per fold: slow).
     #[arg(long)]
@@ -209,10 +211,10 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub lstm_window: Option<usize>,
     /// LSTM maximum epochs per fold (early stopping may end sooner).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = lstm_defaults().epochs)]
     pub lstm_epochs: usize,
     /// LSTM hidden sizes per layer, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "64,32")]
+    #[arg(long, value_delimiter = ',', default_values_t = lstm_defaults().hidden)]
     pub lstm_hidden: Vec<usize>,
     /// Device for the LSTM: auto, gpu or cpu.
     #[arg(long, default_value = "auto")]

@@ -4,8 +4,7 @@ use std::time::Instant;
 
 use super::run::CliError;
 use crate::backend::{BackendChoice, select_native};
-use crate::bench::{BATCH, FEATURES, reference_inference, reference_steps};
-use crate::models::lstm_kernel::burn_op;
+use crate::bench::{self as kernel, BATCH, FEATURES, reference_inference, reference_steps};
 
 /// Times `steps` training steps (after one warm-up step) and single-window inference, and
 /// prints the medians (prose, or one JSON line with `json`, which adds the mean step: GPU
@@ -23,7 +22,7 @@ pub fn run(
 ) -> Result<(), CliError> {
     let choice: BackendChoice = backend.parse().map_err(CliError::Usage)?;
     let selected = select_native(choice).map_err(CliError::Engine)?;
-    burn_op::set_threads(threads);
+    kernel::set_threads(threads);
     if let Some(notice) = &selected.notice {
         eprintln!("notice: {notice}");
     }
@@ -52,11 +51,11 @@ pub fn run(
         .map_err(CliError::Engine)?;
     if json {
         let mut path = if selected.label == crate::backend::CPU_LABEL {
-            format!("native-cpu-{}t", burn_op::threads())
+            format!("native-cpu-{}t", kernel::threads())
         } else {
             "native-wgpu".to_string()
         };
-        if !burn_op::fused() {
+        if !kernel::fused() {
             path.push_str("-stepwise");
         }
         println!(

@@ -3,8 +3,8 @@
 
 pub mod alloc;
 pub mod args;
-pub mod backtest;
 pub mod bench;
+pub mod leaderboard;
 pub mod run;
 
 pub use args::{Cli, Command};

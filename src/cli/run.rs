@@ -7,19 +7,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use thiserror::Error;
 
 use super::args::{Cli, Command, ReadArgs, TrainArgs};
-use crate::backend::{BackendChoice, select_native};
-use crate::data::calendar::format_timestamp;
-use crate::data::clean::FillStrategy;
-use crate::data::holidays::{HolidayCalendar, parse_holiday_file};
-use crate::data::read::datetime::DateOrder;
-use crate::data::read::dialect::HeaderChoice;
-use crate::data::read::number::DecimalMark;
-use crate::data::read::{DuplicatePolicy, ReadOptions};
-use crate::data::scale::ScalerKind;
-use crate::data::window::WindowSpec;
-use crate::data::{DatasetSummary, read_table};
-use crate::jobs::{Event, Job, SAMPLE_CSV, SAMPLE_NAME, Session};
-use crate::train::{Host, Progress, TrainOutcome, TrainSettings};
+use crate::backend::{BackendChoice, SelectedDevice, select_native};
+use crate::jobs::{
+    DatasetSummary, DateOrder, DecimalMark, DuplicatePolicy, Event, FillStrategy,
+    HeaderChoice, HolidayCalendar, Host, Job, QuietHost, Progress, ReadOptions, SAMPLE_NAME, ScalerKind,
+    Session, TrainOutcome, TrainSettings, WindowSpec,
+};
 
 /// Why a command failed.
 #[derive(Debug, Error)]
@@ -69,16 +62,105 @@ impl Host for TerminalHost {
     async fn yield_now(&self) {}
 }
 
-/// The CSV's name and bytes (the bundled sample when no path is given).
-pub fn read_file(path: Option<&Path>) -> Result<(String, Vec<u8>), CliError> {
-    match path {
-        None => Ok((SAMPLE_NAME.to_string(), SAMPLE_CSV.to_vec())),
-        Some(p) => {
-            let bytes = std::fs::read(p).map_err(|source| CliError::Io {
-                path: p.display().to_string(),
-                source,
-            })?;
-            Ok((p.display().to_string(), bytes))
+/// A file's name and bytes.
+pub fn read_file(path: &Path) -> Result<(String, Vec<u8>), CliError> {
+    let bytes = std::fs::read(path).map_err(|source| CliError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok((path.display().to_string(), bytes))
+}
+
+/// A [`Session`] on a chosen device: every command reads its file and runs its work
+/// through the same jobs the browser worker runs.
+pub struct SessionRun {
+    session: Session,
+    selected: SelectedDevice,
+}
+
+impl SessionRun {
+    /// A session on the device `backend` names (auto, gpu, cpu), or on the CPU without
+    /// probing for an adapter when `None` (work that needs no device).
+    ///
+    /// # Errors
+    /// [`CliError::Usage`] for an unknown backend, [`CliError::Engine`] when it is missing.
+    pub fn open(backend: Option<&str>) -> Result<Self, CliError> {
+        let selected = match backend {
+            Some(name) => {
+                let choice: BackendChoice = name.parse().map_err(CliError::Usage)?;
+                let selected = select_native(choice).map_err(CliError::Engine)?;
+                if let Some(notice) = &selected.notice {
+                    eprintln!("notice: {notice}");
+                }
+                selected
+            }
+            None => crate::backend::cpu(),
+        };
+        Ok(SessionRun {
+            session: Session::new(),
+            selected,
+        })
+    }
+
+    /// The device's name.
+    pub fn backend(&self) -> &str {
+        &self.selected.label
+    }
+
+    /// Runs one job to its end.
+    pub fn run(&mut self, job: Job, host: &mut impl Host) -> Event {
+        futures::executor::block_on(self.session.run(
+            job,
+            &self.selected.device,
+            &self.selected.label,
+            host,
+        ))
+    }
+
+    /// Loads a CSV file (the bundled sample when no path is given) with the reader choices.
+    ///
+    /// # Errors
+    /// [`CliError::Io`] when the file cannot be read, [`CliError::Engine`] when it does not
+    /// parse.
+    pub fn load(
+        &mut self,
+        path: Option<&Path>,
+        options: &ReadOptions,
+        host: &mut impl Host,
+    ) -> Result<Box<DatasetSummary>, CliError> {
+        let job = match path {
+            None if *options == ReadOptions::default() => Job::LoadSample,
+            None => Job::LoadCsv {
+                file_name: SAMPLE_NAME.into(),
+                bytes: crate::jobs::SAMPLE_CSV.to_vec(),
+                options: options.clone(),
+            },
+            Some(p) => {
+                let (file_name, bytes) = read_file(p)?;
+                Job::LoadCsv {
+                    file_name,
+                    bytes,
+                    options: options.clone(),
+                }
+            }
+        };
+        match self.run(job, host) {
+            Event::Loaded(summary) => Ok(summary),
+            Event::Failed { message } => Err(CliError::Engine(message)),
+            other => Err(CliError::Engine(format!("unexpected event {other:?}"))),
+        }
+    }
+
+    /// Reads a holiday file into ISO dates.
+    ///
+    /// # Errors
+    /// [`CliError::Io`] or the engine's message on a bad file.
+    pub fn holidays(&mut self, path: &Path, host: &mut impl Host) -> Result<Vec<String>, CliError> {
+        let (file_name, bytes) = read_file(path)?;
+        match self.run(Job::ReadHolidays { file_name, bytes }, host) {
+            Event::Holidays { dates, .. } => Ok(dates),
+            Event::Failed { message } => Err(CliError::Engine(message)),
+            other => Err(CliError::Engine(format!("unexpected event {other:?}"))),
         }
     }
 }
@@ -151,7 +233,11 @@ pub fn read_options(args: &ReadArgs) -> Result<ReadOptions, CliError> {
     })
 }
 
-fn settings_for(args: &TrainArgs, summary: &DatasetSummary) -> Result<TrainSettings, CliError> {
+fn settings_for(
+    args: &TrainArgs,
+    summary: &DatasetSummary,
+    user_holidays: Vec<String>,
+) -> Result<TrainSettings, CliError> {
     let target = match &args.target {
         Some(t) => t.clone(),
         None => summary.default_target.clone(),
@@ -186,17 +272,6 @@ fn settings_for(args: &TrainArgs, summary: &DatasetSummary) -> Result<TrainSetti
             args.holidays
         ))
     })?;
-    let user_holidays = match &args.holiday_file {
-        Some(path) => {
-            let (name, bytes) = read_file(Some(path))?;
-            parse_holiday_file(&name, &bytes)
-                .map_err(|e| CliError::Engine(e.to_string()))?
-                .into_iter()
-                .map(|day| format_timestamp(day * 86_400, false))
-                .collect()
-        }
-        None => Vec::new(),
-    };
     Ok(TrainSettings {
         data: WindowSpec {
             fill,
@@ -212,20 +287,14 @@ fn settings_for(args: &TrainArgs, summary: &DatasetSummary) -> Result<TrainSetti
             group: args.series.clone(),
             ..WindowSpec::default()
         },
-        hidden: args.hidden.clone(),
-        dropout: TrainSettings::default()
-            .dropout
-            .into_iter()
-            .chain(std::iter::repeat(0.1))
-            .take(args.hidden.len())
-            .collect(),
         epochs: args.epochs,
         batch_size: args.batch,
         learning_rate: args.lr,
         patience: args.patience,
         seed: args.seed,
         ..TrainSettings::default()
-    })
+    }
+    .with_hidden(args.hidden.clone()))
 }
 
 /// CSV of the forecast past the end of the data.
@@ -257,15 +326,9 @@ pub fn test_csv(o: &TrainOutcome) -> String {
 }
 
 fn train_command(args: &TrainArgs) -> Result<(), CliError> {
-    let choice: BackendChoice = args.backend.parse().map_err(CliError::Usage)?;
-    let selected = select_native(choice).map_err(CliError::Engine)?;
-    if let Some(notice) = &selected.notice {
-        eprintln!("notice: {notice}");
-    }
-    eprintln!("backend: {}", selected.label);
-    let (name, bytes) = read_file(args.csv.as_deref())?;
+    let mut session = SessionRun::open(Some(&args.backend))?;
+    eprintln!("backend: {}", session.backend());
     let options = read_options(&args.read)?;
-    let mut session = Session::new();
     let bar = ProgressBar::new(1);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} batches  {msg}")
@@ -275,23 +338,18 @@ fn train_command(args: &TrainArgs) -> Result<(), CliError> {
         bar,
         clock: Instant::now(),
     };
-    let summary = match session.load(&name, bytes.into(), &options, &mut host) {
-        Event::Loaded(s) => s,
-        Event::Failed { message } => return Err(CliError::Engine(message)),
-        other => return Err(CliError::Engine(format!("unexpected event {other:?}"))),
-    };
+    let summary = session.load(args.csv.as_deref(), &options, &mut host)?;
     eprint!("{}", describe(&summary));
-    let settings = settings_for(args, &summary)?;
+    let user_holidays = match &args.holiday_file {
+        Some(path) => session.holidays(path, &mut host)?,
+        None => Vec::new(),
+    };
+    let settings = settings_for(args, &summary, user_holidays)?;
     eprintln!(
         "target: {}  window: {}  horizon: {}  epochs: {}",
         settings.data.target, settings.data.window, settings.data.horizon, settings.epochs
     );
-    let event = futures::executor::block_on(session.run(
-        Job::Train(settings),
-        &selected.device,
-        &selected.label,
-        &mut host,
-    ));
+    let event = session.run(Job::Train(settings), &mut host);
     host.bar.finish_and_clear();
     let outcome = match event {
         Event::Finished(o) => o,
@@ -347,23 +405,23 @@ fn train_command(args: &TrainArgs) -> Result<(), CliError> {
 pub fn main_with(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Inspect { csv, read, json } => {
-            let (name, bytes) = read_file(csv.as_deref())?;
             let options = read_options(&read)?;
-            let loaded = read_table(&name, &bytes, &options, &mut |_| {})
-                .map_err(|e| CliError::Engine(e.to_string()))?;
+            let mut session = SessionRun::open(None)?;
+            let mut host = QuietHost;
+            let summary = session.load(csv.as_deref(), &options, &mut host)?;
             if json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&loaded.report).unwrap_or_default()
+                    serde_json::to_string_pretty(&summary.report).unwrap_or_default()
                 );
             } else {
-                println!("file: {name}");
-                print!("{}", loaded.report.to_text());
+                println!("file: {}", summary.file_name);
+                print!("{}", summary.report.to_text());
             }
             Ok(())
         }
         Command::Train(args) => train_command(&args),
-        Command::Backtest(args) => super::backtest::run(&args),
+        Command::Backtest(args) => super::leaderboard::run(&args),
         Command::Bench {
             backend,
             steps,
@@ -372,7 +430,7 @@ pub fn main_with(cli: Cli) -> Result<(), CliError> {
             json,
             stepwise,
         } => {
-            crate::models::lstm_kernel::burn_op::set_fused(!stepwise);
+            crate::bench::set_fused(!stepwise);
             super::bench::run(&backend, steps, window, threads, json)
         }
     }

@@ -102,6 +102,15 @@ impl Frame {
         }
     }
 
+    /// The column forecast when none is chosen: the first numeric column that parsed
+    /// cleanly and has at least one value. One rule for every shell.
+    pub fn default_target(&self) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|c| c.invalid.is_none() && c.missing() < self.rows())
+            .map(|c| c.name.as_str())
+    }
+
     /// The frame of one group of a panel (all of it when there are no groups).
     ///
     /// # Errors

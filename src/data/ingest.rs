@@ -68,12 +68,7 @@ impl DatasetSummary {
                 .iter()
                 .map(|c| (c.name.clone(), c.missing()))
                 .collect(),
-            default_target: frame
-                .columns
-                .iter()
-                .find(|c| c.invalid.is_none() && c.missing() < frame.rows())
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
+            default_target: frame.default_target().unwrap_or_default().to_string(),
             text_columns: frame.text_columns.clone(),
             suggested_window,
             suggested_horizon,

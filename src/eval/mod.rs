@@ -1,7 +1,11 @@
-//! Evaluation: accuracy metrics in the data's own units.
+//! Evaluation: accuracy metrics in the data's own units, and the scoring of forecasts
+//! against what happened (a model's row of the leaderboard, the pick).
+//!
+//! Nothing here fits or runs a model: the backtest loop that produces the forecasts is
+//! [`crate::forecast::backtest`].
 
-pub mod backtest;
 pub mod metrics;
-pub mod request;
+pub mod score;
 
 pub use metrics::{Context, IntervalScore, Metrics};
+pub use score::{ModelScore, RowScorer, select};

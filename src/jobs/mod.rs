@@ -25,7 +25,9 @@ pub use crate::data::read::report::{ReadReport, format_number};
 pub use crate::data::read::{DuplicatePolicy, NONE, ReadOptions};
 pub use crate::data::scale::ScalerKind;
 pub use crate::data::window::WindowSpec;
-pub use crate::eval::Metrics;
-pub use crate::eval::backtest::{Leaderboard, ModelScore};
-pub use crate::eval::request::LeaderboardRequest;
-pub use crate::train::{BatchHelper, EpochLoss, Host, Progress, TrainOutcome, TrainSettings};
+pub use crate::eval::{Metrics, ModelScore};
+pub use crate::forecast::catalog::lstm_defaults;
+pub use crate::forecast::{Leaderboard, LeaderboardRequest};
+pub use crate::train::{
+    BatchHelper, EpochLoss, Host, Progress, QuietHost, TrainOutcome, TrainSettings,
+};

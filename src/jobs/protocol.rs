@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::analysis::SeriesView;
 use crate::data::json::nan_as_null;
 use crate::data::{DatasetSummary, ReadOptions};
-use crate::eval::backtest::Leaderboard;
-use crate::eval::request::LeaderboardRequest;
+use crate::forecast::{Leaderboard, LeaderboardRequest};
 use crate::train::{Progress, TrainOutcome, TrainSettings};
 
 /// Work a shell asks the engine to do.

@@ -11,8 +11,8 @@ use crate::data::calendar::format_timestamp;
 use crate::data::holidays::parse_holiday_file;
 use crate::data::window::{WindowSpec, series_of};
 use crate::data::{DatasetSummary, Frame, ReadOptions, read_table};
-use crate::eval::request::LeaderboardRequest;
-use crate::train::backtest::run_leaderboard;
+use crate::forecast::backtest::Compute;
+use crate::forecast::{LeaderboardRequest, run_leaderboard};
 use crate::train::{Host, TrainError, train};
 
 /// The bundled sample data set (US EIA weekly petroleum series; public domain).
@@ -198,14 +198,15 @@ async fn leaderboard(
     backend: &str,
     host: &mut impl Host,
 ) -> Result<LeaderboardView, Option<String>> {
-    let (board, planned) = run_leaderboard(frame, request, device, backend, host).await?;
-    let n = planned.series.values.len();
+    let compute = Compute { device, backend };
+    let (board, planned) = run_leaderboard(frame, request, compute, host).await?;
+    let n = planned.series.len();
     let first_shown = n.saturating_sub(LEADERBOARD_TAIL.max(4 * planned.plan.holdout));
     Ok(LeaderboardView {
         board,
         first_shown,
         actual: planned.series.values[first_shown..].to_vec(),
         labels: planned.series.labels[first_shown..].to_vec(),
-        target: request.target.clone(),
+        target: planned.series.target.clone(),
     })
 }

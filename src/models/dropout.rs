@@ -13,7 +13,7 @@ use burn::nn::Dropout;
 use burn::tensor::{Distribution, Tensor, TensorData};
 
 use super::lstm_kernel::burn_op;
-use crate::train::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// Applies `dropout` to `x` (see the module documentation).
 pub fn apply<const D: usize>(dropout: &Dropout, x: Tensor<D>) -> Tensor<D> {

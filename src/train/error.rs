@@ -26,7 +26,7 @@ pub enum TrainError {
     Backend { backend: String, message: String },
     /// Splitting a batch with the helper worker failed.
     #[error(transparent)]
-    Split(#[from] crate::train::split::SplitError),
+    Split(#[from] crate::train::batch_split::SplitError),
     /// The user cancelled the run.
     #[error("training was cancelled")]
     Cancelled,

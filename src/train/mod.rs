@@ -1,15 +1,15 @@
 //! Training: settings, the loop (early stopping, cancellation, progress) and its outcome.
 
-pub mod backtest;
 pub mod error;
+pub mod host;
 pub mod outcome;
-pub mod rng;
 pub mod settings;
-pub mod split;
+pub mod batch_split;
 pub mod trainer;
 
 pub use error::TrainError;
 pub use outcome::{EpochLoss, Progress, TrainOutcome};
 pub use settings::TrainSettings;
-pub use split::{BatchHelper, SplitError};
-pub use trainer::{Host, train};
+pub use batch_split::{BatchHelper, SplitError};
+pub use host::{Host, QuietHost};
+pub use trainer::{TrainedLstm, fit, train};

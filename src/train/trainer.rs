@@ -1,46 +1,22 @@
 //! The training loop, written once for both shells: it awaits every read-back (a synchronous
 //! read panics on the web), so the worker runs it as a future and the CLI under `block_on`.
 
-use std::future::Future;
-
 use burn::module::Module;
 use burn::optim::AdamConfig;
 use burn::optim::decay::WeightDecayConfig;
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::error::TrainError;
+use super::host::Host;
 use super::outcome::{EpochLoss, Progress, TrainOutcome};
-use super::rng::SplitMix64;
+use crate::rng::SplitMix64;
 use super::settings::TrainSettings;
-use super::split::{BatchHelper, StepGradients, batch_gradients};
+use super::batch_split::{StepGradients, batch_gradients};
 use crate::data::calendar::format_timestamp;
 use crate::data::window::{Prepared, prepare, series_of};
 use crate::data::{Frame, Frequency};
 use crate::eval::Metrics;
 use crate::models::{StackedLstm, StackedLstmConfig};
-
-/// What the shell running a job provides: where progress goes, whether the user cancelled,
-/// a clock, and a way to give the event loop a turn (so a worker sees a Cancel message).
-pub trait Host {
-    /// Called after every batch.
-    fn progress(&mut self, progress: &Progress);
-    /// True once the user asked to stop.
-    fn cancelled(&self) -> bool;
-    /// Milliseconds from an arbitrary origin.
-    fn now_ms(&self) -> f64;
-    /// Lets other tasks run (a no-op natively).
-    fn yield_now(&self) -> impl Future<Output = ()>;
-    /// Called while a file is read, with the share read so far (0–1).
-    fn reading(&mut self, _fraction: f64) {}
-    /// Called as a leaderboard fits models: fits done, fits in all, model now running.
-    fn fitting(&mut self, _done: usize, _total: usize, _model: &str) {}
-    /// A second compute worker that takes half of each training batch, where the shell has
-    /// one for the device in use (the browser's CPU kernel; natively the kernel splits the
-    /// batch over threads itself).
-    fn batch_helper(&self) -> Option<&dyn BatchHelper> {
-        None
-    }
-}
 
 /// Reads a tensor back to the host without blocking (required on the web).
 async fn read_back<const D: usize>(
@@ -117,14 +93,13 @@ fn future_labels(frame: &Frame, horizon: usize) -> Vec<String> {
     }
 }
 
-/// Trains the stacked LSTM on `frame` and evaluates it on the held-out test part.
+/// Trains the stacked LSTM on `frame`, evaluates it on the held-out test part and
+/// forecasts the horizon past the end of the data.
 ///
 /// `device` is a plain (non-autodiff) device; `backend` names it for the outcome and errors.
 ///
 /// # Errors
-/// Data and setting errors before any work, [`TrainError::NonFinite`] if the loss diverges,
-/// [`TrainError::Cancelled`] when the host reports a cancel, [`TrainError::Backend`] when a
-/// read-back fails.
+/// As [`fit`], and [`TrainError::Backend`] when the forecast's read-back fails.
 pub async fn train(
     frame: &Frame,
     settings: &TrainSettings,
@@ -132,6 +107,69 @@ pub async fn train(
     backend: &str,
     host: &mut impl Host,
 ) -> Result<TrainOutcome, TrainError> {
+    let started = host.now_ms();
+    let (mut outcome, trained) = fit(frame, settings, device, backend, host).await?;
+    outcome.forecast = trained.forecast(device, backend).await?;
+    outcome.total_ms = host.now_ms() - started;
+    Ok(outcome)
+}
+
+/// A trained network with what it needs to forecast from the end of its data: the last
+/// window of (scaled) inputs and the target's scaler.
+#[derive(Debug, Clone)]
+pub struct TrainedLstm {
+    model: StackedLstm,
+    last_window: Vec<f32>,
+    window: usize,
+    n_features: usize,
+    horizon: usize,
+    scaler: crate::data::scale::Scaler,
+}
+
+impl TrainedLstm {
+    /// Steps the network forecasts at once.
+    pub fn horizon(&self) -> usize {
+        self.horizon
+    }
+
+    /// Trainable parameters (weights and biases).
+    pub fn parameters(&self) -> usize {
+        self.model.num_params()
+    }
+
+    /// Forecasts the trained horizon past the end of the training data, in the data's units.
+    ///
+    /// # Errors
+    /// [`TrainError::Backend`] when the read-back fails.
+    pub async fn forecast(&self, device: &Device, backend: &str) -> Result<Vec<f64>, TrainError> {
+        let last = Tensor::from_data(
+            TensorData::new(self.last_window.clone(), [1, self.window, self.n_features]),
+            device,
+        );
+        let scaled = read_back(self.model.forward(last), backend).await?;
+        Ok(scaled
+            .iter()
+            .map(|v| self.scaler.inverse(*v as f64))
+            .collect())
+    }
+}
+
+/// Trains the stacked LSTM on `frame` and evaluates it on the held-out test part; the
+/// outcome's forecast is left empty (the returned [`TrainedLstm`] makes it).
+///
+/// `device` is a plain (non-autodiff) device; `backend` names it for the outcome and errors.
+///
+/// # Errors
+/// Data and setting errors before any work, [`TrainError::NonFinite`] if the loss diverges,
+/// [`TrainError::Cancelled`] when the host reports a cancel, [`TrainError::Backend`] when a
+/// read-back fails.
+pub async fn fit(
+    frame: &Frame,
+    settings: &TrainSettings,
+    device: &Device,
+    backend: &str,
+    host: &mut impl Host,
+) -> Result<(TrainOutcome, TrainedLstm), TrainError> {
     settings.validate().map_err(TrainError::Settings)?;
     // A panel is modelled one series (group) at a time, so windows never cross groups.
     let series = series_of(frame, &settings.data)?;
@@ -277,11 +315,7 @@ pub async fn train(
         test_actual.push(prepared.target_observed[row]);
         test_predicted.push(scaler.inverse(predicted[w * horizon] as f64));
     }
-    let last = input_tensor(&prepared, prepared.last_window(), 1, device);
-    let forecast = read_back(model.forward(last), backend).await?;
-    let forecast = forecast.iter().map(|v| scaler.inverse(*v as f64)).collect();
-
-    Ok(TrainOutcome {
+    let outcome = TrainOutcome {
         backend: backend.to_string(),
         target: settings.data.target.clone(),
         features: prepared.feature_names.clone(),
@@ -293,7 +327,7 @@ pub async fn train(
         test_actual,
         test_predicted,
         forecast_labels: future_labels(frame, horizon),
-        forecast,
+        forecast: vec![],
         window_counts: [
             prepared.train.len(),
             prepared.validation.len(),
@@ -304,5 +338,14 @@ pub async fn train(
         total_ms: host.now_ms() - started,
         training_steps: steps,
         split_steps,
-    })
+    };
+    let trained = TrainedLstm {
+        model,
+        last_window: prepared.last_window(),
+        window,
+        n_features: prepared.n_features(),
+        horizon,
+        scaler,
+    };
+    Ok((outcome, trained))
 }

@@ -1,7 +1,7 @@
 //! The helper worker: a second wasm instance that computes half of each training batch on
 //! the CPU kernel, so training in the browser uses two cores (this toolchain has no wasm
 //! threads). The engine worker (or a benchmark page) starts it and talks to it through
-//! [`HelperWorker`], an [`BatchHelper`] for [`crate::train::split::batch_gradients`].
+//! [`HelperWorker`], an [`BatchHelper`] for [`crate::train::batch_split::batch_gradients`].
 //!
 //! Messages are plain objects with `Float32Array`s whose buffers are transferred, not
 //! copied: a request `{id, config, params: [..], x, y, rows, window, seed}`, an answer
@@ -25,7 +25,7 @@ use super::bridge::{
 };
 use crate::backend::cpu;
 use crate::models::StackedLstmConfig;
-use crate::train::split::{BatchHelper, PartGradients, PartRequest, SplitError, part_gradients};
+use crate::train::batch_split::{BatchHelper, PartGradients, PartRequest, SplitError, part_gradients};
 
 /// The wasm export a helper worker starts with.
 pub const HELPER_ENTRY: &str = "start_helper";

@@ -105,6 +105,15 @@ impl FittedBaseline {
 }
 
 impl Fitted for FittedBaseline {
+    fn parameters(&self) -> usize {
+        // The values the forecast repeats or extends, plus the residual scale σ.
+        1 + match self.kind {
+            Baseline::Naive | Baseline::Mean => 1,
+            Baseline::SeasonalNaive { season } => season,
+            Baseline::Drift => 2,
+        }
+    }
+
     fn label(&self) -> String {
         match self.kind {
             Baseline::SeasonalNaive { season } => format!("seasonal naive (m={season})"),

@@ -57,7 +57,27 @@ pub enum StatsError {
         /// What happened.
         reason: String,
     },
+    /// A seasonal model was asked for without a season (a season length under 2).
+    #[error("{model} needs a season length of 2 or more; the season length is {season}")]
+    NeedsSeason {
+        /// Model label.
+        model: String,
+        /// The season length given.
+        season: usize,
+    },
     /// The model specification is not valid (order, season, level…).
     #[error("invalid model specification: {0}")]
     InvalidSpec(String),
+}
+
+impl StatsError {
+    /// The setting that would fix the error, in the data's terms (`season`), where one
+    /// does; the shells name their own flag or field for it.
+    pub fn setting(&self) -> Option<&'static str> {
+        match self {
+            StatsError::NeedsSeason { .. } => Some("season"),
+            StatsError::MissingValues { .. } => Some("fill"),
+            _ => None,
+        }
+    }
 }

@@ -938,6 +938,16 @@ impl FittedEts {
 }
 
 impl Fitted for FittedEts {
+    fn parameters(&self) -> usize {
+        let spec = &self.spec;
+        let smoothing = 1
+            + usize::from(spec.has_trend())
+            + usize::from(spec.has_season())
+            + usize::from(spec.damped);
+        // Smoothing parameters, initial states and σ².
+        smoothing + self.initial.len() + 1
+    }
+
     fn label(&self) -> String {
         let mut label = self.spec.label();
         if !self.converged {

@@ -9,7 +9,7 @@
 
 pub mod arima;
 pub mod baseline;
-pub mod catalog;
+pub mod kind;
 pub mod error;
 pub mod ets;
 pub mod normal;
@@ -68,6 +68,9 @@ pub trait Fitted: Send {
     /// In-sample one-step-ahead fitted values (NaN where the model has none, e.g. the first
     /// point of a naive model).
     fn fitted_values(&self) -> Vec<f64>;
+    /// The numbers the fitted model keeps to forecast (coefficients, initial states, the
+    /// interval scale): its size, as the leaderboard reports it.
+    fn parameters(&self) -> usize;
     /// Corrected Akaike information criterion, where the model has a likelihood.
     fn aicc(&self) -> Option<f64> {
         None

@@ -702,6 +702,16 @@ impl FittedArima {
 }
 
 impl Fitted for FittedArima {
+    fn parameters(&self) -> usize {
+        // Coefficients, regression terms and σ².
+        self.ar.len()
+            + self.ma.len()
+            + self.seasonal_ar.len()
+            + self.seasonal_ma.len()
+            + self.beta.len()
+            + 1
+    }
+
     fn label(&self) -> String {
         self.label.clone()
     }

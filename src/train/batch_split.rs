@@ -450,7 +450,7 @@ pub async fn batch_gradients(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::rng::SplitMix64;
+    use crate::rng::SplitMix64;
     use futures::executor::block_on;
 
     /// A helper in this process: the same `part_gradients` the browser's helper worker runs.

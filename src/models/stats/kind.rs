@@ -5,14 +5,18 @@ use super::arima::FourierTerms;
 use super::arima::auto::AutoArima;
 use super::baseline::Baseline;
 use super::ets::AutoEts;
+use serde::{Deserialize, Serialize};
+
 use super::{Fitted, StatsError};
 
-/// A statistical model the leaderboard can fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A statistical model the leaderboard can fit; serialised by its name (`"snaive"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ModelKind {
     /// Last value.
     Naive,
     /// Value one season earlier.
+    #[serde(rename = "snaive")]
     SeasonalNaive,
     /// Last value plus the average step.
     Drift,
@@ -64,9 +68,10 @@ impl ModelKind {
             ModelKind::Naive => Box::new(Baseline::Naive.fit(y)?),
             ModelKind::SeasonalNaive => {
                 if season < 2 {
-                    return Err(StatsError::InvalidSpec(
-                        "seasonal naive needs a season length of 2 or more (--season)".into(),
-                    ));
+                    return Err(StatsError::NeedsSeason {
+                        model: "seasonal naive".into(),
+                        season,
+                    });
                 }
                 Box::new(Baseline::SeasonalNaive { season }.fit(y)?)
             }
@@ -83,9 +88,10 @@ impl ModelKind {
 /// values (1, 2, 4, 6, 10, at most m/2).
 fn fit_dhr(y: &[f64], season: usize) -> Result<super::arima::FittedArima, StatsError> {
     if season < 2 {
-        return Err(StatsError::InvalidSpec(
-            "harmonic regression needs a season length of 2 or more (--season)".into(),
-        ));
+        return Err(StatsError::NeedsSeason {
+            model: "harmonic regression".into(),
+            season,
+        });
     }
     let mut best: Option<super::arima::FittedArima> = None;
     let mut last_error = None;

@@ -1,21 +1,18 @@
-//! `foresight backtest`: the leaderboard on the command line.
+//! `foresight backtest`: the leaderboard on the command line, run through the engine's
+//! [`Session`] as the browser worker runs it.
 
 use serde_json::json;
 
 use super::args::BacktestArgs;
-use super::run::{CliError, read_file, read_options};
-use crate::backend::{BackendChoice, select_native};
-use crate::data::DatasetSummary;
-use crate::data::clean::FillStrategy;
-use crate::data::read_table;
-use crate::eval::backtest::{Clock, Leaderboard, SystemClock};
-use crate::eval::request::LeaderboardRequest;
-use crate::train::backtest::run_leaderboard;
-use crate::train::{Host, Progress, TrainSettings};
+use super::run::{CliError, SessionRun, read_options};
+use crate::jobs::{
+    Event, FillStrategy, Host, Job, Leaderboard, LeaderboardRequest, ModelScore, Progress,
+    TrainSettings, lstm_defaults,
+};
 
 /// Progress on stderr as `fitting done/total model` (silent with `--json`).
 struct FittingHost {
-    clock: SystemClock,
+    clock: std::time::Instant,
     quiet: bool,
 }
 
@@ -25,7 +22,7 @@ impl Host for FittingHost {
         false
     }
     fn now_ms(&self) -> f64 {
-        self.clock.now_ms()
+        self.clock.elapsed().as_secs_f64() * 1e3
     }
     async fn yield_now(&self) {}
     fn fitting(&mut self, done: usize, total: usize, model: &str) {
@@ -37,19 +34,6 @@ impl Host for FittingHost {
 
 /// Runs the backtest and prints the leaderboard (a table, or JSON lines).
 pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
-    let (name, bytes) = read_file(args.csv.as_deref())?;
-    let options = read_options(&args.read)?;
-    let loaded = read_table(&name, &bytes, &options, &mut |_| {})
-        .map_err(|e| CliError::Engine(e.to_string()))?;
-    let frame = loaded.frame;
-    let target = match &args.target {
-        Some(t) => t.clone(),
-        None => frame
-            .columns
-            .first()
-            .map(|c| c.name.clone())
-            .ok_or_else(|| CliError::Engine(format!("{name} has no numeric column")))?,
-    };
     let fill = match args.fill.trim() {
         "none" => None,
         other => Some(FillStrategy::from_name(other).ok_or_else(|| {
@@ -58,26 +42,25 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
             ))
         })?),
     };
-    let lstm = if args.lstm {
-        let summary = DatasetSummary::of(&frame, loaded.report.clone());
+    let options = read_options(&args.read)?;
+    let mut host = FittingHost {
+        clock: std::time::Instant::now(),
+        quiet: args.json,
+    };
+    // The device matters only for the LSTM; the CPU needs no adapter probe.
+    let mut session = SessionRun::open(args.lstm.then_some(args.backend.as_str()))?;
+    let summary = session.load(args.csv.as_deref(), &options, &mut host)?;
+    let lstm = args.lstm.then(|| {
         let mut settings = TrainSettings {
             epochs: args.lstm_epochs,
-            hidden: args.lstm_hidden.clone(),
-            ..TrainSettings::default()
-        };
-        settings.dropout = settings
-            .hidden
-            .iter()
-            .enumerate()
-            .map(|(i, _)| if i == 0 { 0.2 } else { 0.1 })
-            .collect();
+            ..lstm_defaults()
+        }
+        .with_hidden(args.lstm_hidden.clone());
         settings.data.window = args.lstm_window.unwrap_or(summary.suggested_window);
-        Some(settings)
-    } else {
-        None
-    };
-    let req = LeaderboardRequest {
-        target,
+        settings
+    });
+    let request = LeaderboardRequest {
+        target: args.target.clone().unwrap_or_default(),
         series: args.series.clone(),
         fill,
         season: args.season,
@@ -90,29 +73,12 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         levels: args.levels.clone(),
         lstm,
     };
-    // The device matters only for the LSTM; the CPU needs no adapter probe.
-    let selected = if req.lstm.is_some() {
-        let choice: BackendChoice = args.backend.parse().map_err(CliError::Usage)?;
-        let selected = select_native(choice).map_err(CliError::Engine)?;
-        if let Some(notice) = &selected.notice {
-            eprintln!("notice: {notice}");
-        }
-        selected
-    } else {
-        crate::backend::cpu()
+    let view = match session.run(Job::Leaderboard(request), &mut host) {
+        Event::Leaderboard(view) => view,
+        Event::Failed { message } => return Err(CliError::Engine(message)),
+        other => return Err(CliError::Engine(format!("unexpected event {other:?}"))),
     };
-    let mut host = FittingHost {
-        clock: SystemClock::default(),
-        quiet: args.json,
-    };
-    let (board, _) = futures::executor::block_on(run_leaderboard(
-        &frame,
-        &req,
-        &selected.device,
-        &selected.label,
-        &mut host,
-    ))
-    .map_err(|e| CliError::Engine(e.unwrap_or_else(|| "cancelled".into())))?;
+    let board = view.board;
     if args.json {
         for line in json_lines(&board) {
             println!("{line}");
@@ -122,6 +88,19 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         print!("{}", table(&board));
     }
     Ok(())
+}
+
+/// A row's error with the flag that fixes it, where the engine names a setting.
+fn error_text(row: &ModelScore) -> Option<String> {
+    let flag = match row.error_setting.as_deref() {
+        Some("season") => Some("--season"),
+        Some("fill") => Some("--fill"),
+        _ => None,
+    };
+    row.error.as_ref().map(|e| match flag {
+        Some(flag) => format!("{e} (set {flag})"),
+        None => e.clone(),
+    })
 }
 
 /// One JSON object per model (hold-out metrics, fit time, the backtest means, the error if
@@ -155,7 +134,8 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
                 "backtest_mase": row.backtest.as_ref().and_then(|m| m.get("mase")),
                 "backtest_mae": row.backtest.as_ref().and_then(|m| m.get("mae")),
                 "folds": row.folds_scored,
-                "error": row.error,
+                "parameters": row.parameters,
+                "error": error_text(row),
             });
             if let Some(obj) = v.as_object_mut() {
                 obj.extend(coverage);
@@ -190,7 +170,7 @@ pub fn table(board: &Leaderboard) -> String {
             fmt(h.and_then(|m| m.get("rmse"))),
             fmt(h.and_then(|m| m.get("mape"))),
             row.fit_ms.map_or("—".into(), |v| format!("{v:.1}")),
-            row.error.clone().unwrap_or_else(|| mark.to_string()),
+            error_text(row).unwrap_or_else(|| mark.to_string()),
         );
     }
     out += &format!(

@@ -1,0 +1,456 @@
+//! The one backtest loop: every model is fitted and scored on exactly the same origins
+//! (expanding or sliding training window, a step between origins, a horizon), then once
+//! on a final hold-out (the last points) that no choice ever sees. The leaderboard picks
+//! the model with the lowest mean backtest MASE; the hold-out only reports.
+
+use std::future::Future;
+
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::catalog::ModelSpec;
+use super::fitted::{FitContext, FitError};
+use super::series::SeriesData;
+use crate::eval::score::{RowScorer, Scored};
+use crate::eval::{ModelScore, select};
+use crate::train::{BatchHelper, Host, Progress};
+
+/// Rolling origins when none are chosen.
+pub const DEFAULT_FOLDS: usize = 3;
+/// Interval levels (percent) when none are chosen.
+pub const DEFAULT_LEVELS: [f64; 2] = [80.0, 95.0];
+
+/// How the training window moves between origins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrainingWindow {
+    /// Train on everything before the origin.
+    Expanding,
+    /// Train on the last `n` points before the origin.
+    Sliding(usize),
+}
+
+/// Where and how the models are scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BacktestPlan {
+    /// Steps forecast from each origin.
+    pub horizon: usize,
+    /// Number of rolling origins (folds).
+    pub folds: usize,
+    /// Steps between consecutive origins.
+    pub step: usize,
+    /// Training window.
+    pub window: TrainingWindow,
+    /// Points at the end kept for the final hold-out (0: none).
+    pub holdout: usize,
+    /// Season length m (1 for none), for seasonal models and MASE.
+    pub season: usize,
+    /// Interval levels in percent.
+    pub levels: Vec<f64>,
+}
+
+impl BacktestPlan {
+    /// A plan with three origins one horizon apart and a hold-out of one horizon.
+    pub fn new(horizon: usize, season: usize) -> Self {
+        BacktestPlan {
+            horizon,
+            folds: DEFAULT_FOLDS,
+            step: horizon,
+            window: TrainingWindow::Expanding,
+            holdout: horizon,
+            season: season.max(1),
+            levels: DEFAULT_LEVELS.to_vec(),
+        }
+    }
+
+    /// The fold origins (index of the first forecast point), oldest first: the last one
+    /// ends where the hold-out starts. Origins leaving fewer than `min_train` points to
+    /// train on are dropped.
+    pub fn origins(&self, n: usize, min_train: usize) -> Vec<usize> {
+        let Some(last) = n.checked_sub(self.holdout + self.horizon) else {
+            return vec![];
+        };
+        let mut out: Vec<usize> = (0..self.folds)
+            .filter_map(|i| last.checked_sub(i * self.step.max(1)))
+            .filter(|o| *o >= min_train)
+            .collect();
+        out.reverse();
+        out
+    }
+
+    /// The training range `[start, origin)` for an origin (the window slides or expands).
+    pub fn training_range(&self, origin: usize) -> (usize, usize) {
+        let start = match self.window {
+            TrainingWindow::Expanding => 0,
+            TrainingWindow::Sliding(len) => origin.saturating_sub(len),
+        };
+        (start, origin)
+    }
+
+    /// The fold origins and the hold-out start for a series of `n` points.
+    ///
+    /// # Errors
+    /// [`BacktestError::InvalidPlan`] for a zero horizon or fold count,
+    /// [`BacktestError::TooShort`] when not one fold fits.
+    pub fn layout(&self, n: usize) -> Result<Layout, BacktestError> {
+        if self.horizon == 0 || self.folds == 0 {
+            return Err(BacktestError::InvalidPlan(
+                "horizon and folds must be at least 1".into(),
+            ));
+        }
+        let min_train = (2 * self.season).max(8);
+        let origins = self.origins(n, min_train);
+        if origins.is_empty() {
+            return Err(BacktestError::TooShort {
+                n,
+                holdout: self.holdout,
+                horizon: self.horizon,
+                min_train,
+            });
+        }
+        Ok(Layout {
+            origins,
+            holdout_start: n - self.holdout,
+        })
+    }
+}
+
+/// Where the folds fall on one series.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Fold origins (index of the first forecast point), oldest first.
+    pub origins: Vec<usize>,
+    /// Index where the hold-out starts (the series length when there is none).
+    pub holdout_start: usize,
+}
+
+impl Layout {
+    /// Fits per model: one per origin plus the hold-out.
+    pub fn fits_per_model(&self, plan: &BacktestPlan) -> usize {
+        self.origins.len() + usize::from(plan.holdout > 0)
+    }
+}
+
+/// Why a backtest could not run at all (a single model's failure is in its row instead).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum BacktestError {
+    /// The series cannot hold the asked hold-out plus one fold.
+    #[error(
+        "the series has {n} points: too few for a hold-out of {holdout} and one backtest fold of horizon {horizon} with at least {min_train} points to train on"
+    )]
+    TooShort {
+        /// Points in the series.
+        n: usize,
+        /// Hold-out asked.
+        holdout: usize,
+        /// Horizon asked.
+        horizon: usize,
+        /// Fewest training points.
+        min_train: usize,
+    },
+    /// Bad plan values.
+    #[error("invalid backtest plan: {0}")]
+    InvalidPlan(String),
+    /// The user cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// All models' scores on the same origins, and the pick.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    /// One row per model, in the order asked.
+    pub rows: Vec<ModelScore>,
+    /// The model with the lowest mean backtest MASE (MAE when MASE is undefined), chosen
+    /// without looking at the hold-out.
+    pub selected: Option<String>,
+    /// Fold origins used (index of the first forecast point).
+    pub origins: Vec<usize>,
+    /// Index where the hold-out starts (the series length when there is none).
+    pub holdout_start: usize,
+    /// The plan.
+    pub plan: BacktestPlan,
+}
+
+/// The device a backtest's neural models run on, and its name.
+#[derive(Clone, Copy)]
+pub struct Compute<'a> {
+    /// Plain (non-autodiff) device.
+    pub device: &'a Device,
+    /// Its name.
+    pub backend: &'a str,
+}
+
+/// Passes cancel, clock, yields and the batch helper through; turns a model's training
+/// progress into leaderboard progress (`fitting(done, total, model)` for the fit running).
+struct FittingHost<'a, H: Host> {
+    inner: &'a mut H,
+    done: usize,
+    total: usize,
+    model: &'static str,
+}
+
+impl<H: Host> Host for FittingHost<'_, H> {
+    fn progress(&mut self, _progress: &Progress) {
+        self.inner.fitting(self.done, self.total, self.model);
+    }
+    fn cancelled(&self) -> bool {
+        self.inner.cancelled()
+    }
+    fn now_ms(&self) -> f64 {
+        self.inner.now_ms()
+    }
+    fn yield_now(&self) -> impl Future<Output = ()> {
+        self.inner.yield_now()
+    }
+    fn batch_helper(&self) -> Option<&dyn BatchHelper> {
+        self.inner.batch_helper()
+    }
+}
+
+/// Runs every model on the plan's folds and hold-out, model by model and fit by fit,
+/// yielding after each fit so a cancel is seen within one fit (the worker reads its
+/// messages only while the job yields). Progress goes to `host.fitting(done, total, model)`.
+///
+/// # Errors
+/// [`BacktestError`] when the plan does not fit the series or the user cancels; a model's
+/// own failure stays in its row.
+pub async fn run<H: Host>(
+    data: &SeriesData,
+    models: &[ModelSpec],
+    plan: &BacktestPlan,
+    compute: Compute<'_>,
+    host: &mut H,
+) -> Result<Leaderboard, BacktestError> {
+    let layout = plan.layout(data.len())?;
+    let per_model = layout.fits_per_model(plan);
+    let total = models.len() * per_model;
+    let mut rows = Vec::with_capacity(models.len());
+    for (i, spec) in models.iter().enumerate() {
+        let mut progress = FittingHost {
+            inner: &mut *host,
+            done: i * per_model,
+            total,
+            model: spec.name(),
+        };
+        rows.push(score(data, spec, plan, &layout, compute, &mut progress).await?);
+    }
+    host.fitting(total, total, "");
+    Ok(Leaderboard {
+        selected: select(&rows),
+        rows,
+        origins: layout.origins,
+        holdout_start: layout.holdout_start,
+        plan: plan.clone(),
+    })
+}
+
+/// Scores one model: fitted afresh on each origin's training range and on everything
+/// before the hold-out, each fit forecasting the horizon from its end.
+async fn score<H: Host>(
+    data: &SeriesData,
+    spec: &ModelSpec,
+    plan: &BacktestPlan,
+    layout: &Layout,
+    compute: Compute<'_>,
+    host: &mut FittingHost<'_, H>,
+) -> Result<ModelScore, BacktestError> {
+    let mut row = RowScorer::new(
+        spec.name(),
+        &data.values,
+        plan.season,
+        &plan.levels,
+        plan.holdout > 0,
+    );
+    let mut fits: Vec<(Option<usize>, usize, usize)> = layout
+        .origins
+        .iter()
+        .map(|&origin| {
+            let (start, end) = plan.training_range(origin);
+            (Some(origin), start, end)
+        })
+        .collect();
+    if plan.holdout > 0 {
+        fits.push((None, 0, layout.holdout_start));
+    }
+    for (origin, start, end) in fits {
+        host.inner.fitting(host.done, host.total, host.model);
+        host.yield_now().await;
+        if host.cancelled() {
+            return Err(BacktestError::Cancelled);
+        }
+        match fit_and_forecast(data, spec, start, end, plan, compute, host).await {
+            Ok(run) => match origin {
+                Some(origin) => row.record_fold(start, origin, &run.forecast),
+                None => row.record_holdout(
+                    end,
+                    Scored {
+                        forecast: &run.forecast,
+                        label: run.label,
+                        fit_ms: run.fit_ms,
+                        forecast_ms: run.forecast_ms,
+                        parameters: run.parameters,
+                    },
+                ),
+            },
+            Err(e) if e.is_cancelled() => return Err(BacktestError::Cancelled),
+            Err(e) => row.record_error(e.to_string(), e.setting().map(str::to_string)),
+        }
+        host.done += 1;
+        host.inner.fitting(host.done, host.total, host.model);
+    }
+    host.yield_now().await;
+    if host.cancelled() {
+        return Err(BacktestError::Cancelled);
+    }
+    Ok(row.finish())
+}
+
+/// One fit and its forecast, timed.
+struct Run {
+    forecast: crate::models::stats::Forecast,
+    label: String,
+    fit_ms: f64,
+    forecast_ms: f64,
+    parameters: usize,
+}
+
+async fn fit_and_forecast<H: Host>(
+    data: &SeriesData,
+    spec: &ModelSpec,
+    start: usize,
+    end: usize,
+    plan: &BacktestPlan,
+    compute: Compute<'_>,
+    host: &mut H,
+) -> Result<Run, FitError> {
+    let mut ctx = FitContext {
+        device: compute.device,
+        backend: compute.backend,
+        host,
+        horizon: plan.horizon,
+        levels: &plan.levels,
+    };
+    let t0 = ctx.host.now_ms();
+    let fitted = spec.fit(data, start, end, &mut ctx).await?;
+    let t1 = ctx.host.now_ms();
+    let forecast = fitted.forecast(plan.horizon, &ctx).await?;
+    let t2 = ctx.host.now_ms();
+    Ok(Run {
+        forecast,
+        label: fitted.label(),
+        fit_ms: t1 - t0,
+        forecast_ms: t2 - t1,
+        parameters: fitted.parameters(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forecast::series::{SeriesChoice, series_data};
+    use crate::models::stats::kind::ModelKind;
+    use crate::train::QuietHost;
+
+    fn series(y: &[f64]) -> SeriesData {
+        let csv: String = std::iter::once("t,v\n".to_string())
+            .chain(y.iter().enumerate().map(|(i, v)| format!("{},{v}\n", i + 1)))
+            .collect();
+        let frame = crate::data::read_csv("s.csv", csv.as_bytes()).unwrap().0;
+        series_data(
+            &frame,
+            &SeriesChoice {
+                target: "v",
+                season: Some(4),
+                ..SeriesChoice::default()
+            },
+        )
+        .unwrap()
+    }
+
+    fn board(data: &SeriesData, models: &[ModelKind], plan: &BacktestPlan) -> Leaderboard {
+        let specs: Vec<ModelSpec> = models.iter().map(|k| ModelSpec::Stats(*k)).collect();
+        let cpu = crate::backend::cpu();
+        let compute = Compute {
+            device: &cpu.device,
+            backend: &cpu.label,
+        };
+        futures::executor::block_on(run(data, &specs, plan, compute, &mut QuietHost)).unwrap()
+    }
+
+    #[test]
+    fn origins_end_at_the_holdout_and_step_back() {
+        let mut plan = BacktestPlan::new(4, 1);
+        plan.folds = 3;
+        plan.step = 2;
+        // n = 30, hold-out 4 → last origin 22; then 20, 18.
+        assert_eq!(plan.origins(30, 8), vec![18, 20, 22]);
+        assert!(plan.origins(14, 8).is_empty());
+        assert_eq!(plan.origins(18, 8), vec![8, 10]);
+        plan.window = TrainingWindow::Sliding(10);
+        assert_eq!(plan.training_range(18), (8, 18));
+        assert_eq!(plan.training_range(6), (0, 6));
+    }
+
+    #[test]
+    fn every_model_is_scored_on_the_same_origins_and_a_failure_stays_in_its_row() {
+        let y: Vec<f64> = (0..60)
+            .map(|t| 10.0 + t as f64 * 0.5 + ((t % 4) as f64 - 1.5) * 2.0)
+            .collect();
+        let data = series(&y);
+        let plan = BacktestPlan::new(4, 4);
+        let models = [ModelKind::Naive, ModelKind::SeasonalNaive, ModelKind::Drift];
+        let board = board(&data, &models, &plan);
+        assert_eq!(board.origins, vec![44, 48, 52]);
+        assert_eq!(board.rows.len(), 3);
+        assert!(
+            board
+                .rows
+                .iter()
+                .all(|r| r.folds_scored == 3 && r.error.is_none())
+        );
+        // Sizes: naive keeps its last value and σ, seasonal naive a season of values and σ.
+        assert_eq!(board.rows[0].parameters, Some(2));
+        assert_eq!(board.rows[1].parameters, Some(5));
+        // A trend plus an exact 4-season: seasonal naive lags by one season of trend, drift
+        // misses the season; naive misses both.
+        let mase = |i: usize| board.rows[i].backtest.unwrap().mase.unwrap();
+        assert!(mase(1) < mase(0));
+        assert_eq!(board.selected.as_deref(), Some("snaive"));
+
+        let no_season = BacktestPlan::new(4, 1);
+        let mut data = data;
+        data.season = 1;
+        let board = self::board(&data, &models, &no_season);
+        let row = &board.rows[1];
+        assert!(row.error.as_deref().unwrap().contains("season"));
+        assert_eq!(row.error_setting.as_deref(), Some("season"));
+        assert!(board.rows[0].error.is_none());
+    }
+
+    #[test]
+    fn cancelling_stops_the_run() {
+        struct Cancelled;
+        impl Host for Cancelled {
+            fn progress(&mut self, _: &Progress) {}
+            fn cancelled(&self) -> bool {
+                true
+            }
+            fn now_ms(&self) -> f64 {
+                0.0
+            }
+            async fn yield_now(&self) {}
+        }
+        let y: Vec<f64> = (0..40).map(|t| t as f64).collect();
+        let data = series(&y);
+        let plan = BacktestPlan::new(3, 1);
+        let cpu = crate::backend::cpu();
+        let compute = Compute {
+            device: &cpu.device,
+            backend: &cpu.label,
+        };
+        let specs = [ModelSpec::Stats(ModelKind::Naive)];
+        let r = futures::executor::block_on(run(&data, &specs, &plan, compute, &mut Cancelled));
+        assert_eq!(r, Err(BacktestError::Cancelled));
+    }
+}

@@ -1,0 +1,28 @@
+//! One face for every model, and one backtest loop behind it.
+//!
+//! A [`ModelSpec`] (serialisable: what tuning and the registry store) is fitted on a
+//! training range of a [`SeriesData`] — the target, covariates flagged as known in the
+//! future or not, the calendar that comes with the time index — into a [`FittedModel`],
+//! which forecasts `h` steps from the end of its training data with intervals at chosen
+//! levels and reports its size. The statistical models and the LSTM implement it; a new
+//! family adds a variant to [`ModelSpec`], its fit in its own file here, and an entry in
+//! [`catalog`].
+//!
+//! [`backtest`] is the one rolling-origin loop (expanding or sliding window, a step
+//! between origins, a final hold-out); the leaderboard ([`request`]), the CLI and the
+//! worker all run it.
+
+pub mod backtest;
+pub mod catalog;
+pub mod fitted;
+pub mod lstm;
+pub mod request;
+pub mod series;
+
+pub use backtest::{BacktestError, BacktestPlan, Leaderboard, TrainingWindow};
+pub use catalog::ModelSpec;
+pub use fitted::{FitContext, FitError, FittedModel};
+pub use request::{LeaderboardRequest, Planned, run_leaderboard};
+pub use series::{Covariate, SeriesData};
+
+pub use crate::models::stats::{Forecast, Interval};

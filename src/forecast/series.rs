@@ -1,0 +1,187 @@
+//! The data a model is fitted on: one series (one group of a panel) with its target,
+//! covariates and time index, resolved from a loaded frame.
+
+use crate::data::clean::{FillStrategy, fill};
+use crate::data::frame::{Column, Frame};
+use crate::data::frequency::Frequency;
+
+/// A covariate: another column the model may use as an input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Covariate {
+    /// Column name.
+    pub name: String,
+    /// Whether its future values are known when forecasting (a holiday flag, a planned
+    /// price) rather than only its past (another measured series).
+    pub known_in_future: bool,
+}
+
+/// One series ready for the models: the target's values (missing ones NaN unless filled),
+/// their time labels, the season, and a frame of the target and covariates on the same time
+/// index (what the LSTM trains on, so its calendar features line up with the values).
+#[derive(Debug, Clone)]
+pub struct SeriesData {
+    /// Target column name.
+    pub target: String,
+    /// Target values.
+    pub values: Vec<f64>,
+    /// Time label of each value.
+    pub labels: Vec<String>,
+    /// Season length (1 for none).
+    pub season: usize,
+    /// Default horizon for the frequency.
+    pub default_horizon: usize,
+    /// Covariates, in the frame after the target.
+    pub covariates: Vec<Covariate>,
+    /// The target (first) and covariates with their time stamps; no groups.
+    pub frame: Frame,
+}
+
+impl SeriesData {
+    /// Points in the series.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the series has no points.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Rows `start..end` of the series frame: what a model trains on for one origin.
+    pub fn frame_rows(&self, start: usize, end: usize) -> Frame {
+        Frame {
+            timestamps: self.frame.timestamps.as_ref().map(|t| t[start..end].to_vec()),
+            columns: self
+                .frame
+                .columns
+                .iter()
+                .map(|c| Column::new(c.name.clone(), c.values[start..end].to_vec()))
+                .collect(),
+            groups: None,
+            ..self.frame.clone()
+        }
+    }
+}
+
+/// The season statistical models use for a frequency: the daily cycle for sub-daily data
+/// (24 hourly, 48 half-hourly), else the calendar season (7 daily, 5 business-daily,
+/// 52 weekly, 12 monthly, 4 quarterly), 1 when none.
+pub fn model_season(frequency: &Frequency) -> usize {
+    const DAY: i64 = 86_400;
+    match *frequency {
+        Frequency::Seconds(s) if s > 0 && s < DAY && DAY % s == 0 => (DAY / s) as usize,
+        ref other => other.season().unwrap_or(1),
+    }
+}
+
+/// What to pick from a frame.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesChoice<'a> {
+    /// Target column; the frame's default target when empty.
+    pub target: &'a str,
+    /// For a panel: the group (the first when `None`).
+    pub group: Option<&'a str>,
+    /// Missing values: `None` leaves them (each model reports them).
+    pub fill: Option<FillStrategy>,
+    /// Season length; from the frequency when `None`.
+    pub season: Option<usize>,
+}
+
+/// Picks the target (and group) from the frame and applies the fill.
+///
+/// # Errors
+/// A message naming the unknown group or column.
+pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesData, String> {
+    let frame = match (choice.group, &frame.groups) {
+        (Some(name), _) => frame.group(name).map_err(|e| e.to_string())?,
+        (None, Some(groups)) => match groups.names.first() {
+            Some(first) => frame.group(first).map_err(|e| e.to_string())?,
+            None => frame.clone(),
+        },
+        (None, None) => frame.clone(),
+    };
+    let target = match choice.target.trim() {
+        "" => frame
+            .default_target()
+            .ok_or_else(|| format!("{} has no numeric column to forecast", frame.file_name))?
+            .to_string(),
+        name => name.to_string(),
+    };
+    let column = frame.column(&target).ok_or_else(|| {
+        format!(
+            "no numeric column named '{}'; the numeric columns are {}",
+            target,
+            frame.numeric_names()
+        )
+    })?;
+    let mut values = column.values.clone();
+    let mut labels: Vec<String> = (0..frame.rows()).map(|r| frame.time_label(r)).collect();
+    let mut timestamps = frame.timestamps.clone();
+    let season = choice
+        .season
+        .unwrap_or_else(|| model_season(&frame.frequency));
+    if let Some(strategy) = choice.fill {
+        let positions: Vec<f64> = match &frame.timestamps {
+            Some(t) => t.iter().map(|v| *v as f64).collect(),
+            None => (0..values.len()).map(|r| r as f64).collect(),
+        };
+        if strategy == FillStrategy::Drop {
+            let keep: Vec<bool> = values.iter().map(|v| v.is_finite()).collect();
+            let mut k = keep.iter();
+            labels.retain(|_| *k.next().unwrap_or(&false));
+            if let Some(stamps) = timestamps.as_mut() {
+                let mut k = keep.iter();
+                stamps.retain(|_| *k.next().unwrap_or(&false));
+            }
+            values.retain(|v| v.is_finite());
+        } else {
+            fill(&mut values, &positions, strategy, Some(season));
+        }
+    }
+    let series_frame = Frame {
+        file_name: frame.file_name.clone(),
+        time_name: frame.time_name.clone(),
+        timestamps,
+        time_has_clock: frame.time_has_clock,
+        columns: vec![Column::new(target.clone(), values.clone())],
+        text_columns: vec![],
+        frequency: frame.frequency.clone(),
+        groups: None,
+    };
+    Ok(SeriesData {
+        target,
+        values,
+        labels,
+        season,
+        default_horizon: frame.frequency.default_horizon().max(1),
+        covariates: vec![],
+        frame: series_frame,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_target_means_the_frames_default_target() {
+        // The first numeric column is empty: the default (the page's rule) is the next one.
+        let csv = b"date,blank,price,volume\n2020-01-06,,1.5,10\n2020-01-13,,1.7,11\n2020-01-20,,1.6,12\n";
+        let frame = crate::data::read_csv("p.csv", csv).unwrap().0;
+        let expected = frame.default_target().unwrap().to_string();
+        let data = series_data(&frame, &SeriesChoice::default()).unwrap();
+        assert_eq!(data.target, expected);
+        assert_ne!(data.target, "blank");
+        assert_eq!(data.values, frame.column(&expected).unwrap().values);
+        assert_eq!(data.frame_rows(1, 3).rows(), 2);
+        let err = series_data(
+            &frame,
+            &SeriesChoice {
+                target: "nope",
+                ..SeriesChoice::default()
+            },
+        )
+        .unwrap_err();
+        assert!(err.contains("nope") && err.contains("price"), "{err}");
+    }
+}

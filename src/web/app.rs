@@ -18,9 +18,8 @@ mod leaderboard;
 use crate::backend::BackendChoice;
 use crate::data::DatasetSummary;
 use crate::data::analysis::SeriesView;
-use crate::data::calendar::format_timestamp;
 use crate::data::clean::FillStrategy;
-use crate::data::holidays::{HolidayCalendar, parse_holiday_file};
+use crate::data::holidays::HolidayCalendar;
 use crate::data::read::datetime::DateOrder;
 use crate::data::read::dialect::HeaderChoice;
 use crate::data::read::encoding::CHOOSABLE;
@@ -332,6 +331,10 @@ impl Ctx {
                     AppState::Ready
                 });
             }
+            Event::Holidays { dates, .. } => {
+                self.user_holidays.set(dates);
+                self.error.set(None);
+            }
             Event::Started { backend } => self.backend_label.set(backend),
             Event::Fitting { done, total, model } => {
                 self.fitting.set(Some((done, total, model)));
@@ -445,26 +448,19 @@ impl Ctx {
         }));
     }
 
-    /// Reads a holiday file in the page (it is small) into the user's holiday dates.
+    /// Has the worker read a holiday file (small: its bytes travel inside the JSON); the
+    /// dates come back as [`Event::Holidays`].
     fn load_holidays(self, file: web_sys::File) {
         spawn_local(async move {
-            let name = file.name();
-            let bytes = match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+            let file_name = file.name();
+            match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => {
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    self.send(Job::ReadHolidays { file_name, bytes });
+                }
                 Err(_) => {
-                    return self.fail(format!("{name}: the browser could not read this file"));
+                    self.fail(format!("{file_name}: the browser could not read this file"));
                 }
-            };
-            match parse_holiday_file(&name, &bytes) {
-                Ok(days) => {
-                    self.user_holidays.set(
-                        days.into_iter()
-                            .map(|d| format_timestamp(d * 86_400, false))
-                            .collect(),
-                    );
-                    self.error.set(None);
-                }
-                Err(e) => self.fail(e.to_string()),
             }
         });
     }

@@ -200,6 +200,9 @@ async fn device_for(state: &WorkerState, choice: BackendChoice) -> Result<Select
 
 /// Runs one request and returns the event that ends it (progress is posted meanwhile).
 async fn handle(state: &WorkerState, request: WorkerRequest) -> Event {
+    // Only a training run asks for the chosen device; every other job (loads, re-reads,
+    // holiday files, the data view, the leaderboard) runs on the CPU device, never probing
+    // the GPU.
     let selected = match &request.job {
         Job::Train(_) => match device_for(state, request.backend).await {
             Ok(s) => s,

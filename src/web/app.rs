@@ -12,24 +12,15 @@ use super::bridge::{
     APP_GLUE_URL, APP_WASM_URL, WorkerRequest, request_message, spawn_engine_worker,
 };
 use super::charts;
-use crate::jobs::LeaderboardView;
 
 mod leaderboard;
 use crate::backend::BackendChoice;
-use crate::data::DatasetSummary;
-use crate::data::analysis::SeriesView;
-use crate::data::clean::FillStrategy;
-use crate::data::holidays::HolidayCalendar;
-use crate::data::read::datetime::DateOrder;
-use crate::data::read::dialect::HeaderChoice;
-use crate::data::read::encoding::CHOOSABLE;
-use crate::data::read::number::DecimalMark;
-use crate::data::read::report::{ReadReport, format_number};
-use crate::data::read::{DuplicatePolicy, NONE, ReadOptions};
-use crate::data::scale::ScalerKind;
-use crate::data::window::WindowSpec;
-use crate::jobs::{Event, ExploreRequest, Job};
-use crate::train::{Progress, TrainOutcome, TrainSettings};
+use crate::jobs::{
+    CHOOSABLE_ENCODINGS, DatasetSummary, DateOrder, DecimalMark, DuplicatePolicy, Event,
+    ExploreRequest, FillStrategy, HeaderChoice, HolidayCalendar, Job, LeaderboardView, NONE,
+    Progress, ReadOptions, ReadReport, ScalerKind, SeriesView, TrainOutcome, TrainSettings,
+    WindowSpec, format_number,
+};
 
 /// What the page is doing; shown as `data-state` on the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -719,7 +710,7 @@ fn DataReport(ctx: Ctx, busy: Signal<bool>, report: ReadReport) -> impl IntoView
             .collect()
     };
     let mut encodings = vec![auto(settled.encoding.as_deref())];
-    encodings.extend(pairs(&CHOOSABLE));
+    encodings.extend(pairs(&CHOOSABLE_ENCODINGS));
     let mut delimiters = vec![auto(settled.delimiter.as_deref())];
     delimiters.extend(pairs(&[",", ";", "tab", "|"]));
     let header_now = match settled.header {

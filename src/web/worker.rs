@@ -16,8 +16,7 @@ use crate::backend::{
     AdapterProbe, BackendChoice, CPU_LABEL, SelectedDevice, auto_pick, cpu, is_software_renderer,
     select_web,
 };
-use crate::jobs::{Event, Job, Session};
-use crate::train::{BatchHelper, Host, Progress};
+use crate::jobs::{BatchHelper, Event, Host, Job, Progress, Session};
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()

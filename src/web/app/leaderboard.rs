@@ -5,9 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::{AppState, Ctx, charts, format_value};
-use crate::eval::backtest::ModelScore;
-use crate::eval::request::LeaderboardRequest;
-use crate::jobs::Job;
+use crate::jobs::{Job, LeaderboardRequest, ModelScore};
 
 /// One sortable column: header, key, and how to read it from a row.
 struct MetricColumn {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bridge;
 pub mod charts;
+pub mod client;
 pub mod helper;
 pub mod worker;
 

@@ -80,7 +80,9 @@ impl Actions {
         self.run.fail(message);
     }
 
-    /// Loads the sample or a file into the worker, then applies non-default reader choices.
+    /// Loads the sample or a file into the worker with `options`. A file is read once, with
+    /// those options; the sample is loaded, then read again when the options are not the
+    /// defaults.
     fn load(self, source: LoadSource, options: ReadOptions) {
         self.run.state.set(AppState::Loading);
         self.run.notice.set(None);
@@ -88,9 +90,9 @@ impl Actions {
         self.data
             .pending_load
             .set_value(Some((source.clone(), options.clone())));
-        let reread = options != ReadOptions::default();
         match source {
             LoadSource::Sample => {
+                let reread = options != ReadOptions::default();
                 self.send(Job::LoadSample);
                 if reread {
                     self.send(Job::Reread(options));
@@ -102,16 +104,13 @@ impl Actions {
                         let job = Job::LoadCsv {
                             file_name: file.name(),
                             bytes: Vec::new(),
-                            options: ReadOptions::default(),
+                            options,
                         };
                         self.client().send_with_bytes(
                             job,
                             self.model.backend.get_untracked(),
                             buffer,
                         );
-                        if reread {
-                            self.send(Job::Reread(options));
-                        }
                     }
                     Err(_) => self.fail(format!(
                         "{}: the browser could not read this file",

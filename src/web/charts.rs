@@ -6,9 +6,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-use crate::data::analysis::SeriesView;
-use crate::jobs::LeaderboardView;
-use crate::train::{EpochLoss, TrainOutcome};
+use crate::jobs::{EpochLoss, LeaderboardView, SeriesView, TrainOutcome};
 
 const ACTUAL: RGBColor = RGBColor(40, 40, 40);
 const PREDICTED: RGBColor = RGBColor(31, 119, 180);

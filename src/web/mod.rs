@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bridge;
 pub mod charts;
+pub mod client;
 pub mod helper;
 pub mod worker;
 
@@ -116,7 +117,7 @@ pub async fn bench_lstm(
         }
         n => return Err(fail(format!("workers must be 1 or 2, not {n}"))),
     };
-    let helper_ref = helper.as_ref().map(|h| h as &dyn crate::train::BatchHelper);
+    let helper_ref = helper.as_ref().map(|h| h as &dyn crate::jobs::BatchHelper);
     let mut times =
         crate::bench::reference_steps(&selected.device, window, steps, now, |_, _| {}, helper_ref)
             .await

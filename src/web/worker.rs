@@ -16,8 +16,7 @@ use crate::backend::{
     AdapterProbe, BackendChoice, CPU_LABEL, SelectedDevice, auto_pick, cpu, is_software_renderer,
     select_web,
 };
-use crate::jobs::{Event, Job, Session};
-use crate::train::{BatchHelper, Host, Progress};
+use crate::jobs::{BatchHelper, Event, Host, Job, Progress, Session};
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -42,10 +41,7 @@ pub async fn webgpu_adapter_probe() -> AdapterProbe {
     let Some(request) = get(&gpu, "requestAdapter").dyn_into::<Function>().ok() else {
         return AdapterProbe::default();
     };
-    let Ok(promise) = request
-        .call0(&gpu)
-        .and_then(|p| p.dyn_into::<Promise>().map_err(JsValue::from))
-    else {
+    let Ok(promise) = request.call0(&gpu).and_then(|p| p.dyn_into::<Promise>()) else {
         return AdapterProbe::default();
     };
     let adapter = match JsFuture::from(promise).await {
@@ -83,11 +79,11 @@ pub async fn webgpu_adapter_available() -> bool {
 pub async fn next_macrotask() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let global = js_sys::global();
-        if let Ok(set_timeout) = js_sys::Reflect::get(&global, &JsValue::from_str("setTimeout")) {
-            if let Some(f) = set_timeout.dyn_ref::<js_sys::Function>() {
-                let _ = f.call2(&global, &resolve, &JsValue::from(0));
-                return;
-            }
+        if let Ok(set_timeout) = js_sys::Reflect::get(&global, &JsValue::from_str("setTimeout"))
+            && let Some(f) = set_timeout.dyn_ref::<js_sys::Function>()
+        {
+            let _ = f.call2(&global, &resolve, &JsValue::from(0));
+            return;
         }
         let _ = resolve.call0(&JsValue::NULL);
     });
@@ -148,12 +144,17 @@ impl Host for WorkerHost {
     }
 }
 
+/// The WebGPU device (or why there is none) and, for a software renderer, its description.
+type GpuProbe = (Result<SelectedDevice, String>, Option<String>);
+
 struct WorkerState {
-    session: RefCell<Session>,
+    /// The engine session; taken out while a job runs (so no borrow is held across its
+    /// awaits) and put back when it ends.
+    session: RefCell<Option<Session>>,
     cancel: Rc<Cell<bool>>,
     busy: Cell<bool>,
     queue: RefCell<VecDeque<WorkerRequest>>,
-    gpu: RefCell<Option<(Result<SelectedDevice, String>, Option<String>)>>,
+    gpu: RefCell<Option<GpuProbe>>,
     /// The helper worker, started on the first CPU training run (`None` inside once tried
     /// and not started: one core, or the worker could not be created).
     helper: RefCell<Option<Option<Rc<HelperWorker>>>>,
@@ -172,7 +173,7 @@ fn helper_for(state: &WorkerState) -> Option<Rc<HelperWorker>> {
 
 /// The WebGPU device (or why there is none) and, when the adapter is a software renderer,
 /// its description: probed once per worker, since wgpu's runtime starts only once.
-async fn gpu_probe(state: &WorkerState) -> (Result<SelectedDevice, String>, Option<String>) {
+async fn gpu_probe(state: &WorkerState) -> GpuProbe {
     if let Some(probe) = state.gpu.borrow().clone() {
         return probe;
     }
@@ -200,6 +201,9 @@ async fn device_for(state: &WorkerState, choice: BackendChoice) -> Result<Select
 
 /// Runs one request and returns the event that ends it (progress is posted meanwhile).
 async fn handle(state: &WorkerState, request: WorkerRequest) -> Event {
+    // Only a training run asks for the chosen device; every other job (loads, re-reads,
+    // holiday files, the data view, the leaderboard) runs on the CPU device, never probing
+    // the GPU.
     let selected = match &request.job {
         Job::Train(_) => match device_for(state, request.backend).await {
             Ok(s) => s,
@@ -225,16 +229,16 @@ async fn handle(state: &WorkerState, request: WorkerRequest) -> Event {
         last_post: 0.0,
         helper,
     };
-    match state.session.try_borrow_mut() {
-        Ok(mut session) => {
-            session
-                .run(request.job, &selected.device, &selected.label, &mut host)
-                .await
-        }
-        Err(_) => Event::Failed {
+    let Some(mut session) = state.session.borrow_mut().take() else {
+        return Event::Failed {
             message: "the worker is busy with another job".into(),
-        },
-    }
+        };
+    };
+    let event = session
+        .run(request.job, &selected.device, &selected.label, &mut host)
+        .await;
+    *state.session.borrow_mut() = Some(session);
+    event
 }
 
 /// Runs `first`, then every request queued meanwhile, in order.
@@ -251,7 +255,7 @@ async fn run_queue(state: Rc<WorkerState>, first: WorkerRequest) {
 /// Installs the message handler and announces the backend.
 pub fn start() {
     let state = Rc::new(WorkerState {
-        session: RefCell::new(Session::new()),
+        session: RefCell::new(Some(Session::new())),
         cancel: Rc::new(Cell::new(false)),
         busy: Cell::new(false),
         queue: RefCell::new(VecDeque::new()),

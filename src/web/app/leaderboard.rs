@@ -4,10 +4,11 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use super::{AppState, Ctx, charts, format_value};
-use crate::eval::backtest::ModelScore;
-use crate::eval::request::LeaderboardRequest;
-use crate::jobs::Job;
+use super::actions::Actions;
+use super::format::format_value;
+use super::state::{AppState, DataState, LeaderboardState, RunState};
+use crate::jobs::ModelScore;
+use crate::web::charts;
 
 /// One sortable column: header, key, and how to read it from a row.
 struct MetricColumn {
@@ -143,52 +144,37 @@ fn show(key: &str, v: Option<f64>) -> String {
 
 /// Controls, progress, the table and the chart.
 #[component]
-pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
+pub(crate) fn LeaderboardPanel() -> impl IntoView {
+    let actions = expect_context::<Actions>();
+    let run = expect_context::<RunState>();
+    let data = expect_context::<DataState>();
+    let lb = expect_context::<LeaderboardState>();
+    let busy = Signal::derive(move || run.busy());
     let sort_key = RwSignal::new("bt_mase".to_string());
     let chosen = RwSignal::new(None::<String>);
     let overlaid = RwSignal::new(Vec::<String>::new());
     let canvas = NodeRef::<html::Canvas>::new();
     // A new leaderboard: the pick is the engine's selection, overlays reset.
     Effect::new(move |_| {
-        let selected = ctx
+        let selected = lb
             .board
             .with(|b| b.as_ref().and_then(|b| b.board.selected.clone()));
         chosen.set(selected);
         overlaid.set(vec![]);
     });
     Effect::new(move |_| {
-        let (Some(view), Some(c)) = (ctx.board.get(), canvas.get()) else {
+        let (Some(view), Some(c)) = (lb.board.get(), canvas.get()) else {
             return;
         };
         let pick = chosen.get();
         let extra = overlaid.get();
         if let Err(e) = charts::draw_leaderboard(&c, &view, pick.as_deref(), &extra) {
-            ctx.fail(format!("could not draw the leaderboard chart: {e}"));
+            run.fail(format!("could not draw the leaderboard chart: {e}"));
         }
     });
-    let compare = move |_| {
-        if ctx.target.get_untracked().is_empty() {
-            ctx.fail("load a data set and choose a target column first".into());
-            return;
-        }
-        let horizon = ctx.horizon.get_untracked().max(1);
-        let season = ctx.season.get_untracked();
-        let request = LeaderboardRequest {
-            series: ctx.series.get_untracked(),
-            fill: Some(ctx.fill.get_untracked()),
-            season: (season > 0).then_some(season),
-            horizon: Some(horizon),
-            folds: ctx.folds.get_untracked().max(1),
-            lstm: ctx.compare_lstm.get_untracked().then(|| ctx.settings()),
-            ..LeaderboardRequest::new(ctx.target.get_untracked())
-        };
-        ctx.error.set(None);
-        ctx.notice.set(None);
-        ctx.fitting.set(Some((0, 1, String::new())));
-        ctx.start_run(AppState::Comparing, Job::Leaderboard(request));
-    };
+    let compare = move |_| actions.compare();
     let rows = move || {
-        let Some(view) = ctx.board.get() else {
+        let Some(view) = lb.board.get() else {
             return vec![];
         };
         let mut rows = view.board.rows.clone();
@@ -208,7 +194,7 @@ pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
         rows
     };
     let table = move || {
-        let view = ctx.board.get()?;
+        let view = lb.board.get()?;
         let all = view.board.rows.clone();
         let best: Vec<Option<f64>> = COLUMNS.iter().map(|c| best_of(c, &all)).collect();
         let selected = view.board.selected.clone();
@@ -287,7 +273,7 @@ pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
         })
     };
     let progress = move || {
-        ctx.fitting.get().map(|(done, total, model)| {
+        lb.fitting.get().map(|(done, total, model)| {
             let model = if model.is_empty() {
                 String::new()
             } else {
@@ -302,23 +288,23 @@ pub(super) fn LeaderboardPanel(ctx: Ctx, busy: Signal<bool>) -> impl IntoView {
             <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA and harmonic regression — and the LSTM with the training settings above, when ticked (it trains once per fold) — scored on the same rolling origins; horizon, target, series and fill as set above."</p>
             <div class="row">
                 <label>"Season (0 = from frequency) "
-                    <input type="number" min="0" data-testid="season-input" prop:value=move || ctx.season.get()
-                        on:change=move |ev| ctx.season.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
+                    <input type="number" min="0" data-testid="season-input" prop:value=move || lb.season.get()
+                        on:change=move |ev| lb.season.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
                 <label>"Folds "
-                    <input type="number" min="1" max="50" data-testid="folds-input" prop:value=move || ctx.folds.get()
-                        on:change=move |ev| ctx.folds.set(event_target_value(&ev).parse().unwrap_or(3).max(1)) /></label>
+                    <input type="number" min="1" max="50" data-testid="folds-input" prop:value=move || lb.folds.get()
+                        on:change=move |ev| lb.folds.set(event_target_value(&ev).parse().unwrap_or(3).max(1)) /></label>
                 <label>"Include LSTM "
-                    <input type="checkbox" data-testid="compare-lstm" prop:checked=move || ctx.compare_lstm.get()
-                        on:change=move |ev| ctx.compare_lstm.set(event_target_checked(&ev)) /></label>
-                <button data-testid="compare-button" prop:disabled=move || busy.get() || ctx.summary.with(Option::is_none)
+                    <input type="checkbox" data-testid="compare-lstm" prop:checked=move || lb.compare_lstm.get()
+                        on:change=move |ev| lb.compare_lstm.set(event_target_checked(&ev)) /></label>
+                <button data-testid="compare-button" prop:disabled=move || busy.get() || data.summary.with(Option::is_none)
                     on:click=compare>"Compare models"</button>
-                <button data-testid="compare-cancel" prop:disabled=move || ctx.state.get() != AppState::Comparing
-                    on:click=move |_| ctx.cancel()>"Cancel"</button>
+                <button data-testid="compare-cancel" prop:disabled=move || run.state.get() != AppState::Comparing
+                    on:click=move |_| actions.cancel()>"Cancel"</button>
                 <span data-testid="compare-progress">{progress}</span>
             </div>
             {table}
             <canvas node_ref=canvas data-testid="leaderboard-chart" class="chart"
-                style:display=move || if ctx.board.with(Option::is_some) { "block" } else { "none" }></canvas>
+                style:display=move || if lb.board.with(Option::is_some) { "block" } else { "none" }></canvas>
         </section>
     }
 }

@@ -102,3 +102,14 @@ pub async fn reference_inference(
     times.sort_by(f64::total_cmp);
     Ok(times.get(times.len() / 2).copied().unwrap_or(f64::NAN))
 }
+
+/// Reads CSV bytes with every choice detected and returns the rows read: the parse
+/// benchmark's unit of work (the page's `read_csv_rows`).
+///
+/// # Errors
+/// The reader's message.
+pub fn parsed_rows(bytes: &[u8]) -> Result<usize, String> {
+    crate::data::read_table("bench.csv", bytes, &Default::default(), &mut |_| {})
+        .map(|loaded| loaded.frame.rows())
+        .map_err(|e| e.to_string())
+}

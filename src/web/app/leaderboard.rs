@@ -227,7 +227,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                         view! { <td data-metric=c.key class:best=is_best>{show(c.key, v)}</td> }
                     })
                     .collect_view();
-                let note = row.error.clone().unwrap_or_default();
+                let note = error_note(&row);
                 view! {
                     <tr data-model=name.clone() class:selected=is_selected class:failed=row.error.is_some()
                         class:chosen=move || chosen.get().as_deref() == Some(pick_name.as_str())>
@@ -306,5 +306,19 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             <canvas node_ref=canvas data-testid="leaderboard-chart" class="chart"
                 style:display=move || if lb.board.with(Option::is_some) { "block" } else { "none" }></canvas>
         </section>
+    }
+}
+
+/// A row's error with the field that fixes it, where the engine names a setting.
+fn error_note(row: &ModelScore) -> String {
+    let field = match row.error_setting.as_deref() {
+        Some("season") => Some("Season"),
+        Some("fill") => Some("Missing values"),
+        _ => None,
+    };
+    match (&row.error, field) {
+        (Some(e), Some(field)) => format!("{e} (set {field})"),
+        (Some(e), None) => e.clone(),
+        (None, _) => String::new(),
     }
 }

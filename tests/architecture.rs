@@ -90,7 +90,9 @@ fn arrows_between_top_level_modules_point_one_way() {
             continue;
         };
         if b >= a {
-            wrong.push(format!("{file}: {from} imports {to} (same or higher layer)"));
+            wrong.push(format!(
+                "{file}: {from} imports {to} (same or higher layer)"
+            ));
         }
         if ["cli", "web"].contains(&from.as_str()) && SHELL_FORBIDDEN.contains(&to.as_str()) {
             wrong.push(format!(
@@ -98,7 +100,11 @@ fn arrows_between_top_level_modules_point_one_way() {
             ));
         }
     }
-    assert!(wrong.is_empty(), "arrows that point the wrong way:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "arrows that point the wrong way:\n{}",
+        wrong.join("\n")
+    );
     // The check sees the modules it should: the engine's layers are all there.
     for layer in LAYERS {
         for module in *layer {

@@ -201,16 +201,25 @@ fn a_model_that_needs_a_season_names_the_flag() {
         ])
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect();
-    let error = lines[1]["error"].as_str().expect("snaive fails without a season");
+    let error = lines[1]["error"]
+        .as_str()
+        .expect("snaive fails without a season");
     assert!(
         error.contains("season length") && error.ends_with("(set --season)"),
         "{error}"
     );
     assert!(lines[0]["error"].is_null());
-    assert_eq!(lines[0]["parameters"], 2, "naive keeps its last value and σ");
+    assert_eq!(
+        lines[0]["parameters"], 2,
+        "naive keeps its last value and σ"
+    );
 }

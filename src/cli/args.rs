@@ -204,6 +204,10 @@ pub struct BacktestArgs {
     /// Interval levels in percent, comma-separated.
     #[arg(long, value_delimiter = ',', default_values_t = LeaderboardRequest::new("").levels)]
     pub levels: Vec<f64>,
+    /// Extra input columns for the LSTM, comma-separated (the statistical models are
+    /// univariate).
+    #[arg(long, value_delimiter = ',')]
+    pub features: Vec<String>,
     /// Also score the LSTM on the same origins (trained afresh per fold: slow).
     #[arg(long)]
     pub lstm: bool,

@@ -71,6 +71,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         sliding: args.sliding,
         models: args.models.clone(),
         levels: args.levels.clone(),
+        covariates: args.features.clone(),
         lstm,
     };
     let view = match session.run(Job::Leaderboard(request), &mut host) {

@@ -9,9 +9,9 @@ use thiserror::Error;
 use super::args::{Cli, Command, ReadArgs, TrainArgs};
 use crate::backend::{BackendChoice, SelectedDevice, select_native};
 use crate::jobs::{
-    DatasetSummary, DateOrder, DecimalMark, DuplicatePolicy, Event, FillStrategy,
-    HeaderChoice, HolidayCalendar, Host, Job, QuietHost, Progress, ReadOptions, SAMPLE_NAME, ScalerKind,
-    Session, TrainOutcome, TrainSettings, WindowSpec,
+    DatasetSummary, DateOrder, DecimalMark, DuplicatePolicy, Event, FillStrategy, HeaderChoice,
+    HolidayCalendar, Host, Job, Progress, QuietHost, ReadOptions, SAMPLE_NAME, ScalerKind, Session,
+    TrainOutcome, TrainSettings, WindowSpec,
 };
 
 /// Why a command failed.

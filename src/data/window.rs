@@ -146,7 +146,7 @@ fn test_start_of(rows: usize, test_fraction: f64) -> usize {
 fn fits(rows: usize, window: usize, horizon: usize, test_fraction: f64) -> bool {
     let test_start = test_start_of(rows, test_fraction);
     let test_fits = test_fraction == 0.0 || rows - test_start >= horizon;
-    test_start >= window + horizon + 1 && test_fits
+    test_start > window + horizon && test_fits
 }
 
 /// Smallest number of rows that fits `window` and `horizon` (see [`prepare`]).
@@ -274,13 +274,13 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
             .filter(|f| **f)
             .count();
     }
-    if spec.calendar {
-        if let Some(stamps) = &stamps {
-            let holidays = Holidays::new(spec.holidays, &user_days);
-            for (name, values) in calendar_features(stamps, frame.frequency, &holidays) {
-                names.push(name);
-                series.push(values);
-            }
+    if spec.calendar
+        && let Some(stamps) = &stamps
+    {
+        let holidays = Holidays::new(spec.holidays, &user_days);
+        for (name, values) in calendar_features(stamps, frame.frequency, &holidays) {
+            names.push(name);
+            series.push(values);
         }
     }
     let scalers: Vec<Scaler> = series

@@ -146,11 +146,11 @@ impl<'a> RowScorer<'a> {
             (!self.fold_metrics.is_empty()).then(|| Metrics::average(&self.fold_metrics));
         row.backtest_intervals = average_intervals(&self.fold_intervals, self.levels);
         row.folds_scored = self.fold_metrics.len();
-        if row.backtest.is_none() || (self.wants_holdout && row.holdout.is_none()) {
-            if let Some((message, setting)) = self.first_error {
-                row.error = Some(message);
-                row.error_setting = setting;
-            }
+        if (row.backtest.is_none() || (self.wants_holdout && row.holdout.is_none()))
+            && let Some((message, setting)) = self.first_error
+        {
+            row.error = Some(message);
+            row.error_setting = setting;
         }
         row
     }

@@ -354,7 +354,11 @@ mod tests {
 
     fn series(y: &[f64]) -> SeriesData {
         let csv: String = std::iter::once("t,v\n".to_string())
-            .chain(y.iter().enumerate().map(|(i, v)| format!("{},{v}\n", i + 1)))
+            .chain(
+                y.iter()
+                    .enumerate()
+                    .map(|(i, v)| format!("{},{v}\n", i + 1)),
+            )
             .collect();
         let frame = crate::data::read_csv("s.csv", csv.as_bytes()).unwrap().0;
         series_data(

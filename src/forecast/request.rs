@@ -5,11 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::backtest::{
-    self, BacktestPlan, Compute, DEFAULT_FOLDS, DEFAULT_LEVELS, Layout, Leaderboard,
-    TrainingWindow,
+    self, BacktestPlan, Compute, DEFAULT_FOLDS, DEFAULT_LEVELS, Layout, Leaderboard, TrainingWindow,
 };
 use super::catalog::{LSTM_MODEL, ModelSpec};
-use super::series::{SeriesChoice, SeriesData, series_data};
+use super::series::{Covariate, SeriesChoice, SeriesData, series_data};
 use crate::data::clean::FillStrategy;
 use crate::data::frame::Frame;
 use crate::train::{Host, TrainSettings};
@@ -41,6 +40,10 @@ pub struct LeaderboardRequest {
     pub models: Vec<String>,
     /// Interval levels in percent.
     pub levels: Vec<f64>,
+    /// Other columns the models may use as inputs, known only up to the origin (the LSTM
+    /// uses them; the statistical models are univariate).
+    #[serde(default)]
+    pub covariates: Vec<String>,
     /// Also score the LSTM with these settings (its horizon and split are set by the
     /// plan), on the same origins; `None` leaves it out (it trains once per fold).
     #[serde(default)]
@@ -62,6 +65,7 @@ impl LeaderboardRequest {
             sliding: None,
             models: vec![],
             levels: DEFAULT_LEVELS.to_vec(),
+            covariates: vec![],
             lstm: None,
         }
     }
@@ -120,6 +124,14 @@ pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, Stri
             group: request.series.as_deref(),
             fill: request.fill,
             season: request.season,
+            covariates: request
+                .covariates
+                .iter()
+                .map(|name| Covariate {
+                    name: name.clone(),
+                    known_in_future: false,
+                })
+                .collect(),
         },
     )?;
     let models = request.model_specs()?;

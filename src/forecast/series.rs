@@ -50,7 +50,11 @@ impl SeriesData {
     /// Rows `start..end` of the series frame: what a model trains on for one origin.
     pub fn frame_rows(&self, start: usize, end: usize) -> Frame {
         Frame {
-            timestamps: self.frame.timestamps.as_ref().map(|t| t[start..end].to_vec()),
+            timestamps: self
+                .frame
+                .timestamps
+                .as_ref()
+                .map(|t| t[start..end].to_vec()),
             columns: self
                 .frame
                 .columns
@@ -85,6 +89,9 @@ pub struct SeriesChoice<'a> {
     pub fill: Option<FillStrategy>,
     /// Season length; from the frequency when `None`.
     pub season: Option<usize>,
+    /// Other columns the models may use as inputs (the LSTM does; the statistical models
+    /// are univariate).
+    pub covariates: Vec<Covariate>,
 }
 
 /// Picks the target (and group) from the frame and applies the fill.
@@ -115,6 +122,22 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
         )
     })?;
     let mut values = column.values.clone();
+    let mut inputs: Vec<Vec<f64>> = choice
+        .covariates
+        .iter()
+        .map(|c| {
+            frame
+                .column(&c.name)
+                .map(|col| col.values.clone())
+                .ok_or_else(|| {
+                    format!(
+                        "no numeric column named '{}' for an input; the numeric columns are {}",
+                        c.name,
+                        frame.numeric_names()
+                    )
+                })
+        })
+        .collect::<Result<_, _>>()?;
     let mut labels: Vec<String> = (0..frame.rows()).map(|r| frame.time_label(r)).collect();
     let mut timestamps = frame.timestamps.clone();
     let season = choice
@@ -133,9 +156,16 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
                 let mut k = keep.iter();
                 stamps.retain(|_| *k.next().unwrap_or(&false));
             }
+            for input in &mut inputs {
+                let mut k = keep.iter();
+                input.retain(|_| *k.next().unwrap_or(&false));
+            }
             values.retain(|v| v.is_finite());
         } else {
             fill(&mut values, &positions, strategy, Some(season));
+            for input in &mut inputs {
+                fill(input, &positions, strategy, Some(season));
+            }
         }
     }
     let series_frame = Frame {
@@ -143,9 +173,17 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
         time_name: frame.time_name.clone(),
         timestamps,
         time_has_clock: frame.time_has_clock,
-        columns: vec![Column::new(target.clone(), values.clone())],
+        columns: std::iter::once(Column::new(target.clone(), values.clone()))
+            .chain(
+                choice
+                    .covariates
+                    .iter()
+                    .zip(inputs)
+                    .map(|(c, v)| Column::new(c.name.clone(), v)),
+            )
+            .collect(),
         text_columns: vec![],
-        frequency: frame.frequency.clone(),
+        frequency: frame.frequency,
         groups: None,
     };
     Ok(SeriesData {
@@ -154,7 +192,7 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
         labels,
         season,
         default_horizon: frame.frequency.default_horizon().max(1),
-        covariates: vec![],
+        covariates: choice.covariates.clone(),
         frame: series_frame,
     })
 }
@@ -183,5 +221,27 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("nope") && err.contains("price"), "{err}");
+
+        // Covariates travel in the frame after the target, on the same rows.
+        let with_input = series_data(
+            &frame,
+            &SeriesChoice {
+                target: "price",
+                covariates: vec![Covariate {
+                    name: "volume".into(),
+                    known_in_future: false,
+                }],
+                ..SeriesChoice::default()
+            },
+        )
+        .unwrap();
+        let names: Vec<&str> = with_input
+            .frame
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["price", "volume"]);
+        assert_eq!(with_input.frame.columns[1].values, [10.0, 11.0, 12.0]);
     }
 }

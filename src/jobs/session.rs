@@ -117,19 +117,20 @@ impl Session {
                 host,
             ),
             Job::Reread(options) => self.reread(&options, host),
-            Job::ReadHolidays { file_name, bytes } => match parse_holiday_file(&file_name, &bytes)
-            {
-                Ok(days) => Event::Holidays {
-                    file_name,
-                    dates: days
-                        .into_iter()
-                        .map(|day| format_timestamp(day * 86_400, false))
-                        .collect(),
-                },
-                Err(e) => Event::Failed {
-                    message: e.to_string(),
-                },
-            },
+            Job::ReadHolidays { file_name, bytes } => {
+                match parse_holiday_file(&file_name, &bytes) {
+                    Ok(days) => Event::Holidays {
+                        file_name,
+                        dates: days
+                            .into_iter()
+                            .map(|day| format_timestamp(day * 86_400, false))
+                            .collect(),
+                    },
+                    Err(e) => Event::Failed {
+                        message: e.to_string(),
+                    },
+                }
+            }
             Job::Explore(request) => {
                 let Some(frame) = &self.frame else {
                     return Event::Failed {

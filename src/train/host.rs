@@ -30,7 +30,6 @@ pub trait Host {
     }
 }
 
-
 /// A host that reports nothing, never cancels and has no clock (timings read 0): for tests
 /// and for callers that only want the result.
 #[derive(Debug, Default, Clone, Copy)]

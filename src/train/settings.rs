@@ -71,7 +71,9 @@ impl TrainSettings {
     /// The dropout after each of `layers` LSTM layers when none is chosen: 0.2 after the
     /// first, 0.1 after the others (seed 004). The one place this default lives.
     pub fn default_dropout(layers: usize) -> Vec<f64> {
-        (0..layers).map(|i| if i == 0 { 0.2 } else { 0.1 }).collect()
+        (0..layers)
+            .map(|i| if i == 0 { 0.2 } else { 0.1 })
+            .collect()
     }
 
     /// These settings with other hidden sizes, and the default dropout for that many layers.

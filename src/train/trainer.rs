@@ -6,17 +6,17 @@ use burn::optim::AdamConfig;
 use burn::optim::decay::WeightDecayConfig;
 use burn::tensor::{Device, Tensor, TensorData};
 
+use super::batch_split::{StepGradients, batch_gradients};
 use super::error::TrainError;
 use super::host::Host;
 use super::outcome::{EpochLoss, Progress, TrainOutcome};
-use crate::rng::SplitMix64;
 use super::settings::TrainSettings;
-use super::batch_split::{StepGradients, batch_gradients};
 use crate::data::calendar::format_timestamp;
 use crate::data::window::{Prepared, prepare, series_of};
 use crate::data::{Frame, Frequency};
 use crate::eval::Metrics;
 use crate::models::{StackedLstm, StackedLstmConfig};
+use crate::rng::SplitMix64;
 
 /// Reads a tensor back to the host without blocking (required on the web).
 async fn read_back<const D: usize>(

@@ -25,7 +25,9 @@ use super::bridge::{
 };
 use crate::backend::cpu;
 use crate::models::StackedLstmConfig;
-use crate::train::batch_split::{BatchHelper, PartGradients, PartRequest, SplitError, part_gradients};
+use crate::train::batch_split::{
+    BatchHelper, PartGradients, PartRequest, SplitError, part_gradients,
+};
 
 /// The wasm export a helper worker starts with.
 pub const HELPER_ENTRY: &str = "start_helper";

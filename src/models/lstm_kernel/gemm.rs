@@ -54,6 +54,8 @@ impl View {
 /// # Panics
 /// When the shapes disagree or a view leaves its slice: both are programming errors in the
 /// kernel (shapes come from the layer, never from user data).
+// BLAS's gemm signature: scale, three operand views and their slices.
+#[allow(clippy::too_many_arguments)]
 pub fn gemm(
     alpha: f32,
     a: &[f32],

@@ -173,14 +173,14 @@ impl EtsSpec {
         let k = self.parameter_count();
         let needed = (k + 2).max(if self.has_season() { 2 * m } else { 3 });
         check_series(&label, y, needed)?;
-        if self.is_multiplicative() {
-            if let Some(index) = y.iter().position(|v| *v <= 0.0) {
-                return Err(StatsError::NonPositive {
-                    model: label,
-                    index,
-                    value: y[index],
-                });
-            }
+        if self.is_multiplicative()
+            && let Some(index) = y.iter().position(|v| *v <= 0.0)
+        {
+            return Err(StatsError::NonPositive {
+                model: label,
+                index,
+                value: y[index],
+            });
         }
         if y.iter()
             .all(|v| (v - y[0]).abs() <= 1e-12 * y[0].abs().max(1.0))
@@ -567,7 +567,8 @@ impl Workspace {
         }
         sum_log_abs += product.ln();
         let n = y.len() as f64;
-        if !(sse > 0.0) || !sse.is_finite() {
+        // Also false for NaN.
+        if sse.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || !sse.is_finite() {
             return None;
         }
         let mut criterion = n * sse.ln();
@@ -701,6 +702,8 @@ fn classical_seasonal(y: &[f64], m: usize, multiplicative: bool) -> Vec<f64> {
 
 /// For fewer than three seasons: a linear trend plus one Fourier pair by least squares; the
 /// seasonal part is what the trend leaves (R's `initstate` short-series branch).
+// Matrix rows are read and written by index in the same loop (elimination, covariance).
+#[allow(clippy::needless_range_loop)]
 fn fourier_seasonal(y: &[f64], m: usize, multiplicative: bool) -> Vec<f64> {
     let n = y.len();
     let xs: Vec<f64> = (1..=n).map(|v| v as f64).collect();

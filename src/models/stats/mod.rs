@@ -9,9 +9,9 @@
 
 pub mod arima;
 pub mod baseline;
-pub mod kind;
 pub mod error;
 pub mod ets;
+pub mod kind;
 pub mod normal;
 pub mod optimize;
 

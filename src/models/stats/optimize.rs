@@ -45,6 +45,8 @@ impl Default for NelderMead {
 impl NelderMead {
     /// Minimises `f` from `x0`. Non-finite objective values count as +∞, so a penalty or an
     /// invalid region simply repels the simplex.
+    // Simplex vertices are updated in place against vertex 0 by index.
+    #[allow(clippy::needless_range_loop)]
     pub fn minimize(&self, mut f: impl FnMut(&[f64]) -> f64, x0: &[f64]) -> Minimum {
         let n = x0.len();
         let mut eval = |x: &[f64], count: &mut usize| {

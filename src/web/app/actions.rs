@@ -238,6 +238,8 @@ impl Actions {
             horizon: Some(horizon),
             folds: b.folds.get_untracked().max(1),
             lstm: b.compare_lstm.get_untracked().then(|| self.settings()),
+            // The LSTM row trains with the inputs chosen above, as Train does.
+            covariates: m.features.get_untracked(),
             ..LeaderboardRequest::new(m.target.get_untracked())
         };
         self.run.error.set(None);

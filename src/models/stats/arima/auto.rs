@@ -82,7 +82,7 @@ impl AutoArima {
         } else {
             1
         };
-        let seasonal = m > 1 && y.len() >= 2 * m + 1;
+        let seasonal = m > 1 && y.len() > 2 * m;
         let big_d = if seasonal { nsdiffs(y, m) } else { 0 };
         let seasonally_differenced: Vec<f64> = if big_d == 1 {
             (m..y.len()).map(|t| y[t] - y[t - m]).collect()

@@ -372,6 +372,8 @@ impl Arma {
     /// Forecast-error covariances of the next `horizon` values of w (σ² = 1):
     /// `cov[i][j] = Cov(w_{n+1+i} − ŵ, w_{n+1+j} − ŵ)`, from the state covariance after the
     /// last point, and the point forecasts of the centred series.
+    // Matrix rows are read and written by index in the same loop (elimination, covariance).
+    #[allow(clippy::needless_range_loop)]
     pub fn forecast(&self, filtered: &Filtered, horizon: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
         let r = self.state_size();
         let loading = self.loading();

@@ -624,6 +624,8 @@ fn unconstrained_or_shrunk(coefficients: &[f64], sign: f64) -> Vec<f64> {
 
 /// Ordinary least squares of `w` on the columns (normal equations, Gaussian elimination with
 /// partial pivoting); `None` when they are singular.
+// Matrix rows are read and written by index in the same loop (elimination, covariance).
+#[allow(clippy::needless_range_loop)]
 fn least_squares(w: &[f64], columns: &[Vec<f64>]) -> Option<Vec<f64>> {
     let k = columns.len();
     let mut a = vec![vec![0.0; k + 1]; k];

@@ -62,8 +62,9 @@ pub(super) fn order_rows(
     let mut first_unsorted: Option<usize> = None;
     if let Some(time) = time {
         let mut last: Vec<Option<i64>> = vec![None; group_count];
-        for r in 0..n {
-            let g = group_ids[r] as usize;
+        // One group id per row read.
+        for (r, &g) in group_ids.iter().enumerate() {
+            let g = g as usize;
             if last[g].is_some_and(|l| time.stamps[r] < l) && first_unsorted.is_none() {
                 first_unsorted = Some(t.lines[r]);
             }

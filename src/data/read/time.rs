@@ -194,24 +194,23 @@ pub(super) fn resolve_time(
         );
     }
     let mut name = headers[j].clone();
-    if let Some(k) = t.plans.iter().position(|p| *p == Plan::Clock) {
-        if let Acc::Clock { seconds, bad } = std::mem::replace(&mut t.accs[k], Acc::new(Plan::Text))
-        {
-            if bad.total > 0 {
-                return Err(DataError::BadTimestamps {
-                    file: file.into(),
-                    column: headers[k].clone(),
-                    format: "HH:MM[:SS]".into(),
-                    examples: bad.examples,
-                    total: bad.total,
-                });
-            }
-            for (s, c) in stamps.iter_mut().zip(seconds) {
-                *s += i64::from(c);
-            }
-            name = format!("{} + {}", headers[j], headers[k]);
-            format += " + HH:MM:SS";
+    if let Some(k) = t.plans.iter().position(|p| *p == Plan::Clock)
+        && let Acc::Clock { seconds, bad } = std::mem::replace(&mut t.accs[k], Acc::new(Plan::Text))
+    {
+        if bad.total > 0 {
+            return Err(DataError::BadTimestamps {
+                file: file.into(),
+                column: headers[k].clone(),
+                format: "HH:MM[:SS]".into(),
+                examples: bad.examples,
+                total: bad.total,
+            });
         }
+        for (s, c) in stamps.iter_mut().zip(seconds) {
+            *s += i64::from(c);
+        }
+        name = format!("{} + {}", headers[j], headers[k]);
+        format += " + HH:MM:SS";
     }
     if let Some(reason) = order_reason {
         format += &format!(" ({reason})");

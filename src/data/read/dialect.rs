@@ -80,7 +80,7 @@ fn sample_records(text: &str, delimiter: u8) -> Vec<SampleRecord> {
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text[..end].as_bytes());
+        .from_reader(&text.as_bytes()[..end]);
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     while out.len() < SNIFF_RECORDS {

@@ -399,6 +399,21 @@ fn overrides_change_what_is_read() {
         missing.to_string(),
         "formats/preamble.csv: there is no column 'site' to use as the group column; columns are: date, price, volume"
     );
+    // The time column cannot also group the rows: a clear error, not a panic.
+    let time_as_group = read_with(
+        path,
+        &ReadOptions {
+            group_column: Some("date".into()),
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        time_as_group
+            .to_string()
+            .contains("other than the time column"),
+        "{time_as_group}"
+    );
     let not_time = read_with(
         path,
         &ReadOptions {

@@ -78,11 +78,15 @@ pub(super) fn find_groups(
                         role: "group column",
                         available: headers.join(", "),
                     })?;
-            let (ids, names) = ids_of(j).ok_or_else(|| DataError::BadSetting {
-                name: "group column",
-                expected: "a column of labels or whole numbers with at most 10,000 distinct values",
-                found: name.into(),
-            })?;
+            // The time stage has taken the time (and a joined clock) column's cells: such
+            // a column has no ids left for the rows and cannot group them.
+            let (ids, names) = ids_of(j)
+                .filter(|(ids, _)| ids.len() == t.lines.len())
+                .ok_or_else(|| DataError::BadSetting {
+                    name: "group column",
+                    expected: "a column of labels or whole numbers with at most 10,000 distinct values, other than the time column",
+                    found: name.into(),
+                })?;
             Ok(Some(GroupColumn {
                 column: j,
                 ids,

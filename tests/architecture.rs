@@ -33,6 +33,20 @@ fn crate_refs(text: &str) -> Vec<String> {
         let mut rest = code;
         while let Some(i) = rest.find("crate::") {
             let after = &rest[i + "crate::".len()..];
+            // `crate::{a, b::c}` names several modules at once (on one line).
+            if let Some(group) = after.strip_prefix('{') {
+                let inner = group.split('}').next().unwrap_or("");
+                for item in inner.split(',') {
+                    let name: String = item
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() {
+                        out.push(name);
+                    }
+                }
+            }
             let name: String = after
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -55,6 +69,12 @@ fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
             out.push(path);
         }
     }
+}
+
+#[test]
+fn references_are_found_in_paths_and_groups_but_not_comments() {
+    let text = "use crate::data::Frame;\nuse crate::{eval, train::Host};\n// crate::web\n";
+    assert_eq!(crate_refs(text), ["data", "eval", "train"]);
 }
 
 #[test]

@@ -47,10 +47,12 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         clock: std::time::Instant::now(),
         quiet: args.json,
     };
+    // `--models …,lstm` asks for the LSTM as `--lstm` does, with the `--lstm-*` settings.
+    let with_lstm = args.lstm || args.models.iter().any(|m| m.trim() == "lstm");
     // The device matters only for the LSTM; the CPU needs no adapter probe.
-    let mut session = SessionRun::open(args.lstm.then_some(args.backend.as_str()))?;
+    let mut session = SessionRun::open(with_lstm.then_some(args.backend.as_str()))?;
     let summary = session.load(args.csv.as_deref(), &options, &mut host)?;
-    let lstm = args.lstm.then(|| {
+    let lstm = with_lstm.then(|| {
         let mut settings = TrainSettings {
             epochs: args.lstm_epochs,
             ..lstm_defaults()

@@ -330,6 +330,7 @@ async fn fit_and_forecast<H: Host>(
         host,
         horizon: plan.horizon,
         levels: &plan.levels,
+        season: plan.season,
     };
     let t0 = ctx.host.now_ms();
     let fitted = spec.fit(data, start, end, &mut ctx).await?;
@@ -423,8 +424,6 @@ mod tests {
         assert_eq!(board.selected.as_deref(), Some("snaive"));
 
         let no_season = BacktestPlan::new(4, 1);
-        let mut data = data;
-        data.season = 1;
         let board = self::board(&data, &models, &no_season);
         let row = &board.rows[1];
         assert!(row.error.as_deref().unwrap().contains("season"));

@@ -66,6 +66,9 @@ pub struct FitContext<'a, H: Host> {
     pub horizon: usize,
     /// Interval levels in percent.
     pub levels: &'a [f64],
+    /// Season length (1 for none) the seasonal models use: the plan's, so fits and
+    /// scores agree.
+    pub season: usize,
 }
 
 /// A fitted model, of any family.
@@ -113,6 +116,13 @@ impl FittedModel {
             FittedModel::Stats(fitted) => fitted.predict(horizon, ctx.levels)?,
             FittedModel::Lstm(lstm) => lstm.forecast(horizon, ctx.device, ctx.backend).await?,
         };
+        if forecast.point.len() != horizon {
+            return Err(FitError::HorizonTooLong {
+                model: self.label(),
+                trained: forecast.point.len(),
+                asked: horizon,
+            });
+        }
         if forecast.point.iter().any(|v| !v.is_finite()) {
             return Err(FitError::NonFinite {
                 model: self.label(),
@@ -136,7 +146,7 @@ impl ModelSpec {
     ) -> Result<FittedModel, FitError> {
         match self {
             ModelSpec::Stats(kind) => Ok(FittedModel::Stats(
-                kind.fit(&data.values[start..end], data.season)?,
+                kind.fit(&data.values[start..end], ctx.season)?,
             )),
             ModelSpec::Lstm(settings) => Ok(FittedModel::Lstm(Box::new(
                 fit_lstm(data, start, end, settings, ctx).await?,

@@ -70,29 +70,46 @@ impl LeaderboardRequest {
         }
     }
 
-    /// The models the request names, in order, the LSTM last when asked for.
+    /// The models the request names, in order: `all` is every statistical model, `lstm`
+    /// the LSTM with the request's settings (the catalogue's defaults when it has none);
+    /// with LSTM settings and no `lstm` among the names, the LSTM comes last. A model
+    /// named twice runs once.
     ///
     /// # Errors
     /// A message naming the unknown model and the known ones.
     pub fn model_specs(&self) -> Result<Vec<ModelSpec>, String> {
-        let mut specs = if self.models.is_empty() || self.models.iter().any(|m| m == "all") {
-            ModelSpec::statistical()
-        } else {
-            self.models
-                .iter()
-                .filter(|m| m.trim() != LSTM_MODEL || self.lstm.is_none())
-                .map(|name| {
-                    ModelSpec::by_name(name).ok_or_else(|| {
-                        format!(
-                            "unknown model '{name}'; the models are all, {}",
-                            ModelSpec::names().join(", ")
-                        )
-                    })
-                })
-                .collect::<Result<Vec<_>, String>>()?
+        let lstm = || {
+            ModelSpec::Lstm(Box::new(
+                self.lstm
+                    .clone()
+                    .unwrap_or_else(super::catalog::lstm_defaults),
+            ))
         };
-        if let Some(settings) = &self.lstm {
-            specs.push(ModelSpec::Lstm(Box::new(settings.clone())));
+        let mut specs: Vec<ModelSpec> = vec![];
+        let names: Vec<&str> = if self.models.is_empty() {
+            vec!["all"]
+        } else {
+            self.models.iter().map(|m| m.trim()).collect()
+        };
+        for name in names {
+            let add = match name {
+                "all" => ModelSpec::statistical(),
+                LSTM_MODEL => vec![lstm()],
+                other => vec![ModelSpec::by_name(other).ok_or_else(|| {
+                    format!(
+                        "unknown model '{other}'; the models are all, {}",
+                        ModelSpec::names().join(", ")
+                    )
+                })?],
+            };
+            for spec in add {
+                if specs.iter().all(|s| s.name() != spec.name()) {
+                    specs.push(spec);
+                }
+            }
+        }
+        if self.lstm.is_some() && specs.iter().all(|s| s.name() != LSTM_MODEL) {
+            specs.push(lstm());
         }
         Ok(specs)
     }
@@ -181,5 +198,42 @@ pub async fn run_leaderboard<H: Host>(
         Ok(board) => Ok((board, planned)),
         Err(backtest::BacktestError::Cancelled) => Err(None),
         Err(e) => Err(Some(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(request: &LeaderboardRequest) -> Vec<&'static str> {
+        request
+            .model_specs()
+            .unwrap()
+            .iter()
+            .map(ModelSpec::name)
+            .collect()
+    }
+
+    #[test]
+    fn models_by_name_all_and_the_lstm() {
+        let mut request = LeaderboardRequest::new("y");
+        assert_eq!(names(&request).len(), 7);
+        request.models = vec!["naive".into(), "lstm".into(), "naive".into()];
+        assert_eq!(names(&request), ["naive", "lstm"]);
+        request.models = vec!["all".into(), "lstm".into()];
+        assert_eq!(names(&request).last(), Some(&"lstm"));
+        assert_eq!(names(&request).len(), 8);
+        // LSTM settings without the name: the LSTM comes last, with those settings.
+        request.models = vec!["snaive".into()];
+        request.lstm = Some(TrainSettings {
+            epochs: 2,
+            ..TrainSettings::default()
+        });
+        let specs = request.model_specs().unwrap();
+        assert_eq!(specs.len(), 2);
+        assert!(matches!(&specs[1], ModelSpec::Lstm(s) if s.epochs == 2));
+        request.models = vec!["prophet".into()];
+        let err = request.model_specs().unwrap_err();
+        assert!(err.contains("prophet") && err.contains("lstm"), "{err}");
     }
 }

@@ -99,6 +99,20 @@ pub struct SeriesChoice<'a> {
 /// # Errors
 /// A message naming the unknown group or column.
 pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesData, String> {
+    // The default target is the whole data set's (as its summary says), not a group's.
+    let target = match choice.target.trim() {
+        "" => frame
+            .default_target()
+            .ok_or_else(|| format!("{} has no numeric column to forecast", frame.file_name))?
+            .to_string(),
+        name => name.to_string(),
+    };
+    let covariates: Vec<Covariate> = choice
+        .covariates
+        .iter()
+        .filter(|c| c.name != target)
+        .cloned()
+        .collect();
     let frame = match (choice.group, &frame.groups) {
         (Some(name), _) => frame.group(name).map_err(|e| e.to_string())?,
         (None, Some(groups)) => match groups.names.first() {
@@ -106,13 +120,6 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
             None => frame.clone(),
         },
         (None, None) => frame.clone(),
-    };
-    let target = match choice.target.trim() {
-        "" => frame
-            .default_target()
-            .ok_or_else(|| format!("{} has no numeric column to forecast", frame.file_name))?
-            .to_string(),
-        name => name.to_string(),
     };
     let column = frame.column(&target).ok_or_else(|| {
         format!(
@@ -122,8 +129,7 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
         )
     })?;
     let mut values = column.values.clone();
-    let mut inputs: Vec<Vec<f64>> = choice
-        .covariates
+    let mut inputs: Vec<Vec<f64>> = covariates
         .iter()
         .map(|c| {
             frame
@@ -175,8 +181,7 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
         time_has_clock: frame.time_has_clock,
         columns: std::iter::once(Column::new(target.clone(), values.clone()))
             .chain(
-                choice
-                    .covariates
+                covariates
                     .iter()
                     .zip(inputs)
                     .map(|(c, v)| Column::new(c.name.clone(), v)),
@@ -192,7 +197,7 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
         labels,
         season,
         default_horizon: frame.frequency.default_horizon().max(1),
-        covariates: choice.covariates.clone(),
+        covariates,
         frame: series_frame,
     })
 }

@@ -211,3 +211,48 @@ async fn leaderboard(
         target: planned.series.target.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::QuietHost;
+
+    fn run(session: &mut Session, job: Job) -> Event {
+        let cpu = crate::backend::cpu();
+        futures::executor::block_on(session.run(job, &cpu.device, &cpu.label, &mut QuietHost))
+    }
+
+    #[test]
+    fn a_holiday_file_is_read_by_the_engine_and_leaves_the_data_alone() {
+        let mut session = Session::new();
+        assert!(matches!(
+            run(&mut session, Job::LoadSample),
+            Event::Loaded(_)
+        ));
+        let job = Job::ReadHolidays {
+            file_name: "days.json".into(),
+            bytes: br#"["2024-01-01", "2024-12-25"]"#.to_vec(),
+        };
+        // The job crosses to the worker as JSON and back.
+        let job: Job = serde_json::from_str(&job.to_json()).unwrap();
+        match run(&mut session, job) {
+            Event::Holidays { file_name, dates } => {
+                assert_eq!(file_name, "days.json");
+                assert_eq!(dates, ["2024-01-01", "2024-12-25"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = Job::ReadHolidays {
+            file_name: "bad.csv".into(),
+            bytes: b"not a date\n".to_vec(),
+        };
+        match run(&mut session, bad) {
+            Event::Failed { message } => assert!(message.contains("bad.csv"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            session.frame().map(|f| f.file_name.as_str()),
+            Some(SAMPLE_NAME)
+        );
+    }
+}

@@ -132,15 +132,7 @@ fn on_event(a: Actions, event: Event) {
             run.state.set(AppState::Done);
         }
         Event::Cancelled => {
-            let what = if run.state.get_untracked() == AppState::Comparing {
-                "Model comparison"
-            } else {
-                "Training"
-            };
-            a.board.fitting.set(None);
-            run.notice
-                .set(Some(format!("{what} cancelled; earlier results are kept.")));
-            run.state.set(a.settled_state());
+            report_cancel(a, run.state.get_untracked() == AppState::Comparing);
         }
         Event::Failed { message } => {
             // A failed load or re-read: the controls show the choices still in effect.
@@ -161,4 +153,18 @@ fn on_event(a: Actions, event: Event) {
             a.fail(message);
         }
     }
+}
+
+/// Says that the run stopped (a comparison or a training) and settles the page's state.
+fn report_cancel(a: Actions, comparing: bool) {
+    let what = if comparing {
+        "Model comparison"
+    } else {
+        "Training"
+    };
+    a.board.fitting.set(None);
+    a.run
+        .notice
+        .set(Some(format!("{what} cancelled; earlier results are kept.")));
+    a.run.state.set(a.settled_state());
 }

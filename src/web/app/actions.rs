@@ -231,15 +231,20 @@ impl Actions {
         }
         let horizon = m.horizon.get_untracked().max(1);
         let season = b.season.get_untracked();
+        let with_lstm = b.compare_lstm.get_untracked();
         let request = LeaderboardRequest {
             series: self.data.series.get_untracked(),
             fill: Some(m.fill.get_untracked()),
             season: (season > 0).then_some(season),
             horizon: Some(horizon),
             folds: b.folds.get_untracked().max(1),
-            lstm: b.compare_lstm.get_untracked().then(|| self.settings()),
+            lstm: with_lstm.then(|| self.settings()),
             // The LSTM row trains with the inputs chosen above, as Train does.
-            covariates: m.features.get_untracked(),
+            covariates: if with_lstm {
+                m.features.get_untracked()
+            } else {
+                vec![]
+            },
             ..LeaderboardRequest::new(m.target.get_untracked())
         };
         self.run.error.set(None);
@@ -259,10 +264,12 @@ impl Actions {
             )
         };
         let restarted = move || {
+            // What was stopped, read before the reload moves the state to loading.
+            let comparing = self.run.state.get_untracked() == AppState::Comparing;
             if let Some((source, options)) = self.data.last_load.get_value() {
                 self.load(source, options);
             }
-            super::on_event(self, crate::jobs::Event::Cancelled);
+            super::report_cancel(self, comparing);
         };
         self.client()
             .cancel(self.model.backend.get_untracked(), still_running, restarted);

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::backend::BackendChoice;
 use crate::jobs::{
-    DatasetSummary, FillStrategy, HolidayCalendar, LeaderboardView, Progress, ReadOptions,
-    ScalerKind, SeriesView, TrainOutcome,
+    DatasetSummary, FillStrategy, HolidayCalendar, LeaderboardRequest, LeaderboardView, Progress,
+    ReadOptions, ScalerKind, SeriesView, TrainOutcome, TrainSettings,
 };
 
 /// What the page is doing; shown as `data-state` on the root.
@@ -202,9 +202,9 @@ impl ModelSettings {
         ModelSettings {
             target: RwSignal::new(String::new()),
             features: RwSignal::new(Vec::new()),
-            window: RwSignal::new(168),
+            window: RwSignal::new(TrainSettings::default().data.window),
             horizon: RwSignal::new(1),
-            epochs: RwSignal::new(50),
+            epochs: RwSignal::new(TrainSettings::default().epochs),
             backend: RwSignal::new(BackendChoice::Auto),
             fill: RwSignal::new(FillStrategy::default()),
             scaler: RwSignal::new(ScalerKind::default()),
@@ -252,7 +252,7 @@ impl LeaderboardState {
             board: RwSignal::new(None),
             fitting: RwSignal::new(None),
             season: RwSignal::new(0),
-            folds: RwSignal::new(3),
+            folds: RwSignal::new(LeaderboardRequest::new("").folds),
             compare_lstm: RwSignal::new(false),
         }
     }

@@ -221,6 +221,7 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
         error.contains("5000") || error.contains("window"),
         "{error}"
     );
+    assert_eq!(lstm.error_setting.as_deref(), Some("window"));
     assert!(board.rows[0].error.is_none() && board.rows[0].holdout.is_some());
 }
 

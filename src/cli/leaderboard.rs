@@ -98,6 +98,7 @@ fn error_text(row: &ModelScore) -> Option<String> {
     let flag = match row.error_setting.as_deref() {
         Some("season") => Some("--season"),
         Some("fill") => Some("--fill"),
+        Some("window") => Some("--lstm-window"),
         _ => None,
     };
     row.error.as_ref().map(|e| match flag {

@@ -34,8 +34,8 @@ pub struct ModelScore {
     pub forecast: Option<Forecast>,
     /// Why the model failed, when it did; the other models still ran.
     pub error: Option<String>,
-    /// The setting that would fix the error, in the data's terms (`season`), so a shell
-    /// can name its own flag or field for it.
+    /// The setting that would fix the error, in the data's terms (`season`, `fill`,
+    /// `window`), so a shell can name its own flag or field for it.
     #[serde(default)]
     pub error_setting: Option<String>,
 }

@@ -7,6 +7,7 @@ use thiserror::Error;
 use super::catalog::ModelSpec;
 use super::lstm::{FittedLstm, fit_lstm};
 use super::series::SeriesData;
+use crate::data::DataError;
 use crate::models::stats::{Fitted, Forecast, StatsError};
 use crate::train::{Host, TrainError};
 
@@ -47,6 +48,7 @@ impl FitError {
     pub fn setting(&self) -> Option<&'static str> {
         match self {
             FitError::Stats(e) => e.setting(),
+            FitError::Train(TrainError::Data(DataError::TooShort { .. })) => Some("window"),
             _ => None,
         }
     }

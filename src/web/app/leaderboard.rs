@@ -314,6 +314,7 @@ fn error_note(row: &ModelScore) -> String {
     let field = match row.error_setting.as_deref() {
         Some("season") => Some("Season"),
         Some("fill") => Some("Missing values"),
+        Some("window") => Some("Window"),
         _ => None,
     };
     match (&row.error, field) {

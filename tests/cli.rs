@@ -99,28 +99,16 @@ fn inspect_reports_what_it_read() {
     );
 }
 
-#[test]
-fn backtest_json_includes_the_lstm_when_asked() {
+/// `backtest --json` on the monthly airline series with `args`: one JSON value per line.
+fn backtest_json(args: &[&str]) -> Vec<serde_json::Value> {
     let out = foresight()
         .args([
             "backtest",
             "--csv",
             "tests/data/stats/air_passengers_monthly.csv",
-            "--models",
-            "naive,snaive",
-            "--folds",
-            "2",
-            "--lstm",
-            "--lstm-epochs",
-            "2",
-            "--lstm-hidden",
-            "8",
-            "--lstm-window",
-            "12",
-            "--backend",
-            "cpu",
             "--json",
         ])
+        .args(args)
         .output()
         .expect("runs");
     assert!(
@@ -128,10 +116,29 @@ fn backtest_json_includes_the_lstm_when_asked() {
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+    String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn backtest_json_includes_the_lstm_when_asked() {
+    let lines = backtest_json(&[
+        "--models",
+        "naive,snaive",
+        "--folds",
+        "2",
+        "--lstm",
+        "--lstm-epochs",
+        "2",
+        "--lstm-hidden",
+        "8",
+        "--lstm-window",
+        "12",
+        "--backend",
+        "cpu",
+    ]);
     let models: Vec<&str> = lines.iter().filter_map(|v| v["model"].as_str()).collect();
     assert_eq!(models, ["naive", "snaive", "lstm"]);
     let lstm = &lines[2];
@@ -188,28 +195,7 @@ fn bench_prints_one_json_line_per_run() {
 /// The engine names the setting a model needs in the data's terms; the CLI names its flag.
 #[test]
 fn a_model_that_needs_a_season_names_the_flag() {
-    let out = foresight()
-        .args([
-            "backtest",
-            "--csv",
-            "tests/data/stats/air_passengers_monthly.csv",
-            "--models",
-            "naive,snaive",
-            "--season",
-            "1",
-            "--json",
-        ])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+    let lines = backtest_json(&["--models", "naive,snaive", "--season", "1"]);
     let error = lines[1]["error"]
         .as_str()
         .expect("snaive fails without a season");

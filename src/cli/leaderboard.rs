@@ -78,8 +78,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
     };
     let view = match session.run(Job::Leaderboard(request), &mut host) {
         Event::Leaderboard(view) => view,
-        Event::Failed { message } => return Err(CliError::Engine(message)),
-        other => return Err(CliError::Engine(format!("unexpected event {other:?}"))),
+        other => return Err(CliError::from_event(other)),
     };
     let board = view.board;
     if args.json {

@@ -31,6 +31,17 @@ pub enum CliError {
     Usage(String),
 }
 
+impl CliError {
+    /// The error for an event that is not the one a command waits for: the engine's
+    /// failure message, or (a bug) the event itself.
+    pub fn from_event(event: Event) -> Self {
+        match event {
+            Event::Failed { message } => CliError::Engine(message),
+            other => CliError::Engine(format!("unexpected event {other:?}")),
+        }
+    }
+}
+
 /// Progress bar host for native runs.
 struct TerminalHost {
     bar: ProgressBar,
@@ -146,8 +157,7 @@ impl SessionRun {
         };
         match self.run(job, host) {
             Event::Loaded(summary) => Ok(summary),
-            Event::Failed { message } => Err(CliError::Engine(message)),
-            other => Err(CliError::Engine(format!("unexpected event {other:?}"))),
+            other => Err(CliError::from_event(other)),
         }
     }
 
@@ -159,8 +169,7 @@ impl SessionRun {
         let (file_name, bytes) = read_file(path)?;
         match self.run(Job::ReadHolidays { file_name, bytes }, host) {
             Event::Holidays { dates, .. } => Ok(dates),
-            Event::Failed { message } => Err(CliError::Engine(message)),
-            other => Err(CliError::Engine(format!("unexpected event {other:?}"))),
+            other => Err(CliError::from_event(other)),
         }
     }
 }
@@ -353,8 +362,7 @@ fn train_command(args: &TrainArgs) -> Result<(), CliError> {
     host.bar.finish_and_clear();
     let outcome = match event {
         Event::Finished(o) => o,
-        Event::Failed { message } => return Err(CliError::Engine(message)),
-        other => return Err(CliError::Engine(format!("unexpected event {other:?}"))),
+        other => return Err(CliError::from_event(other)),
     };
     std::fs::create_dir_all(&args.out).map_err(|source| CliError::Io {
         path: args.out.display().to_string(),

@@ -40,11 +40,11 @@ pub struct ModelScore {
     pub error_setting: Option<String>,
 }
 
-/// One forecast from one origin, as the scorer takes it.
+/// One fit's forecast from one origin, with what the fit says about itself.
 #[derive(Debug, Clone)]
-pub struct Scored<'a> {
+pub struct Scored {
     /// The forecast for the horizon.
-    pub forecast: &'a Forecast,
+    pub forecast: Forecast,
     /// The fitted form, e.g. `ETS(M,A,M)`.
     pub label: String,
     /// Fit time in milliseconds.
@@ -118,20 +118,21 @@ impl<'a> RowScorer<'a> {
         self.fold_intervals.push(interval_scores(forecast, actual));
     }
 
-    /// Scores the hold-out forecast from `start` (everything before it trained the model).
-    pub fn record_holdout(&mut self, start: usize, run: Scored<'_>) {
+    /// Scores the hold-out forecast from `start` (everything before it trained the model)
+    /// and keeps it, with the fit's form, times and size, for the row.
+    pub fn record_holdout(&mut self, start: usize, run: Scored) {
         let actual = &self.y[start..];
         let context = Context {
             history: &self.y[..start],
             season: self.season,
         };
         self.row.holdout = Some(Metrics::score(actual, &run.forecast.point, context));
-        self.row.holdout_intervals = interval_scores(run.forecast, actual);
+        self.row.holdout_intervals = interval_scores(&run.forecast, actual);
         self.row.fit_ms = Some(run.fit_ms);
         self.row.forecast_ms = Some(run.forecast_ms);
         self.row.parameters = Some(run.parameters);
         self.row.label = Some(run.label);
-        self.row.forecast = Some(run.forecast.clone());
+        self.row.forecast = Some(run.forecast);
     }
 
     /// Keeps the first failure (a fold or the hold-out), with the setting that would fix it.

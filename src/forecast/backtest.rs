@@ -273,48 +273,32 @@ async fn score<H: Host>(
     if plan.holdout > 0 {
         fits.push((None, 0, layout.holdout_start));
     }
+    host.inner.fitting(host.done, host.total, host.model);
+    host.yield_now().await;
+    if host.cancelled() {
+        return Err(BacktestError::Cancelled);
+    }
     for (origin, start, end) in fits {
+        match fit_and_forecast(data, spec, start, end, plan, compute, host).await {
+            Ok(run) => match origin {
+                Some(origin) => row.record_fold(start, origin, &run.forecast),
+                None => row.record_holdout(end, run),
+            },
+            Err(e) if e.is_cancelled() => return Err(BacktestError::Cancelled),
+            Err(e) => row.record_error(e.to_string(), e.setting().map(str::to_string)),
+        }
+        // After every fit: progress, a turn for the event loop, and a cancel seen.
+        host.done += 1;
         host.inner.fitting(host.done, host.total, host.model);
         host.yield_now().await;
         if host.cancelled() {
             return Err(BacktestError::Cancelled);
         }
-        match fit_and_forecast(data, spec, start, end, plan, compute, host).await {
-            Ok(run) => match origin {
-                Some(origin) => row.record_fold(start, origin, &run.forecast),
-                None => row.record_holdout(
-                    end,
-                    Scored {
-                        forecast: &run.forecast,
-                        label: run.label,
-                        fit_ms: run.fit_ms,
-                        forecast_ms: run.forecast_ms,
-                        parameters: run.parameters,
-                    },
-                ),
-            },
-            Err(e) if e.is_cancelled() => return Err(BacktestError::Cancelled),
-            Err(e) => row.record_error(e.to_string(), e.setting().map(str::to_string)),
-        }
-        host.done += 1;
-        host.inner.fitting(host.done, host.total, host.model);
-    }
-    host.yield_now().await;
-    if host.cancelled() {
-        return Err(BacktestError::Cancelled);
     }
     Ok(row.finish())
 }
 
-/// One fit and its forecast, timed.
-struct Run {
-    forecast: crate::models::stats::Forecast,
-    label: String,
-    fit_ms: f64,
-    forecast_ms: f64,
-    parameters: usize,
-}
-
+/// Fits `spec` on points `start..end` and forecasts the horizon from their end, timing both.
 async fn fit_and_forecast<H: Host>(
     data: &SeriesData,
     spec: &ModelSpec,
@@ -323,7 +307,7 @@ async fn fit_and_forecast<H: Host>(
     plan: &BacktestPlan,
     compute: Compute<'_>,
     host: &mut H,
-) -> Result<Run, FitError> {
+) -> Result<Scored, FitError> {
     let mut ctx = FitContext {
         device: compute.device,
         backend: compute.backend,
@@ -337,7 +321,7 @@ async fn fit_and_forecast<H: Host>(
     let t1 = ctx.host.now_ms();
     let forecast = fitted.forecast(plan.horizon, &ctx).await?;
     let t2 = ctx.host.now_ms();
-    Ok(Run {
+    Ok(Scored {
         forecast,
         label: fitted.label(),
         fit_ms: t1 - t0,

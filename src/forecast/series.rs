@@ -78,6 +78,12 @@ pub fn model_season(frequency: &Frequency) -> usize {
     }
 }
 
+/// Keeps the items whose row is marked in `keep` (rows past its end are dropped).
+fn keep_rows<T>(items: &mut Vec<T>, keep: &[bool]) {
+    let mut marks = keep.iter();
+    items.retain(|_| marks.next().copied().unwrap_or(false));
+}
+
 /// What to pick from a frame.
 #[derive(Debug, Clone, Default)]
 pub struct SeriesChoice<'a> {
@@ -156,15 +162,12 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
         };
         if strategy == FillStrategy::Drop {
             let keep: Vec<bool> = values.iter().map(|v| v.is_finite()).collect();
-            let mut k = keep.iter();
-            labels.retain(|_| *k.next().unwrap_or(&false));
+            keep_rows(&mut labels, &keep);
             if let Some(stamps) = timestamps.as_mut() {
-                let mut k = keep.iter();
-                stamps.retain(|_| *k.next().unwrap_or(&false));
+                keep_rows(stamps, &keep);
             }
             for input in &mut inputs {
-                let mut k = keep.iter();
-                input.retain(|_| *k.next().unwrap_or(&false));
+                keep_rows(input, &keep);
             }
             values.retain(|v| v.is_finite());
         } else {

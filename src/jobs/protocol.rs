@@ -35,7 +35,9 @@ pub enum Job {
     ReadHolidays {
         /// File name, for messages.
         file_name: String,
-        /// Raw file content (small: it travels inside the JSON message).
+        /// Raw file content; in the browser it travels beside the JSON, as a file to
+        /// load does.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         bytes: Vec<u8>,
     },
     /// Look at one column: moving averages, ACF and PACF, points to draw.
@@ -140,6 +142,15 @@ pub struct LeaderboardView {
 }
 
 impl Job {
+    /// The file content a job carries (a CSV to load, a holiday file), which the browser
+    /// sends beside the JSON message as a transferred buffer.
+    pub fn file_bytes_mut(&mut self) -> Option<&mut Vec<u8>> {
+        match self {
+            Job::LoadCsv { bytes, .. } | Job::ReadHolidays { bytes, .. } => Some(bytes),
+            _ => None,
+        }
+    }
+
     /// Serialises for `postMessage`.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()

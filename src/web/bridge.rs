@@ -34,7 +34,7 @@ pub fn request_message(request: &WorkerRequest, bytes: Option<&JsValue>) -> JsVa
 }
 
 /// Reads a message made by [`request_message`]: the request, with a file's bytes put into
-/// its `LoadCsv` job.
+/// the job that carries a file (`LoadCsv`, `ReadHolidays`).
 ///
 /// # Errors
 /// A message saying what was wrong with the message.
@@ -52,7 +52,7 @@ pub fn read_request(data: &JsValue) -> Result<WorkerRequest, String> {
     };
     let mut request: WorkerRequest =
         serde_json::from_str(&text).map_err(|e| format!("bad request to the worker: {e}"))?;
-    if let (Job::LoadCsv { bytes: slot, .. }, Some(bytes)) = (&mut request.job, bytes) {
+    if let (Some(slot), Some(bytes)) = (request.job.file_bytes_mut(), bytes) {
         *slot = bytes;
     }
     Ok(request)

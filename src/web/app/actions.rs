@@ -182,8 +182,13 @@ impl Actions {
             let file_name = file.name();
             match JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => {
-                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                    self.send(Job::ReadHolidays { file_name, bytes });
+                    // The bytes travel beside the job, transferred, as a data file's do.
+                    let job = Job::ReadHolidays {
+                        file_name,
+                        bytes: Vec::new(),
+                    };
+                    self.client()
+                        .send_with_bytes(job, self.model.backend.get_untracked(), buffer);
                 }
                 Err(_) => {
                     self.fail(format!("{file_name}: the browser could not read this file"));

@@ -110,6 +110,13 @@ test('sample → train a tiny model in the worker → metrics and charts', async
   await page.screenshot({ path: path.join(root, 'docs', 'screenshot.png'), fullPage: true });
 });
 
+test('a holiday file is read by the worker, its bytes sent beside the job', async () => {
+  const days = Buffer.from('["2019-12-25", "2020-01-01", "2020-07-03"]');
+  await page.setInputFiles(byId('holiday-input'), { name: 'days.json', mimeType: 'application/json', buffer: days });
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '3 dates', byId('holiday-count'), { timeout: 30000 });
+  assert.equal(await state(), 'done');
+});
+
 test('on two cores or more, a helper worker computes half of each CPU training batch', async () => {
   // The engine worker started its helper (a second wasm instance in a nested worker) on the
   // first CPU run above; by this run it has loaded, so batches are split from the start.

@@ -348,3 +348,67 @@ fn holt_winters_cases_match_statsmodels_exponential_smoothing() {
         "only {same_optimum} cases reached statsmodels' optimum"
     );
 }
+
+/// Conditioning a fitted model on later points (parameters kept): on the series it was
+/// fitted on it changes nothing; on a longer one the forecast starts from the new end, by
+/// the model's own recursions (checked by hand for SES and AR(1)), and nothing is
+/// re-estimated.
+#[test]
+fn conditioning_keeps_the_parameters_and_moves_the_origin() {
+    use foresight::models::stats::ets::EtsSpec;
+    use foresight::models::stats::kind::ModelKind;
+    let air = column("air_passengers_monthly.csv", "passengers_thousands");
+    let levels = [80.0, 95.0];
+    for kind in ModelKind::ALL {
+        let fitted = kind.fit(&air[..120], 12).expect("fit");
+        let same = fitted.condition(&air[..120]).expect("condition");
+        let (a, b) = (
+            fitted.predict(12, &levels).expect("predict"),
+            same.predict(12, &levels).expect("predict"),
+        );
+        for (x, y) in a.point.iter().zip(&b.point) {
+            assert!((x - y).abs() < 1e-9, "{}: {x} vs {y}", kind.name());
+        }
+        let later = fitted.condition(&air[..132]).expect("condition");
+        assert_eq!(later.label(), fitted.label());
+        assert_eq!(later.parameters(), fitted.parameters());
+        assert_eq!(later.fitted_values().len(), 132);
+        let moved = later.predict(12, &levels).expect("predict");
+        // The mean is the mean model's parameter: it stays; every other path moves.
+        if kind != ModelKind::Mean {
+            assert_ne!(moved.point, a.point, "{}", kind.name());
+        }
+        assert_eq!(moved.intervals.len(), 2);
+    }
+
+    // SES by hand: ℓ ← ℓ + α(y − ℓ) from the fitted initial level, over all 132 points.
+    let ses = EtsSpec::ses().fit(&air[..120]).expect("SES");
+    let level = air[..132]
+        .iter()
+        .fold(ses.initial[0], |l, y| l + ses.smoothing.alpha * (y - l));
+    let conditioned = ses.condition(&air[..132]).expect("condition");
+    let point = conditioned.predict(3, &levels).expect("predict").point;
+    assert!(
+        point.iter().all(|p| (p - level).abs() < 1e-9),
+        "{point:?} vs {level}"
+    );
+
+    // AR(1) without a mean: the one-step forecast from any origin is φ·y_last.
+    let growth: Vec<f64> = air.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
+    let mean = growth.iter().sum::<f64>() / growth.len() as f64;
+    let centred: Vec<f64> = growth.iter().map(|g| g - mean).collect();
+    let ar = ArimaSpec::new(ArimaOrder::new(1, 0, 0))
+        .fit(&centred[..100])
+        .expect("AR(1)");
+    let conditioned = ar.condition(&centred[..130]).expect("condition");
+    let next = conditioned.predict(1, &levels).expect("predict").point[0];
+    assert!((next - ar.ar[0] * centred[129]).abs() < 1e-12);
+
+    // A gap in the new points is named, not filled in silently.
+    let mut gappy = air[..132].to_vec();
+    gappy[125] = f64::NAN;
+    let Err(error) = ses.condition(&gappy) else {
+        panic!("a missing value was accepted");
+    };
+    assert!(error.to_string().contains("missing"), "{error}");
+}

@@ -114,6 +114,15 @@ impl Fitted for FittedBaseline {
         }
     }
 
+    fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
+        // The history moves on; the slope, mean and residual scale stay as fitted.
+        let mut conditioned = self.kind.fit(y)?;
+        conditioned.slope = self.slope;
+        conditioned.mean = self.mean;
+        conditioned.sigma = self.sigma;
+        Ok(Box::new(conditioned))
+    }
+
     fn label(&self) -> String {
         match self.kind {
             Baseline::SeasonalNaive { season } => format!("seasonal naive (m={season})"),

@@ -951,6 +951,30 @@ impl Fitted for FittedEts {
         smoothing + self.initial.len() + 1
     }
 
+    fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
+        let label = self.spec.label();
+        check_series(&label, y, 1)?;
+        let mut fitted = vec![0.0; y.len()];
+        let mut work = Workspace::new(self.spec.m());
+        let Some(run) = work.run(
+            &self.spec,
+            &self.smoothing,
+            &self.initial,
+            y,
+            Some(&mut fitted),
+        ) else {
+            return Err(StatsError::NotConverged {
+                model: label,
+                reason: "the state recursions broke down on the new points".into(),
+            });
+        };
+        Ok(Box::new(FittedEts {
+            last: run.last,
+            fitted,
+            ..self.clone()
+        }))
+    }
+
     fn label(&self) -> String {
         let mut label = self.spec.label();
         if !self.converged {

@@ -71,6 +71,15 @@ pub trait Fitted: Send {
     /// The numbers the fitted model keeps to forecast (coefficients, initial states, the
     /// interval scale): its size, as the leaderboard reports it.
     fn parameters(&self) -> usize;
+    /// The same model, its parameters kept (not estimated again), run over `y`: the series
+    /// it was fitted on followed by later observations, so the next forecast starts at
+    /// `y`'s end. A backtest that does not refit at every origin, and a forecast from a
+    /// later origin, need this; it costs one filter pass instead of a fit.
+    ///
+    /// # Errors
+    /// [`StatsError::MissingValues`] or [`StatsError::TooShort`] for an unusable `y`;
+    /// [`StatsError::NotConverged`] when the recursions break down on the new points.
+    fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError>;
     /// Corrected Akaike information criterion, where the model has a likelihood.
     fn aicc(&self) -> Option<f64> {
         None

@@ -189,13 +189,7 @@ impl ArimaSpec {
         };
         let needed = (o.lost() + k + 3).max(seasons_needed + o.d + 1);
         check_series(&label, y, needed)?;
-        let diff = polynomial::differencing(o.d, o.seasonal_d, o.season);
-        let w = polynomial::difference(y, &diff);
-        let xw: Vec<Vec<f64>> = design
-            .columns
-            .iter()
-            .map(|c| Design::differenced(c, &diff, o.lost(), y.len()))
-            .collect();
+        let (w, xw) = design.differenced_series(o, y);
         let spread = w.iter().fold(0.0f64, |m, v| m.max((v - w[0]).abs()));
         if spread <= 1e-12 * w[0].abs().max(1.0) {
             return Err(StatsError::ConstantSeries {
@@ -297,10 +291,7 @@ impl ArimaSpec {
         } else {
             f64::INFINITY
         };
-        let mut fitted = vec![f64::NAN; y.len()];
-        for (t, e) in innovations.iter().enumerate() {
-            fitted[t + o.lost()] = y[t + o.lost()] - e;
-        }
+        let fitted = fitted_from_innovations(y, &innovations, o.lost());
         Ok(FittedArima {
             spec: self.clone(),
             label,
@@ -321,6 +312,22 @@ impl ArimaSpec {
             arma,
         })
     }
+}
+
+/// The differenced series less its regression part: what the ARMA filter sees.
+fn centred(w: &[f64], xw: &[Vec<f64>], beta: &[f64]) -> Vec<f64> {
+    (0..w.len())
+        .map(|t| w[t] - xw.iter().zip(beta).map(|(c, b)| c[t] * b).sum::<f64>())
+        .collect()
+}
+
+/// One-step fitted values `y − e` (NaN for the points differencing used up).
+fn fitted_from_innovations(y: &[f64], innovations: &[f64], lost: usize) -> Vec<f64> {
+    let mut fitted = vec![f64::NAN; y.len()];
+    for (t, e) in innovations.iter().enumerate() {
+        fitted[t + lost] = y[t + lost] - e;
+    }
+    fitted
 }
 
 /// How hard to look for the optimum.
@@ -384,6 +391,18 @@ impl Design {
             }
         }
         Design { columns }
+    }
+
+    /// The differenced series `w` and the regressors as it sees them.
+    fn differenced_series(&self, o: ArimaOrder, y: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
+        let diff = polynomial::differencing(o.d, o.seasonal_d, o.season);
+        let w = polynomial::difference(y, &diff);
+        let xw = self
+            .columns
+            .iter()
+            .map(|c| Design::differenced(c, &diff, o.lost(), y.len()))
+            .collect();
+        (w, xw)
     }
 
     /// The regressor as the differenced series sees it, at level-space times `from..to`.
@@ -480,17 +499,7 @@ impl Problem<'_> {
     }
 
     fn centred(&self, beta: &[f64]) -> Vec<f64> {
-        (0..self.w.len())
-            .map(|t| {
-                self.w[t]
-                    - self
-                        .xw
-                        .iter()
-                        .zip(beta)
-                        .map(|(col, b)| col[t] * b)
-                        .sum::<f64>()
-            })
-            .collect()
+        centred(self.w, self.xw, beta)
     }
 
     /// Hannan–Rissanen start values in unconstrained form: a long autoregression gives
@@ -716,6 +725,24 @@ impl Fitted for FittedArima {
 
     fn label(&self) -> String {
         self.label.clone()
+    }
+
+    fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
+        let o = self.spec.order;
+        check_series(&self.label, y, o.lost() + 1)?;
+        let (w, xw) = Design::new(&self.spec).differenced_series(o, y);
+        let Some(state) = self.arma.filter(&centred(&w, &xw, &self.beta), true) else {
+            return Err(StatsError::NotConverged {
+                model: self.label.clone(),
+                reason: "the Kalman filter failed on the new points".into(),
+            });
+        };
+        Ok(Box::new(FittedArima {
+            fitted: fitted_from_innovations(y, &state.innovations, o.lost()),
+            history: y.to_vec(),
+            state,
+            ..self.clone()
+        }))
     }
 
     fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast, StatsError> {

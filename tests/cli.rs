@@ -209,3 +209,31 @@ fn a_model_that_needs_a_season_names_the_flag() {
         "naive keeps its last value and σ"
     );
 }
+
+#[test]
+fn backtest_refit_once_reuses_the_first_fit() {
+    let once = backtest_json(&["--models", "drift,ets", "--folds", "2", "--refit", "once"]);
+    let always = backtest_json(&["--models", "drift,ets", "--folds", "2"]);
+    for lines in [&once, &always] {
+        assert_eq!(lines[0]["model"], "drift");
+        assert_eq!(lines[0]["folds"], 2);
+        assert!(
+            lines[1]["backtest_mase"]
+                .as_f64()
+                .is_some_and(f64::is_finite)
+        );
+    }
+    // Drift keeps the slope of its fit on the first origin's history: another hold-out.
+    assert_ne!(once[0]["mae"], always[0]["mae"]);
+
+    let output = foresight()
+        .args(["backtest", "--refit", "sometimes"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--refit must be always, once or a number"),
+        "{stderr}"
+    );
+}

@@ -225,6 +225,91 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
     assert!(board.rows[0].error.is_none() && board.rows[0].holdout.is_some());
 }
 
+/// Without refitting, the LSTM trains once, at the first origin, and forecasts every later
+/// origin from that origin's last window, scaled with its training scalers: the hold-out
+/// forecast is exactly the first fit brought up to the hold-out.
+#[test]
+fn lstm_without_refit_forecasts_later_origins_from_its_first_fit() {
+    use foresight::forecast::backtest::Compute;
+    use foresight::forecast::series::{Covariate, SeriesChoice, series_data};
+    use foresight::forecast::{FitContext, LeaderboardRequest, ModelSpec, Refit, run_leaderboard};
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
+    let compute = Compute {
+        device: &selected.device,
+        backend: &selected.label,
+    };
+    let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
+    let mut host = RecordingHost {
+        clock: Instant::now(),
+        progress_events: 0,
+    };
+    let settings = tiny_settings();
+    let target = settings.data.target.clone();
+    let request = LeaderboardRequest {
+        models: vec!["lstm".into()],
+        horizon: Some(2),
+        folds: 2,
+        refit: Refit::Once,
+        covariates: settings.data.features.clone(),
+        lstm: Some(settings.clone()),
+        ..LeaderboardRequest::new(target.clone())
+    };
+    let (board, planned) =
+        futures::executor::block_on(run_leaderboard(&frame, &request, compute, &mut host))
+            .expect("leaderboard runs");
+    let lstm = &board.rows[0];
+    assert_eq!(lstm.error, None);
+    assert_eq!(lstm.folds_scored, 2);
+
+    let data = series_data(
+        &frame,
+        &SeriesChoice {
+            target: &target,
+            covariates: vec![Covariate {
+                name: settings.data.features[0].clone(),
+                known_in_future: false,
+            }],
+            ..SeriesChoice::default()
+        },
+    )
+    .expect("series");
+    let mut ctx = FitContext {
+        device: &selected.device,
+        backend: &selected.label,
+        host: &mut host,
+        horizon: 2,
+        levels: &[],
+        season: planned.plan.season,
+    };
+    let first_origin = planned.layout.origins[0];
+    let spec = ModelSpec::Lstm(Box::new(settings));
+    let fitted =
+        futures::executor::block_on(spec.fit(&data, 0, first_origin, &mut ctx)).expect("fits");
+    let own = futures::executor::block_on(
+        fitted
+            .condition(&data, first_origin)
+            .unwrap()
+            .forecast(2, &ctx),
+    )
+    .expect("forecast");
+    let direct = futures::executor::block_on(fitted.forecast(2, &ctx)).expect("forecast");
+    assert_eq!(
+        own.point, direct.point,
+        "conditioning on its own range changes nothing"
+    );
+    let moved = fitted
+        .condition(&data, planned.layout.holdout_start)
+        .expect("condition");
+    assert_eq!(moved.range(), (0, planned.layout.holdout_start));
+    let holdout = futures::executor::block_on(moved.forecast(2, &ctx)).expect("forecast");
+    assert_eq!(
+        Some(&holdout.point),
+        lstm.forecast.as_ref().map(|f| &f.point)
+    );
+    assert_ne!(holdout.point, direct.point);
+}
+
 /// A cancel is seen within one fit: the leaderboard stops after the fit during which the
 /// user pressed Cancel, not at the end of the model.
 #[test]

@@ -194,6 +194,11 @@ pub struct BacktestArgs {
     /// them (expanding).
     #[arg(long)]
     pub sliding: Option<usize>,
+    /// When models are fitted again: always (at every origin), once (at the first; later
+    /// origins reuse that fit, brought up to date with nothing estimated again), or N (at
+    /// every N-th origin).
+    #[arg(long, default_value = "always")]
+    pub refit: String,
     /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::args::BacktestArgs;
 use super::run::{CliError, SessionRun, read_options};
 use crate::jobs::{
-    Event, FillStrategy, Host, Job, Leaderboard, LeaderboardRequest, ModelScore, Progress,
+    Event, FillStrategy, Host, Job, Leaderboard, LeaderboardRequest, ModelScore, Progress, Refit,
     TrainSettings, lstm_defaults,
 };
 
@@ -42,6 +42,12 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
             ))
         })?),
     };
+    let refit = Refit::parse(&args.refit).ok_or_else(|| {
+        CliError::Usage(format!(
+            "--refit must be always, once or a number of origins, got '{}'",
+            args.refit
+        ))
+    })?;
     let options = read_options(&args.read)?;
     let mut host = FittingHost {
         clock: std::time::Instant::now(),
@@ -71,6 +77,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         folds: args.folds,
         step: args.step,
         sliding: args.sliding,
+        refit,
         models: args.models.clone(),
         levels: args.levels.clone(),
         covariates: args.features.clone(),

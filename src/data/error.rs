@@ -197,6 +197,11 @@ pub enum DataError {
         "{file}: no dates found in this holiday file (found {found}); expected a JSON list of dates like [\"2024-01-01\"] or a CSV with a date on each line"
     )]
     BadHolidayFile { file: String, found: String },
+    /// Fewer rows before a forecast origin than the model looks back.
+    #[error(
+        "the model looks back {window} rows, and only {rows} come before this origin; choose a later origin"
+    )]
+    BeforeFirstWindow { window: usize, rows: usize },
     /// Window and horizon do not fit in the data.
     #[error(
         "window {window} + horizon {horizon} need at least {needed} rows for training, validation and test; the file has {rows} rows. Use a shorter window or horizon, or more data"

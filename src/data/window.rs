@@ -68,6 +68,8 @@ pub struct Prepared {
     pub target_observed: Vec<f64>,
     /// Scaler of the target, to put predictions back into the data's units.
     pub target_scaler: Scaler,
+    /// Scaler of every input column, in the order of `feature_names` (the target's first).
+    pub scalers: Vec<Scaler>,
     /// Frame row of each prepared row (they differ when rows with missing cells are dropped).
     pub frame_rows: Vec<usize>,
     /// Window start rows used for training.
@@ -194,6 +196,90 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
             });
         }
     }
+    let Columns {
+        names,
+        series,
+        target_observed,
+        frame_rows,
+        filled_cells,
+        dropped_rows,
+    } = columns(frame, spec)?;
+    let rows = frame_rows.len();
+    if !fits(rows, spec.window, spec.horizon, spec.test_fraction) {
+        let needed = rows_needed(spec.window, spec.horizon, spec.test_fraction);
+        return Err(DataError::TooShort {
+            window: spec.window,
+            horizon: spec.horizon,
+            needed,
+            rows,
+        });
+    }
+    let test_start = test_start_of(rows, spec.test_fraction);
+    let scalers: Vec<Scaler> = series
+        .iter()
+        .zip(&names)
+        .map(|(s, name)| {
+            let kind = spec
+                .column_scalers
+                .get(name)
+                .copied()
+                .unwrap_or(spec.scaler);
+            Scaler::fit(kind, &s[..test_start])
+        })
+        .collect();
+    let f = series.len();
+    let mut inputs = vec![0f32; rows * f];
+    for (j, (s, scaler)) in series.iter().zip(&scalers).enumerate() {
+        for (r, v) in s.iter().enumerate() {
+            inputs[r * f + j] = scaler.transform(*v) as f32;
+        }
+    }
+    let target_raw = series[0].clone();
+    let target_scaler = scalers[0];
+    let target: Vec<f32> = target_raw
+        .iter()
+        .map(|v| target_scaler.transform(*v) as f32)
+        .collect();
+
+    let (w, h) = (spec.window, spec.horizon);
+    let train_all: Vec<usize> = (0..=test_start - w - h).collect();
+    let n_validation = ((train_all.len() as f64 * spec.validation_fraction).ceil() as usize)
+        .clamp(1, train_all.len() - 1);
+    let (train, validation) = train_all.split_at(train_all.len() - n_validation);
+    let test: Vec<usize> = (test_start - w..=rows - w - h).collect();
+    Ok(Prepared {
+        feature_names: names,
+        inputs,
+        target,
+        target_raw,
+        target_observed,
+        target_scaler,
+        scalers,
+        frame_rows,
+        train: train.to_vec(),
+        validation: validation.to_vec(),
+        test,
+        test_start,
+        filled_cells,
+        dropped_rows,
+        window: w,
+        horizon: h,
+    })
+}
+
+/// The model's input columns over a frame's rows, before scaling: the target first, then
+/// the covariates and calendar features, missing cells filled (or their rows dropped).
+struct Columns {
+    names: Vec<String>,
+    series: Vec<Vec<f64>>,
+    target_observed: Vec<f64>,
+    frame_rows: Vec<usize>,
+    filled_cells: usize,
+    dropped_rows: usize,
+}
+
+/// Gathers, fills and extends (calendar) the columns `spec` uses.
+fn columns(frame: &Frame, spec: &WindowSpec) -> Result<Columns, DataError> {
     let rows = frame.rows();
     let lookup = |name: &str| {
         let column = frame.column(name).ok_or_else(|| DataError::UnknownColumn {
@@ -247,16 +333,6 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
         }
     }
     let rows = frame_rows.len();
-    if !fits(rows, spec.window, spec.horizon, spec.test_fraction) {
-        let needed = rows_needed(spec.window, spec.horizon, spec.test_fraction);
-        return Err(DataError::TooShort {
-            window: spec.window,
-            horizon: spec.horizon,
-            needed,
-            rows,
-        });
-    }
-    let test_start = test_start_of(rows, spec.test_fraction);
     let stamps: Option<Vec<i64>> = frame
         .timestamps
         .as_ref()
@@ -283,55 +359,52 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
             series.push(values);
         }
     }
-    let scalers: Vec<Scaler> = series
-        .iter()
-        .zip(&names)
-        .map(|(s, name)| {
-            let kind = spec
-                .column_scalers
-                .get(name)
-                .copied()
-                .unwrap_or(spec.scaler);
-            Scaler::fit(kind, &s[..test_start])
-        })
-        .collect();
-    let f = series.len();
-    let mut inputs = vec![0f32; rows * f];
-    for (j, (s, scaler)) in series.iter().zip(&scalers).enumerate() {
-        for (r, v) in s.iter().enumerate() {
-            inputs[r * f + j] = scaler.transform(*v) as f32;
-        }
-    }
-    let target_raw = series[0].clone();
-    let target_scaler = scalers[0];
-    let target: Vec<f32> = target_raw
-        .iter()
-        .map(|v| target_scaler.transform(*v) as f32)
-        .collect();
-
-    let (w, h) = (spec.window, spec.horizon);
-    let train_all: Vec<usize> = (0..=test_start - w - h).collect();
-    let n_validation = ((train_all.len() as f64 * spec.validation_fraction).ceil() as usize)
-        .clamp(1, train_all.len() - 1);
-    let (train, validation) = train_all.split_at(train_all.len() - n_validation);
-    let test: Vec<usize> = (test_start - w..=rows - w - h).collect();
-    Ok(Prepared {
-        feature_names: names,
-        inputs,
-        target,
-        target_raw,
+    Ok(Columns {
+        names,
+        series,
         target_observed,
-        target_scaler,
         frame_rows,
-        train: train.to_vec(),
-        validation: validation.to_vec(),
-        test,
-        test_start,
         filled_cells,
         dropped_rows,
-        window: w,
-        horizon: h,
     })
+}
+
+/// The last `spec.window` rows of `frame` as one input window `[1, window, features]`,
+/// scaled with `scalers` fitted before (a trained model's): how a model forecasts from an
+/// origin later than the end of its training data without seeing the new points' scale.
+///
+/// # Errors
+/// The column errors of [`prepare`]; [`DataError::TooShort`] for fewer rows than the
+/// window; [`DataError::BadSetting`] when the frame gives other input columns than the
+/// scalers were fitted for.
+pub fn last_window_scaled(
+    frame: &Frame,
+    spec: &WindowSpec,
+    scalers: &[Scaler],
+) -> Result<Vec<f32>, DataError> {
+    let series = series_of(frame, spec)?;
+    let columns = columns(&series, spec)?;
+    let rows = columns.frame_rows.len();
+    if rows < spec.window {
+        return Err(DataError::BeforeFirstWindow {
+            window: spec.window,
+            rows,
+        });
+    }
+    if columns.series.len() != scalers.len() {
+        return Err(DataError::BadSetting {
+            name: "input columns",
+            expected: "the columns the model was trained on",
+            found: columns.names.join(", "),
+        });
+    }
+    let mut window = Vec::with_capacity(spec.window * scalers.len());
+    for r in rows - spec.window..rows {
+        for (column, scaler) in columns.series.iter().zip(scalers) {
+            window.push(scaler.transform(column[r]) as f32);
+        }
+    }
+    Ok(window)
 }
 
 /// Day numbers of the user's holidays (ISO dates).

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::catalog::ModelSpec;
-use super::fitted::{FitContext, FitError};
+use super::fitted::{FitContext, FitError, FittedModel};
 use super::series::SeriesData;
 use crate::eval::score::{RowScorer, Scored};
 use crate::eval::{ModelScore, select};
@@ -30,6 +30,43 @@ pub enum TrainingWindow {
     Sliding(usize),
 }
 
+/// When a backtest fits its models again. Between fits, the last fitted model is
+/// conditioned on the points up to the next origin with nothing estimated again
+/// (statsmodels' `append(refit=False)`, darts' `retrain=False`): far cheaper, and what a
+/// model deployed without retraining would have forecast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Refit {
+    /// Fit afresh at every origin and for the hold-out.
+    #[default]
+    Always,
+    /// Fit at every n-th origin (the first, the (n+1)-th, …; the hold-out counts as the
+    /// last origin).
+    Every(usize),
+    /// Fit at the first origin only.
+    Once,
+}
+
+impl Refit {
+    /// Whether the fit for origin number `i` (0 = the first) is a fresh one.
+    pub fn fits_at(&self, i: usize) -> bool {
+        match *self {
+            Refit::Always => true,
+            Refit::Every(n) => i.is_multiple_of(n.max(1)),
+            Refit::Once => i == 0,
+        }
+    }
+
+    /// Parses `always`, `once` or a count n (every n-th origin).
+    pub fn parse(text: &str) -> Option<Refit> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "always" | "1" => Some(Refit::Always),
+            "once" | "never" | "0" => Some(Refit::Once),
+            n => n.parse::<usize>().ok().map(Refit::Every),
+        }
+    }
+}
+
 /// Where and how the models are scored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BacktestPlan {
@@ -47,6 +84,9 @@ pub struct BacktestPlan {
     pub season: usize,
     /// Interval levels in percent.
     pub levels: Vec<f64>,
+    /// When the models are fitted again.
+    #[serde(default)]
+    pub refit: Refit,
 }
 
 impl BacktestPlan {
@@ -60,6 +100,7 @@ impl BacktestPlan {
             holdout: horizon,
             season: season.max(1),
             levels: DEFAULT_LEVELS.to_vec(),
+            refit: Refit::Always,
         }
     }
 
@@ -245,8 +286,10 @@ pub async fn run<H: Host>(
     })
 }
 
-/// Scores one model: fitted afresh on each origin's training range and on everything
-/// before the hold-out, each fit forecasting the horizon from its end.
+/// Scores one model on each origin's training range and on everything before the
+/// hold-out, forecasting the horizon from each: fitted afresh where the plan's refit
+/// policy says so (or while no fit has succeeded yet), otherwise the last fit conditioned
+/// on the points up to the origin.
 async fn score<H: Host>(
     data: &SeriesData,
     spec: &ModelSpec,
@@ -278,12 +321,19 @@ async fn score<H: Host>(
     if host.cancelled() {
         return Err(BacktestError::Cancelled);
     }
-    for (origin, start, end) in fits {
-        match fit_and_forecast(data, spec, start, end, plan, compute, host).await {
-            Ok(run) => match origin {
-                Some(origin) => row.record_fold(start, origin, &run.forecast),
-                None => row.record_holdout(end, run),
-            },
+    // The last fitted (or brought-up) model and the time its fit took.
+    let mut last_fit: Option<(FittedModel, f64)> = None;
+    for (i, (origin, start, end)) in fits.into_iter().enumerate() {
+        let reuse = last_fit.as_ref().filter(|_| !plan.refit.fits_at(i));
+        match fit_and_forecast(data, spec, reuse, (start, end), plan, compute, host).await {
+            Ok((run, fitted)) => {
+                let fit_ms = run.fit_ms;
+                match origin {
+                    Some(origin) => row.record_fold(start, origin, &run.forecast),
+                    None => row.record_holdout(end, run),
+                }
+                last_fit = Some((fitted, fit_ms));
+            }
             Err(e) if e.is_cancelled() => return Err(BacktestError::Cancelled),
             Err(e) => row.record_error(e.to_string(), e.setting().map(str::to_string)),
         }
@@ -298,16 +348,18 @@ async fn score<H: Host>(
     Ok(row.finish())
 }
 
-/// Fits `spec` on points `start..end` and forecasts the horizon from their end, timing both.
+/// Fits `spec` on points `start..end` — or brings `reuse`, fitted earlier in the given
+/// milliseconds, up to `end` — and forecasts the horizon from `end`, timing both (a
+/// brought-up model's fit time is its fit's plus the update's).
 async fn fit_and_forecast<H: Host>(
     data: &SeriesData,
     spec: &ModelSpec,
-    start: usize,
-    end: usize,
+    reuse: Option<&(FittedModel, f64)>,
+    (start, end): (usize, usize),
     plan: &BacktestPlan,
     compute: Compute<'_>,
     host: &mut H,
-) -> Result<Scored, FitError> {
+) -> Result<(Scored, FittedModel), FitError> {
     let mut ctx = FitContext {
         device: compute.device,
         backend: compute.backend,
@@ -317,17 +369,21 @@ async fn fit_and_forecast<H: Host>(
         season: plan.season,
     };
     let t0 = ctx.host.now_ms();
-    let fitted = spec.fit(data, start, end, &mut ctx).await?;
+    let (fitted, earlier_ms) = match reuse {
+        Some((earlier, ms)) => (earlier.condition(data, end)?, *ms),
+        None => (spec.fit(data, start, end, &mut ctx).await?, 0.0),
+    };
     let t1 = ctx.host.now_ms();
     let forecast = fitted.forecast(plan.horizon, &ctx).await?;
     let t2 = ctx.host.now_ms();
-    Ok(Scored {
+    let scored = Scored {
         forecast,
         label: fitted.label(),
-        fit_ms: t1 - t0,
+        fit_ms: earlier_ms + (t1 - t0),
         forecast_ms: t2 - t1,
         parameters: fitted.parameters(),
-    })
+    };
+    Ok((scored, fitted))
 }
 
 #[cfg(test)]
@@ -413,6 +469,36 @@ mod tests {
         assert!(row.error.as_deref().unwrap().contains("season"));
         assert_eq!(row.error_setting.as_deref(), Some("season"));
         assert!(board.rows[0].error.is_none());
+    }
+
+    #[test]
+    fn without_refit_later_origins_condition_the_first_fit() {
+        let y: Vec<f64> = (0..60)
+            .map(|t| 10.0 + t as f64 * 0.5 + ((t % 4) as f64 - 1.5) * 2.0 + (t % 7) as f64 * 0.3)
+            .collect();
+        let data = series(&y);
+        let mut plan = BacktestPlan::new(4, 4);
+        plan.refit = Refit::Once;
+        let once = board(&data, &[ModelKind::Ets, ModelKind::Drift], &plan);
+        // ETS fitted on the first origin's 44 points, brought up to the hold-out's 56.
+        let first = ModelKind::Ets.fit(&y[..44], 4).unwrap();
+        let expected = first.condition(&y[..56]).unwrap().predict(4, &[]).unwrap();
+        let ets = &once.rows[0];
+        assert_eq!(ets.folds_scored, 3);
+        assert_eq!(ets.label.as_deref(), Some(first.label().as_str()));
+        let got = &ets.forecast.as_ref().unwrap().point;
+        for (a, b) in got.iter().zip(&expected.point) {
+            assert!((a - b).abs() < 1e-9, "{got:?} vs {:?}", expected.point);
+        }
+        // Drift keeps the first fit's slope: its hold-out path differs from a refit's.
+        plan.refit = Refit::Always;
+        let always = board(&data, &[ModelKind::Drift], &plan);
+        assert_ne!(once.rows[1].forecast, always.rows[0].forecast);
+        // Every second origin: origins 0 and 2 fit afresh, 1 and the hold-out condition.
+        assert!(Refit::Every(2).fits_at(2) && !Refit::Every(2).fits_at(3));
+        assert_eq!(Refit::parse("once"), Some(Refit::Once));
+        assert_eq!(Refit::parse(" 5 "), Some(Refit::Every(5)));
+        assert_eq!(Refit::parse("sometimes"), None);
     }
 
     #[test]

@@ -73,39 +73,79 @@ pub struct FitContext<'a, H: Host> {
     pub season: usize,
 }
 
-/// A fitted model, of any family.
-pub enum FittedModel {
-    /// A statistical model.
+/// A fitted model, of any family, with the range of points it was fitted on and the
+/// range it now forecasts from (the same, until [`FittedModel::condition`] moves it on).
+pub struct FittedModel {
+    family: Family,
+    start: usize,
+    end: usize,
+}
+
+/// The fitted model of each family.
+enum Family {
     Stats(Box<dyn Fitted>),
-    /// A trained LSTM.
     Lstm(Box<FittedLstm>),
 }
 
 impl std::fmt::Debug for FittedModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "FittedModel({})", self.label())
+        write!(
+            f,
+            "FittedModel({}, {}..{})",
+            self.label(),
+            self.start,
+            self.end
+        )
     }
 }
 
 impl FittedModel {
     /// The fitted form, e.g. `ETS(M,A,M)` or `LSTM 64→32, window 52`.
     pub fn label(&self) -> String {
-        match self {
-            FittedModel::Stats(fitted) => fitted.label(),
-            FittedModel::Lstm(lstm) => lstm.label(),
+        match &self.family {
+            Family::Stats(fitted) => fitted.label(),
+            Family::Lstm(lstm) => lstm.label(),
         }
     }
 
     /// Size: the numbers the model keeps to forecast (weights for a network).
     pub fn parameters(&self) -> usize {
-        match self {
-            FittedModel::Stats(fitted) => fitted.parameters(),
-            FittedModel::Lstm(lstm) => lstm.parameters(),
+        match &self.family {
+            Family::Stats(fitted) => fitted.parameters(),
+            Family::Lstm(lstm) => lstm.parameters(),
         }
     }
 
-    /// Forecasts `horizon` steps past the end of the training data, with an interval per
-    /// level where the model has them (the LSTM has none yet).
+    /// The points `start..end` the next forecast starts after.
+    pub fn range(&self) -> (usize, usize) {
+        (self.start, self.end)
+    }
+
+    /// The same model, nothing estimated again (coefficients, smoothing parameters,
+    /// weights and scalers kept), brought up to point `end` of `data`: the forecast then
+    /// starts there. `data` is the series the model was fitted on; `end` may be any point
+    /// past the start of the fit (before the fit's end it forecasts in-sample).
+    ///
+    /// # Errors
+    /// [`FitError::Stats`] when the state recursions break down on the new points (the
+    /// network checks that a full window comes before `end` when it forecasts).
+    pub fn condition(&self, data: &SeriesData, end: usize) -> Result<FittedModel, FitError> {
+        let end = end.min(data.len());
+        let family = match &self.family {
+            Family::Stats(fitted) => {
+                Family::Stats(fitted.condition(&data.values[self.start..end])?)
+            }
+            Family::Lstm(lstm) => Family::Lstm(Box::new(lstm.condition(data, self.start, end))),
+        };
+        Ok(FittedModel {
+            family,
+            start: self.start,
+            end,
+        })
+    }
+
+    /// Forecasts `horizon` steps past the end of its range, with an interval per level
+    /// where the model has them (the LSTM has none yet).
     ///
     /// # Errors
     /// [`FitError::HorizonTooLong`], [`FitError::NonFinite`], or the model's own failure.
@@ -114,9 +154,9 @@ impl FittedModel {
         horizon: usize,
         ctx: &FitContext<'_, H>,
     ) -> Result<Forecast, FitError> {
-        let forecast = match self {
-            FittedModel::Stats(fitted) => fitted.predict(horizon, ctx.levels)?,
-            FittedModel::Lstm(lstm) => lstm.forecast(horizon, ctx.device, ctx.backend).await?,
+        let forecast = match &self.family {
+            Family::Stats(fitted) => fitted.predict(horizon, ctx.levels)?,
+            Family::Lstm(lstm) => lstm.forecast(horizon, ctx.device, ctx.backend).await?,
         };
         if forecast.point.len() != horizon {
             return Err(FitError::HorizonTooLong {
@@ -146,13 +186,14 @@ impl ModelSpec {
         end: usize,
         ctx: &mut FitContext<'_, H>,
     ) -> Result<FittedModel, FitError> {
-        match self {
-            ModelSpec::Stats(kind) => Ok(FittedModel::Stats(
-                kind.fit(&data.values[start..end], ctx.season)?,
-            )),
-            ModelSpec::Lstm(settings) => Ok(FittedModel::Lstm(Box::new(
-                fit_lstm(data, start, end, settings, ctx).await?,
-            ))),
-        }
+        let family = match self {
+            ModelSpec::Stats(kind) => {
+                Family::Stats(kind.fit(&data.values[start..end], ctx.season)?)
+            }
+            ModelSpec::Lstm(settings) => {
+                Family::Lstm(Box::new(fit_lstm(data, start, end, settings, ctx).await?))
+            }
+        };
+        Ok(FittedModel { family, start, end })
     }
 }

@@ -1,18 +1,23 @@
 //! The LSTM behind the model face: trained on the points of a training range (target plus
 //! covariates and calendar features), forecasting its horizon at once from the last window.
 
+use std::sync::Arc;
+
 use burn::tensor::Device;
 
 use super::fitted::{FitContext, FitError};
 use super::series::SeriesData;
+use crate::data::Frame;
 use crate::models::stats::Forecast;
 use crate::train::{Host, TrainError, TrainSettings, TrainedLstm, fit};
 
 /// A trained LSTM and what it says about itself.
 #[derive(Debug, Clone)]
 pub struct FittedLstm {
-    trained: TrainedLstm,
+    trained: Arc<TrainedLstm>,
     label: String,
+    /// Rows to forecast from when they are not the training data's (a later origin).
+    origin: Option<Frame>,
 }
 
 impl FittedLstm {
@@ -24,6 +29,15 @@ impl FittedLstm {
     /// Trainable parameters.
     pub fn parameters(&self) -> usize {
         self.trained.parameters()
+    }
+
+    /// The same network, forecasting from after points `start..end` of `data`.
+    pub fn condition(&self, data: &SeriesData, start: usize, end: usize) -> FittedLstm {
+        FittedLstm {
+            trained: Arc::clone(&self.trained),
+            label: self.label.clone(),
+            origin: Some(data.frame_rows(start, end)),
+        }
     }
 
     /// The first `horizon` steps of the network's forecast.
@@ -43,7 +57,10 @@ impl FittedLstm {
                 asked: horizon,
             });
         }
-        let mut point = self.trained.forecast(device, backend).await?;
+        let mut point = match &self.origin {
+            Some(frame) => self.trained.forecast_from(frame, device, backend).await?,
+            None => self.trained.forecast(device, backend).await?,
+        };
         point.truncate(horizon);
         Ok(Forecast {
             point,
@@ -88,7 +105,8 @@ pub async fn fit_lstm<H: Host>(
         .await
         .map_err(|e: TrainError| FitError::Train(e))?;
     Ok(FittedLstm {
-        trained,
+        trained: Arc::new(trained),
         label: lstm_label(&settings),
+        origin: None,
     })
 }

@@ -9,8 +9,9 @@
 //! [`catalog`].
 //!
 //! [`backtest`] is the one rolling-origin loop (expanding or sliding window, a step
-//! between origins, a final hold-out); the leaderboard ([`request`]), the CLI and the
-//! worker all run it.
+//! between origins, a final hold-out, fitting afresh at every origin or every n-th and
+//! conditioning the last fit on the new points in between); the leaderboard
+//! ([`request`]), the CLI and the worker all run it.
 
 pub mod backtest;
 pub mod catalog;
@@ -19,7 +20,7 @@ pub mod lstm;
 pub mod request;
 pub mod series;
 
-pub use backtest::{BacktestError, BacktestPlan, Leaderboard, TrainingWindow};
+pub use backtest::{BacktestError, BacktestPlan, Leaderboard, Refit, TrainingWindow};
 pub use catalog::ModelSpec;
 pub use fitted::{FitContext, FitError, FittedModel};
 pub use request::{LeaderboardRequest, Planned, run_leaderboard};

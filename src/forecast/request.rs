@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::backtest::{
-    self, BacktestPlan, Compute, DEFAULT_FOLDS, DEFAULT_LEVELS, Layout, Leaderboard, TrainingWindow,
+    self, BacktestPlan, Compute, DEFAULT_FOLDS, DEFAULT_LEVELS, Layout, Leaderboard, Refit,
+    TrainingWindow,
 };
 use super::catalog::{LSTM_MODEL, ModelSpec};
 use super::series::{Covariate, SeriesChoice, SeriesData, series_data};
@@ -35,6 +36,9 @@ pub struct LeaderboardRequest {
     pub step: Option<usize>,
     /// Sliding training window length; expanding when `None`.
     pub sliding: Option<usize>,
+    /// When the models are fitted again (at every origin unless asked otherwise).
+    #[serde(default)]
+    pub refit: Refit,
     /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`); every
     /// statistical model when empty or `all`.
     pub models: Vec<String>,
@@ -63,6 +67,7 @@ impl LeaderboardRequest {
             folds: DEFAULT_FOLDS,
             step: None,
             sliding: None,
+            refit: Refit::Always,
             models: vec![],
             levels: DEFAULT_LEVELS.to_vec(),
             covariates: vec![],
@@ -164,6 +169,7 @@ pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, Stri
         holdout: request.holdout.unwrap_or(horizon),
         season: series.season,
         levels: request.levels.clone(),
+        refit: request.refit,
     };
     let layout = plan.layout(series.len()).map_err(|e| e.to_string())?;
     Ok(Planned {

@@ -12,7 +12,8 @@ use super::host::Host;
 use super::outcome::{EpochLoss, Progress, TrainOutcome};
 use super::settings::TrainSettings;
 use crate::data::calendar::format_timestamp;
-use crate::data::window::{Prepared, prepare, series_of};
+use crate::data::scale::Scaler;
+use crate::data::window::{Prepared, WindowSpec, last_window_scaled, prepare, series_of};
 use crate::data::{Frame, Frequency};
 use crate::eval::Metrics;
 use crate::models::{StackedLstm, StackedLstmConfig};
@@ -114,16 +115,16 @@ pub async fn train(
     Ok(outcome)
 }
 
-/// A trained network with what it needs to forecast from the end of its data: the last
-/// window of (scaled) inputs and the target's scaler.
+/// A trained network with what it needs to forecast: the last window of (scaled) inputs
+/// of its training data, and the column spec and scalers to scale a later one.
 #[derive(Debug, Clone)]
 pub struct TrainedLstm {
     model: StackedLstm,
     last_window: Vec<f32>,
-    window: usize,
+    spec: WindowSpec,
+    scalers: Vec<Scaler>,
     n_features: usize,
     horizon: usize,
-    scaler: crate::data::scale::Scaler,
 }
 
 impl TrainedLstm {
@@ -142,15 +143,40 @@ impl TrainedLstm {
     /// # Errors
     /// [`TrainError::Backend`] when the read-back fails.
     pub async fn forecast(&self, device: &Device, backend: &str) -> Result<Vec<f64>, TrainError> {
-        let last = Tensor::from_data(
-            TensorData::new(self.last_window.clone(), [1, self.window, self.n_features]),
+        self.forecast_window(self.last_window.clone(), device, backend)
+            .await
+    }
+
+    /// Forecasts the trained horizon past the end of `frame` (the training data followed
+    /// by later rows, or any series with the same columns), its last window scaled as the
+    /// training data was: the weights and scalers stay as trained.
+    ///
+    /// # Errors
+    /// [`TrainError::Data`] when `frame` lacks a column or a full window;
+    /// [`TrainError::Backend`] when the read-back fails.
+    pub async fn forecast_from(
+        &self,
+        frame: &Frame,
+        device: &Device,
+        backend: &str,
+    ) -> Result<Vec<f64>, TrainError> {
+        let window = last_window_scaled(frame, &self.spec, &self.scalers)?;
+        self.forecast_window(window, device, backend).await
+    }
+
+    async fn forecast_window(
+        &self,
+        window: Vec<f32>,
+        device: &Device,
+        backend: &str,
+    ) -> Result<Vec<f64>, TrainError> {
+        let input = Tensor::from_data(
+            TensorData::new(window, [1, self.spec.window, self.n_features]),
             device,
         );
-        let scaled = read_back(self.model.forward(last), backend).await?;
-        Ok(scaled
-            .iter()
-            .map(|v| self.scaler.inverse(*v as f64))
-            .collect())
+        let scaled = read_back(self.model.forward(input), backend).await?;
+        let target = self.scalers[0];
+        Ok(scaled.iter().map(|v| target.inverse(*v as f64)).collect())
     }
 }
 
@@ -342,10 +368,10 @@ pub async fn fit(
     let trained = TrainedLstm {
         model,
         last_window: prepared.last_window(),
-        window,
+        spec: settings.data.clone(),
         n_features: prepared.n_features(),
         horizon,
-        scaler,
+        scalers: prepared.scalers,
     };
     Ok((outcome, trained))
 }

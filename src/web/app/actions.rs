@@ -243,6 +243,7 @@ impl Actions {
             season: (season > 0).then_some(season),
             horizon: Some(horizon),
             folds: b.folds.get_untracked().max(1),
+            refit: b.refit.get_untracked(),
             lstm: with_lstm.then(|| self.settings()),
             // The LSTM row trains with the inputs chosen above, as Train does.
             covariates: if with_lstm {

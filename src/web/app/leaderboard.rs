@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::actions::Actions;
 use super::format::format_value;
 use super::state::{AppState, DataState, LeaderboardState, RunState};
-use crate::jobs::ModelScore;
+use crate::jobs::{ModelScore, Refit};
 use crate::web::charts;
 
 /// One sortable column: header, key, and how to read it from a row.
@@ -285,7 +285,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
     view! {
         <section class="panel leaderboard-panel">
             <h2>"Compare models"</h2>
-            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA and harmonic regression — and the LSTM with the training settings above, when ticked (it trains once per fold) — scored on the same rolling origins; horizon, target, series and fill as set above."</p>
+            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA and harmonic regression — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins; horizon, target, series and fill as set above."</p>
             <div class="row">
                 <label>"Season (0 = from frequency) "
                     <input type="number" min="0" data-testid="season-input" prop:value=move || lb.season.get()
@@ -293,6 +293,14 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                 <label>"Folds "
                     <input type="number" min="1" max="50" data-testid="folds-input" prop:value=move || lb.folds.get()
                         on:change=move |ev| lb.folds.set(event_target_value(&ev).parse().unwrap_or(3).max(1)) /></label>
+                <label title="Fitting at every origin is the honest default; fitting once (or every n-th origin) keeps the parameters and weights of the last fit and brings it up to each later origin — much faster, and what a model left in service would have forecast.">"Refit "
+                    <select data-testid="refit-select"
+                        on:change=move |ev| lb.refit.set(Refit::parse(&event_target_value(&ev)).unwrap_or_default())>
+                        <option value="always" selected=move || lb.refit.get() == Refit::Always>"at every origin"</option>
+                        <option value="2" selected=move || lb.refit.get() == Refit::Every(2)>"every 2nd origin"</option>
+                        <option value="5" selected=move || lb.refit.get() == Refit::Every(5)>"every 5th origin"</option>
+                        <option value="once" selected=move || lb.refit.get() == Refit::Once>"once (first origin)"</option>
+                    </select></label>
                 <label>"Include LSTM "
                     <input type="checkbox" data-testid="compare-lstm" prop:checked=move || lb.compare_lstm.get()
                         on:change=move |ev| lb.compare_lstm.set(event_target_checked(&ev)) /></label>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::backend::BackendChoice;
 use crate::jobs::{
     DatasetSummary, FillStrategy, HolidayCalendar, LeaderboardRequest, LeaderboardView, Progress,
-    ReadOptions, ScalerKind, SeriesView, TrainOutcome, TrainSettings,
+    ReadOptions, Refit, ScalerKind, SeriesView, TrainOutcome, TrainSettings,
 };
 
 /// What the page is doing; shown as `data-state` on the root.
@@ -243,6 +243,8 @@ pub(crate) struct LeaderboardState {
     pub folds: RwSignal<usize>,
     /// Score the LSTM (with the training settings) in the leaderboard too.
     pub compare_lstm: RwSignal<bool>,
+    /// When the models are fitted again during the backtest.
+    pub refit: RwSignal<Refit>,
 }
 
 impl LeaderboardState {
@@ -254,6 +256,7 @@ impl LeaderboardState {
             season: RwSignal::new(0),
             folds: RwSignal::new(LeaderboardRequest::new("").folds),
             compare_lstm: RwSignal::new(false),
+            refit: RwSignal::new(Refit::Always),
         }
     }
 }

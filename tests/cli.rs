@@ -237,3 +237,46 @@ fn backtest_refit_once_reuses_the_first_fit() {
         "{stderr}"
     );
 }
+
+#[test]
+fn backtest_grouped_folds_score_every_group_of_a_panel() {
+    let out = foresight()
+        .args([
+            "backtest",
+            "--csv",
+            "tests/data/stats/grunfeld_panel_annual.csv",
+            "--target",
+            "invest",
+            "--group-folds",
+            "3",
+            "--horizon",
+            "2",
+            "--folds",
+            "2",
+            "--models",
+            "naive,drift",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines[0]["folds"], 22, "two origins in each of 11 firms");
+    let last = lines.last().expect("selected line");
+    assert_eq!(last["group_folds"], 3);
+    assert_eq!(last["groups"].as_array().map(Vec::len), Some(11));
+
+    let out = foresight()
+        .args(["backtest", "--group-folds", "3"])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("need a panel"));
+}

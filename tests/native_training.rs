@@ -310,6 +310,116 @@ fn lstm_without_refit_forecasts_later_origins_from_its_first_fit() {
     assert_ne!(holdout.point, direct.point);
 }
 
+/// Grouped folds over a panel (Grunfeld: 11 firms, 20 years): a local model's scores are
+/// the means of its scores on each firm alone; the LSTM is trained once per fold on the
+/// other folds' firms, and its forecast of a firm is that network's, brought up to the firm.
+#[test]
+fn grouped_folds_score_every_group_and_train_the_lstm_on_the_others() {
+    use foresight::forecast::backtest::Compute;
+    use foresight::forecast::grouped::fold_of;
+    use foresight::forecast::{FitContext, LeaderboardRequest, ModelSpec, run_leaderboard};
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
+    let compute = Compute {
+        device: &selected.device,
+        backend: &selected.label,
+    };
+    let bytes = std::fs::read("tests/data/stats/grunfeld_panel_annual.csv").expect("panel");
+    let (frame, _) = read_csv("grunfeld.csv", &bytes).expect("panel parses");
+    let mut host = RecordingHost {
+        clock: Instant::now(),
+        progress_events: 0,
+    };
+    let mut settings = tiny_settings();
+    settings.data.window = 4;
+    settings.data.features = vec![];
+    let request = LeaderboardRequest {
+        models: vec!["naive".into(), "drift".into()],
+        horizon: Some(2),
+        folds: 2,
+        group_folds: Some(3),
+        lstm: Some(settings.clone()),
+        ..LeaderboardRequest::new("invest")
+    };
+    let mut run = |request: &LeaderboardRequest| {
+        futures::executor::block_on(run_leaderboard(&frame, request, compute, &mut host))
+            .expect("leaderboard runs")
+    };
+    let (board, planned) = run(&request);
+    assert_eq!(board.groups.len(), 11);
+    assert_eq!(board.group_folds, 3);
+    for row in &board.rows {
+        assert_eq!(row.error, None, "{}", row.model);
+        assert_eq!(row.folds_scored, 22, "{}: two origins per firm", row.model);
+    }
+    // Local models: the mean of each firm scored alone.
+    let mut maes = vec![];
+    for name in &board.groups {
+        let alone = LeaderboardRequest {
+            series: Some(name.clone()),
+            group_folds: None,
+            lstm: None,
+            models: vec!["drift".into()],
+            ..request.clone()
+        };
+        maes.push(
+            run(&alone).0.rows[0]
+                .holdout
+                .as_ref()
+                .expect("hold-out")
+                .mae,
+        );
+    }
+    let mean = maes.iter().sum::<f64>() / maes.len() as f64;
+    let drift = board.rows[1].holdout.as_ref().expect("hold-out").mae;
+    assert!((drift - mean).abs() < 1e-9, "{drift} vs {mean}");
+
+    // The LSTM's hold-out forecast of the first firm (fold 0) is the network trained on
+    // the firms of folds 1 and 2 only.
+    let training: Vec<_> = planned
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| fold_of(*i, 3) != 0)
+        .map(|(_, g)| &g.data)
+        .collect();
+    assert_eq!(training.len(), 7);
+    let mut ctx = FitContext {
+        device: &selected.device,
+        backend: &selected.label,
+        host: &mut host,
+        horizon: 2,
+        levels: &[],
+        season: planned.plan.season,
+    };
+    let spec = ModelSpec::Lstm(Box::new(settings));
+    let global = futures::executor::block_on(spec.fit_across(&training, &mut ctx)).expect("fits");
+    let first = &planned.groups[0];
+    let brought = global
+        .condition(&first.data, first.layout.holdout_start)
+        .expect("condition");
+    let forecast = futures::executor::block_on(brought.forecast(2, &ctx)).expect("forecast");
+    let lstm = &board.rows[2];
+    assert_eq!(
+        Some(&forecast.point),
+        lstm.forecast.as_ref().map(|f| &f.point)
+    );
+
+    // No panel, no grouped folds: the error says why.
+    let (single, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
+    let error = futures::executor::block_on(run_leaderboard(
+        &single,
+        &LeaderboardRequest {
+            group_folds: Some(3),
+            ..LeaderboardRequest::new("")
+        },
+        compute,
+        &mut host,
+    ))
+    .expect_err("not a panel");
+    assert!(error.is_some_and(|e| e.contains("need a panel")));
+}
+
 /// A cancel is seen within one fit: the leaderboard stops after the fit during which the
 /// user pressed Cancel, not at the end of the model.
 #[test]

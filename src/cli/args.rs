@@ -199,6 +199,10 @@ pub struct BacktestArgs {
     /// every N-th origin).
     #[arg(long, default_value = "always")]
     pub refit: String,
+    /// For a panel (a group column): score every group, dealt into K folds; the LSTM trains
+    /// once per fold on the other folds' groups and forecasts groups it never saw.
+    #[arg(long)]
+    pub group_folds: Option<usize>,
     /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,

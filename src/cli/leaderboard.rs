@@ -78,6 +78,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         step: args.step,
         sliding: args.sliding,
         refit,
+        group_folds: args.group_folds,
         models: args.models.clone(),
         levels: args.levels.clone(),
         covariates: args.features.clone(),
@@ -153,7 +154,13 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
             v.to_string()
         })
         .collect();
-    lines.push(json!({ "selected": board.selected }).to_string());
+    let mut last = json!({ "selected": board.selected });
+    if board.group_folds > 0 {
+        last["groups"] = json!(board.groups);
+        last["group_folds"] = json!(board.group_folds);
+        last["groups_skipped"] = json!(board.groups_skipped);
+    }
+    lines.push(last.to_string());
     lines
 }
 
@@ -182,6 +189,17 @@ pub fn table(board: &Leaderboard) -> String {
             row.fit_ms.map_or("—".into(), |v| format!("{v:.1}")),
             error_text(row).unwrap_or_else(|| mark.to_string()),
         );
+    }
+    if board.group_folds > 0 {
+        out += &format!(
+            "{} groups in {} folds (scores are means over the groups; the LSTM forecasts groups it was not trained on)",
+            board.groups.len(),
+            board.group_folds
+        );
+        if !board.groups_skipped.is_empty() {
+            out += &format!("; too short, left out: {}", board.groups_skipped.join(", "));
+        }
+        out += "\n";
     }
     out += &format!(
         "origins: {:?}; hold-out from point {} ({} points)\n",

@@ -9,7 +9,7 @@ use super::calendar::parse_timestamp;
 use super::clean::{FillStrategy, fill};
 use super::error::DataError;
 use super::features::calendar_features;
-use super::frame::Frame;
+use super::frame::{Frame, Groups};
 use super::holidays::{HolidayCalendar, Holidays};
 use super::scale::{Scaler, ScalerKind};
 
@@ -35,6 +35,10 @@ pub struct WindowSpec {
     /// never cross groups.
     #[serde(default)]
     pub group: Option<String>,
+    /// For a panel: train one model on every group's windows (a global model; windows
+    /// still never cross groups) instead of on one group. Needs a test fraction of 0.
+    #[serde(default)]
+    pub across_groups: bool,
     /// How missing cells of the used columns are handled.
     #[serde(default)]
     pub fill: FillStrategy,
@@ -123,11 +127,15 @@ impl Prepared {
     }
 }
 
-/// The single series a spec models: the named group of a panel, or its first group.
+/// The single series a spec models: the named group of a panel, or its first group (the
+/// whole panel when the spec trains across groups).
 ///
 /// # Errors
 /// [`DataError::UnknownGroup`] for a group the panel does not have.
 pub fn series_of<'a>(frame: &'a Frame, spec: &WindowSpec) -> Result<Cow<'a, Frame>, DataError> {
+    if spec.across_groups {
+        return Ok(Cow::Borrowed(frame));
+    }
     match (&frame.groups, &spec.group) {
         (Some(_), Some(name)) => frame.group(name).map(Cow::Owned),
         (Some(groups), None) => frame
@@ -165,6 +173,11 @@ pub fn rows_needed(window: usize, horizon: usize, test_fraction: f64) -> usize {
 /// for an empty target, [`DataError::TooShort`] when window and horizon do not fit, and
 /// [`DataError::BadSetting`] for zero window/horizon or fractions outside (0, 1).
 pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> {
+    if spec.across_groups
+        && let Some(groups) = &frame.groups
+    {
+        return prepare_panel(frame, groups, spec);
+    }
     if frame.groups.is_some() {
         let series = series_of(frame, spec)?;
         return prepare(&series, spec);
@@ -369,6 +382,115 @@ fn columns(frame: &Frame, spec: &WindowSpec) -> Result<Columns, DataError> {
     })
 }
 
+/// Windows from every group of a panel for one global model: the groups' rows one after
+/// another, each column scaled over all of them, windows that never cross a group, the
+/// latest windows of each group for validation, no test part. Groups too short for one
+/// window are left out.
+fn prepare_panel(frame: &Frame, groups: &Groups, spec: &WindowSpec) -> Result<Prepared, DataError> {
+    if spec.test_fraction != 0.0 {
+        return Err(DataError::BadSetting {
+            name: "test fraction",
+            expected: "0 when one model trains across the groups",
+            found: spec.test_fraction.to_string(),
+        });
+    }
+    let (w, h) = (spec.window, spec.horizon);
+    if w == 0 || h == 0 {
+        return Err(DataError::BadSetting {
+            name: "window and horizon",
+            expected: "at least 1",
+            found: format!("{w} and {h}"),
+        });
+    }
+    let mut names: Vec<String> = vec![];
+    let mut series: Vec<Vec<f64>> = vec![];
+    let (mut target_observed, mut frame_rows) = (vec![], vec![]);
+    let (mut train, mut validation) = (vec![], vec![]);
+    let (mut filled_cells, mut dropped_rows, mut longest) = (0, 0, 0);
+    for (name, range) in groups.names.iter().zip(&groups.ranges) {
+        let group = columns(&frame.group(name)?, spec)?;
+        let rows = group.frame_rows.len();
+        longest = longest.max(rows);
+        filled_cells += group.filled_cells;
+        dropped_rows += group.dropped_rows;
+        if rows < w + h + 1 {
+            continue;
+        }
+        if names.is_empty() {
+            names = group.names.clone();
+            series = vec![vec![]; names.len()];
+        } else if names != group.names {
+            return Err(DataError::BadSetting {
+                name: "input columns",
+                expected: "the same in every group",
+                found: format!("{name}: {}", group.names.join(", ")),
+            });
+        }
+        let offset = target_observed.len();
+        let starts: Vec<usize> = (offset..=offset + rows - w - h).collect();
+        let n_validation = ((starts.len() as f64 * spec.validation_fraction).ceil() as usize)
+            .min(starts.len() - 1);
+        train.extend_from_slice(&starts[..starts.len() - n_validation]);
+        validation.extend_from_slice(&starts[starts.len() - n_validation..]);
+        for (all, column) in series.iter_mut().zip(group.series) {
+            all.extend(column);
+        }
+        target_observed.extend(group.target_observed);
+        frame_rows.extend(group.frame_rows.iter().map(|r| range.start + r));
+    }
+    if train.is_empty() || validation.is_empty() {
+        return Err(DataError::TooShort {
+            window: w,
+            horizon: h,
+            needed: w + h + 2,
+            rows: longest,
+        });
+    }
+    let scalers: Vec<Scaler> = series
+        .iter()
+        .zip(&names)
+        .map(|(s, name)| {
+            let kind = spec
+                .column_scalers
+                .get(name)
+                .copied()
+                .unwrap_or(spec.scaler);
+            Scaler::fit(kind, s)
+        })
+        .collect();
+    let rows = target_observed.len();
+    let f = series.len();
+    let mut inputs = vec![0f32; rows * f];
+    for (j, (s, scaler)) in series.iter().zip(&scalers).enumerate() {
+        for (r, v) in s.iter().enumerate() {
+            inputs[r * f + j] = scaler.transform(*v) as f32;
+        }
+    }
+    let target_raw = series[0].clone();
+    let target: Vec<f32> = target_raw
+        .iter()
+        .map(|v| scalers[0].transform(*v) as f32)
+        .collect();
+    Ok(Prepared {
+        feature_names: names,
+        inputs,
+        target,
+        target_raw,
+        target_observed,
+        target_scaler: scalers[0],
+        scalers,
+        frame_rows,
+        train,
+        validation,
+        test: vec![],
+        test_start: rows,
+        filled_cells,
+        dropped_rows,
+        window: w,
+        horizon: h,
+    })
+}
+
 /// The last `spec.window` rows of `frame` as one input window `[1, window, features]`,
 /// scaled with `scalers` fitted before (a trained model's): how a model forecasts from an
 /// origin later than the end of its training data without seeing the new points' scale.
@@ -462,6 +584,7 @@ mod tests {
             test_fraction: 0.2,
             validation_fraction: 0.1,
             group: None,
+            across_groups: false,
             fill: FillStrategy::default(),
             scaler: ScalerKind::default(),
             column_scalers: BTreeMap::new(),
@@ -481,6 +604,39 @@ mod tests {
         assert_eq!(p.test.first().copied(), Some(70));
         assert_eq!(p.test.last().copied(), Some(100 - 13));
         assert_eq!(p.validation.len(), ((68.0f64) * 0.1).ceil() as usize);
+    }
+
+    #[test]
+    fn a_global_model_gets_every_groups_windows_and_none_across_groups() {
+        let mut panel = frame(100);
+        panel.groups = Some(Groups {
+            column: "g".into(),
+            names: vec!["a".into(), "b".into(), "short".into()],
+            ranges: vec![0..40, 40..95, 95..100],
+        });
+        let mut spec = spec(10, 3);
+        spec.across_groups = true;
+        assert!(matches!(
+            prepare(&panel, &spec),
+            Err(DataError::BadSetting {
+                name: "test fraction",
+                ..
+            })
+        ));
+        spec.test_fraction = 0.0;
+        let p = prepare(&panel, &spec).unwrap();
+        // The short group (5 rows) holds no window and is left out.
+        assert_eq!(p.rows(), 95);
+        assert_eq!(p.frame_rows[40], 40);
+        let group_of = |row: usize| usize::from(row >= 40);
+        for &start in p.train.iter().chain(&p.validation) {
+            assert_eq!(group_of(start), group_of(start + 12), "window at {start}");
+        }
+        // 28 windows in a (3 validate), 43 in b (5 validate); scaled over both groups.
+        assert_eq!((p.train.len(), p.validation.len()), (63, 8));
+        assert_eq!(p.validation[..3], [25, 26, 27]);
+        assert_eq!(p.target_scaler.scale, 94.0);
+        assert!(p.test.is_empty());
     }
 
     #[test]

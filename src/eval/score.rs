@@ -19,7 +19,7 @@ pub struct ModelScore {
     pub backtest_intervals: Vec<IntervalScore>,
     /// Folds that scored (a fold can fail, e.g. too short for the model early on).
     pub folds_scored: usize,
-    /// Scores on the final hold-out.
+    /// Scores on the final hold-out (the mean over the series, when several are scored).
     pub holdout: Option<Metrics>,
     /// Interval scores on the hold-out.
     pub holdout_intervals: Vec<IntervalScore>,
@@ -56,31 +56,26 @@ pub struct Scored {
 }
 
 /// Collects one model's fold and hold-out forecasts into its leaderboard row: the same
-/// code scores every model, on the same origins.
+/// code scores every model, on the same origins — of one series, or of each series of a
+/// panel (scores are then means over every series' folds and hold-outs).
 #[derive(Debug)]
 pub struct RowScorer<'a> {
-    y: &'a [f64],
     season: usize,
     levels: &'a [f64],
     row: ModelScore,
     fold_metrics: Vec<Metrics>,
     fold_intervals: Vec<Vec<IntervalScore>>,
+    holdout_metrics: Vec<Metrics>,
+    holdout_intervals: Vec<Vec<IntervalScore>>,
     first_error: Option<(String, Option<String>)>,
     wants_holdout: bool,
 }
 
 impl<'a> RowScorer<'a> {
-    /// An empty row for `model` on series `y` (season `season` for MASE, interval
-    /// `levels`); `wants_holdout` when the plan keeps one.
-    pub fn new(
-        model: &str,
-        y: &'a [f64],
-        season: usize,
-        levels: &'a [f64],
-        wants_holdout: bool,
-    ) -> Self {
+    /// An empty row for `model` (season `season` for MASE, interval `levels`);
+    /// `wants_holdout` when the plan keeps one.
+    pub fn new(model: &str, season: usize, levels: &'a [f64], wants_holdout: bool) -> Self {
         RowScorer {
-            y,
             season,
             levels,
             row: ModelScore {
@@ -100,17 +95,26 @@ impl<'a> RowScorer<'a> {
             },
             fold_metrics: vec![],
             fold_intervals: vec![],
+            holdout_metrics: vec![],
+            holdout_intervals: vec![],
             first_error: None,
             wants_holdout,
         }
     }
 
-    /// Scores a fold's forecast from `origin`, the model trained on `history_start..origin`.
-    pub fn record_fold(&mut self, history_start: usize, origin: usize, forecast: &Forecast) {
-        let end = (origin + forecast.point.len()).min(self.y.len());
-        let actual = &self.y[origin..end];
+    /// Scores a fold's forecast of series `y` from `origin`, the model trained on
+    /// `history_start..origin`.
+    pub fn record_fold(
+        &mut self,
+        y: &[f64],
+        history_start: usize,
+        origin: usize,
+        forecast: &Forecast,
+    ) {
+        let end = (origin + forecast.point.len()).min(y.len());
+        let actual = &y[origin..end];
         let context = Context {
-            history: &self.y[history_start..origin],
+            history: &y[history_start..origin],
             season: self.season,
         };
         self.fold_metrics
@@ -118,21 +122,28 @@ impl<'a> RowScorer<'a> {
         self.fold_intervals.push(interval_scores(forecast, actual));
     }
 
-    /// Scores the hold-out forecast from `start` (everything before it trained the model)
-    /// and keeps it, with the fit's form, times and size, for the row.
-    pub fn record_holdout(&mut self, start: usize, run: Scored) {
-        let actual = &self.y[start..];
+    /// Scores the hold-out forecast of series `y` from `start` (everything before it
+    /// trained the model). The row keeps the fit's form, times and size, and — for the
+    /// series it `shows` (the one charted) — the forecast itself.
+    pub fn record_holdout(&mut self, y: &[f64], start: usize, run: Scored, shows: bool) {
+        let actual = &y[start..];
         let context = Context {
-            history: &self.y[..start],
+            history: &y[..start],
             season: self.season,
         };
-        self.row.holdout = Some(Metrics::score(actual, &run.forecast.point, context));
-        self.row.holdout_intervals = interval_scores(&run.forecast, actual);
-        self.row.fit_ms = Some(run.fit_ms);
-        self.row.forecast_ms = Some(run.forecast_ms);
-        self.row.parameters = Some(run.parameters);
-        self.row.label = Some(run.label);
-        self.row.forecast = Some(run.forecast);
+        self.holdout_metrics
+            .push(Metrics::score(actual, &run.forecast.point, context));
+        self.holdout_intervals
+            .push(interval_scores(&run.forecast, actual));
+        if shows || self.row.label.is_none() {
+            self.row.fit_ms = Some(run.fit_ms);
+            self.row.forecast_ms = Some(run.forecast_ms);
+            self.row.parameters = Some(run.parameters);
+            self.row.label = Some(run.label);
+        }
+        if shows {
+            self.row.forecast = Some(run.forecast);
+        }
     }
 
     /// Keeps the first failure (a fold or the hold-out), with the setting that would fix it.
@@ -141,12 +152,23 @@ impl<'a> RowScorer<'a> {
     }
 
     /// The finished row: means over the folds, the error when something did not score.
-    pub fn finish(self) -> ModelScore {
+    pub fn finish(mut self) -> ModelScore {
         let mut row = self.row;
         row.backtest =
             (!self.fold_metrics.is_empty()).then(|| Metrics::average(&self.fold_metrics));
         row.backtest_intervals = average_intervals(&self.fold_intervals, self.levels);
         row.folds_scored = self.fold_metrics.len();
+        // One series: its hold-out as scored; several: the mean over them.
+        row.holdout = match self.holdout_metrics.len() {
+            0 => None,
+            1 => self.holdout_metrics.pop(),
+            _ => Some(Metrics::average(&self.holdout_metrics)),
+        };
+        row.holdout_intervals = if self.holdout_intervals.len() == 1 {
+            self.holdout_intervals.pop().unwrap_or_default()
+        } else {
+            average_intervals(&self.holdout_intervals, self.levels)
+        };
         if (row.backtest.is_none() || (self.wants_holdout && row.holdout.is_none()))
             && let Some((message, setting)) = self.first_error
         {

@@ -211,6 +211,16 @@ pub struct Leaderboard {
     pub holdout_start: usize,
     /// The plan.
     pub plan: BacktestPlan,
+    /// For grouped folds over a panel: the groups scored (origins and hold-out above are
+    /// the charted group's); empty for one series.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// For grouped folds: how many folds the groups were dealt into (0 for one series).
+    #[serde(default)]
+    pub group_folds: usize,
+    /// Groups left out because they are too short for the plan.
+    #[serde(default)]
+    pub groups_skipped: Vec<String>,
 }
 
 /// The device a backtest's neural models run on, and its name.
@@ -224,11 +234,29 @@ pub struct Compute<'a> {
 
 /// Passes cancel, clock, yields and the batch helper through; turns a model's training
 /// progress into leaderboard progress (`fitting(done, total, model)` for the fit running).
-struct FittingHost<'a, H: Host> {
-    inner: &'a mut H,
-    done: usize,
-    total: usize,
-    model: &'static str,
+pub(super) struct FittingHost<'a, H: Host> {
+    pub inner: &'a mut H,
+    pub done: usize,
+    pub total: usize,
+    pub model: &'static str,
+}
+
+impl<H: Host> FittingHost<'_, H> {
+    /// Reports the model starting, gives the event loop a turn, and sees a cancel.
+    pub async fn started(&mut self) -> Result<(), BacktestError> {
+        self.inner.fitting(self.done, self.total, self.model);
+        self.yield_now().await;
+        if self.cancelled() {
+            return Err(BacktestError::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// After every fit: progress, a turn for the event loop, and a cancel seen.
+    pub async fn step_done(&mut self) -> Result<(), BacktestError> {
+        self.done += 1;
+        self.started().await
+    }
 }
 
 impl<H: Host> Host for FittingHost<'_, H> {
@@ -274,7 +302,16 @@ pub async fn run<H: Host>(
             total,
             model: spec.name(),
         };
-        rows.push(score(data, spec, plan, &layout, compute, &mut progress).await?);
+        let mut row = RowScorer::new(spec.name(), plan.season, &plan.levels, plan.holdout > 0);
+        progress.started().await?;
+        let series = Scoring {
+            data,
+            layout: &layout,
+            global: None,
+            shows: true,
+        };
+        score_series(&series, spec, plan, compute, &mut progress, &mut row).await?;
+        rows.push(row.finish());
     }
     host.fitting(total, total, "");
     Ok(Leaderboard {
@@ -283,29 +320,37 @@ pub async fn run<H: Host>(
         origins: layout.origins,
         holdout_start: layout.holdout_start,
         plan: plan.clone(),
+        groups: vec![],
+        group_folds: 0,
+        groups_skipped: vec![],
     })
 }
 
-/// Scores one model on each origin's training range and on everything before the
-/// hold-out, forecasting the horizon from each: fitted afresh where the plan's refit
-/// policy says so (or while no fit has succeeded yet), otherwise the last fit conditioned
-/// on the points up to the origin.
-async fn score<H: Host>(
-    data: &SeriesData,
+/// One series to score a model on: where its folds fall, the global model fitted on
+/// other series (which every origin then brings up instead of fitting), and whether the
+/// row keeps this series' hold-out forecast for the chart.
+pub(super) struct Scoring<'a> {
+    pub data: &'a SeriesData,
+    pub layout: &'a Layout,
+    pub global: Option<&'a (FittedModel, f64)>,
+    pub shows: bool,
+}
+
+/// Scores one model on a series' origins and hold-out into `row`, forecasting the horizon
+/// from each: fitted on the origin's training range where the plan's refit policy says so
+/// (or while no fit has succeeded yet), otherwise the last fit — or the global model —
+/// brought up to the origin with nothing estimated again.
+pub(super) async fn score_series<H: Host>(
+    series: &Scoring<'_>,
     spec: &ModelSpec,
     plan: &BacktestPlan,
-    layout: &Layout,
     compute: Compute<'_>,
     host: &mut FittingHost<'_, H>,
-) -> Result<ModelScore, BacktestError> {
-    let mut row = RowScorer::new(
-        spec.name(),
-        &data.values,
-        plan.season,
-        &plan.levels,
-        plan.holdout > 0,
-    );
-    let mut fits: Vec<(Option<usize>, usize, usize)> = layout
+    row: &mut RowScorer<'_>,
+) -> Result<(), BacktestError> {
+    let data = series.data;
+    let mut fits: Vec<(Option<usize>, usize, usize)> = series
+        .layout
         .origins
         .iter()
         .map(|&origin| {
@@ -314,38 +359,29 @@ async fn score<H: Host>(
         })
         .collect();
     if plan.holdout > 0 {
-        fits.push((None, 0, layout.holdout_start));
-    }
-    host.inner.fitting(host.done, host.total, host.model);
-    host.yield_now().await;
-    if host.cancelled() {
-        return Err(BacktestError::Cancelled);
+        fits.push((None, 0, series.layout.holdout_start));
     }
     // The last fitted (or brought-up) model and the time its fit took.
     let mut last_fit: Option<(FittedModel, f64)> = None;
     for (i, (origin, start, end)) in fits.into_iter().enumerate() {
-        let reuse = last_fit.as_ref().filter(|_| !plan.refit.fits_at(i));
+        let reuse = series
+            .global
+            .or(last_fit.as_ref().filter(|_| !plan.refit.fits_at(i)));
         match fit_and_forecast(data, spec, reuse, (start, end), plan, compute, host).await {
             Ok((run, fitted)) => {
                 let fit_ms = run.fit_ms;
                 match origin {
-                    Some(origin) => row.record_fold(start, origin, &run.forecast),
-                    None => row.record_holdout(end, run),
+                    Some(origin) => row.record_fold(&data.values, start, origin, &run.forecast),
+                    None => row.record_holdout(&data.values, end, run, series.shows),
                 }
                 last_fit = Some((fitted, fit_ms));
             }
             Err(e) if e.is_cancelled() => return Err(BacktestError::Cancelled),
             Err(e) => row.record_error(e.to_string(), e.setting().map(str::to_string)),
         }
-        // After every fit: progress, a turn for the event loop, and a cancel seen.
-        host.done += 1;
-        host.inner.fitting(host.done, host.total, host.model);
-        host.yield_now().await;
-        if host.cancelled() {
-            return Err(BacktestError::Cancelled);
-        }
+        host.step_done().await?;
     }
-    Ok(row.finish())
+    Ok(())
 }
 
 /// Fits `spec` on points `start..end` — or brings `reuse`, fitted earlier in the given

@@ -5,7 +5,7 @@ use burn::tensor::Device;
 use thiserror::Error;
 
 use super::catalog::ModelSpec;
-use super::lstm::{FittedLstm, fit_lstm};
+use super::lstm::{FittedLstm, fit_lstm, fit_lstm_across};
 use super::series::SeriesData;
 use crate::data::DataError;
 use crate::models::stats::{Fitted, Forecast, StatsError};
@@ -29,6 +29,12 @@ pub enum FitError {
         trained: usize,
         /// Steps asked.
         asked: usize,
+    },
+    /// A model that fits one series at a time was asked to learn from several.
+    #[error("{model} fits one series at a time; it cannot learn from several")]
+    NotGlobal {
+        /// Model name.
+        model: String,
     },
     /// The forecast has NaN or infinite values.
     #[error("{model} produced a non-finite forecast")]
@@ -175,6 +181,41 @@ impl FittedModel {
 }
 
 impl ModelSpec {
+    /// Whether one fit can learn from many series (a panel's groups) and then forecast any
+    /// series, seen or not, from its own recent points: a global model (the LSTM). The
+    /// statistical models are local: one fit per series.
+    pub fn is_global(&self) -> bool {
+        matches!(self, ModelSpec::Lstm(_))
+    }
+
+    /// Fits a global model on every point of several series (windows never cross from
+    /// one series into the next). The fitted model forecasts a series once brought up to
+    /// a point of it with [`FittedModel::condition`].
+    ///
+    /// # Errors
+    /// [`FitError::NotGlobal`] for a local model; the model's failure otherwise.
+    pub async fn fit_across<H: Host>(
+        &self,
+        series: &[&SeriesData],
+        ctx: &mut FitContext<'_, H>,
+    ) -> Result<FittedModel, FitError> {
+        let family = match self {
+            ModelSpec::Stats(_) => {
+                return Err(FitError::NotGlobal {
+                    model: self.name().to_string(),
+                });
+            }
+            ModelSpec::Lstm(settings) => {
+                Family::Lstm(Box::new(fit_lstm_across(series, settings, ctx).await?))
+            }
+        };
+        Ok(FittedModel {
+            family,
+            start: 0,
+            end: 0,
+        })
+    }
+
     /// Fits the model on points `start..end` of `data`.
     ///
     /// # Errors

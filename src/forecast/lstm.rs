@@ -7,7 +7,8 @@ use burn::tensor::Device;
 
 use super::fitted::{FitContext, FitError};
 use super::series::SeriesData;
-use crate::data::Frame;
+use crate::data::frame::{Column, Groups};
+use crate::data::{DataError, Frame};
 use crate::models::stats::Forecast;
 use crate::train::{Host, TrainError, TrainSettings, TrainedLstm, fit};
 
@@ -109,4 +110,75 @@ pub async fn fit_lstm<H: Host>(
         label: lstm_label(&settings),
         origin: None,
     })
+}
+
+/// Trains one LSTM on every point of several series: their frames stacked as the groups of
+/// a panel, each column scaled over all of them, windows that never cross a series.
+///
+/// # Errors
+/// [`FitError::Train`]: no series long enough for a window, a diverging loss, a cancel.
+pub async fn fit_lstm_across<H: Host>(
+    series: &[&SeriesData],
+    settings: &TrainSettings,
+    ctx: &mut FitContext<'_, H>,
+) -> Result<FittedLstm, FitError> {
+    let Some(first) = series.first() else {
+        return Err(FitError::Train(TrainError::Data(DataError::BadSetting {
+            name: "series",
+            expected: "at least one to train on",
+            found: "none".into(),
+        })));
+    };
+    let mut settings = fit_settings(settings, first, ctx.horizon);
+    settings.data.across_groups = true;
+    let frame = stacked(series);
+    let (_, trained) = fit(&frame, &settings, ctx.device, ctx.backend, ctx.host)
+        .await
+        .map_err(|e: TrainError| FitError::Train(e))?;
+    Ok(FittedLstm {
+        trained: Arc::new(trained),
+        label: lstm_label(&settings),
+        origin: None,
+    })
+}
+
+/// Several series' frames (the same columns) one after another, as a panel's groups.
+fn stacked(series: &[&SeriesData]) -> Frame {
+    let mut ranges = Vec::with_capacity(series.len());
+    let mut names = Vec::with_capacity(series.len());
+    let mut at = 0;
+    for (i, s) in series.iter().enumerate() {
+        ranges.push(at..at + s.len());
+        names.push(format!("{i}"));
+        at += s.len();
+    }
+    let first = &series[0].frame;
+    Frame {
+        timestamps: first.timestamps.as_ref().map(|_| {
+            series
+                .iter()
+                .flat_map(|s| s.frame.timestamps.clone().unwrap_or_default())
+                .collect()
+        }),
+        columns: first
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                Column::new(
+                    c.name.clone(),
+                    series
+                        .iter()
+                        .flat_map(|s| s.frame.columns[j].values.iter().copied())
+                        .collect(),
+                )
+            })
+            .collect(),
+        groups: Some(Groups {
+            column: "series".into(),
+            names,
+            ranges,
+        }),
+        ..first.clone()
+    }
 }

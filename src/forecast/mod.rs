@@ -16,6 +16,7 @@
 pub mod backtest;
 pub mod catalog;
 pub mod fitted;
+pub mod grouped;
 pub mod lstm;
 pub mod request;
 pub mod series;

@@ -9,6 +9,7 @@ use super::backtest::{
     TrainingWindow,
 };
 use super::catalog::{LSTM_MODEL, ModelSpec};
+use super::grouped::{Group, run_grouped};
 use super::series::{Covariate, SeriesChoice, SeriesData, series_data};
 use crate::data::clean::FillStrategy;
 use crate::data::frame::Frame;
@@ -39,6 +40,11 @@ pub struct LeaderboardRequest {
     /// When the models are fitted again (at every origin unless asked otherwise).
     #[serde(default)]
     pub refit: Refit,
+    /// For a panel: score every group, dealt into this many folds; the LSTM trains once
+    /// per fold on the other folds' groups and forecasts groups it never saw. `None`
+    /// scores the one series `series` names.
+    #[serde(default)]
+    pub group_folds: Option<usize>,
     /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`); every
     /// statistical model when empty or `all`.
     pub models: Vec<String>,
@@ -68,6 +74,7 @@ impl LeaderboardRequest {
             step: None,
             sliding: None,
             refit: Refit::Always,
+            group_folds: None,
             models: vec![],
             levels: DEFAULT_LEVELS.to_vec(),
             covariates: vec![],
@@ -121,41 +128,50 @@ impl LeaderboardRequest {
 }
 
 /// A request resolved against the data: the series, the models and the plan with its
-/// origins.
+/// origins — and, for grouped folds, every group.
 #[derive(Debug, Clone)]
 pub struct Planned {
-    /// The target series.
+    /// The target series (for grouped folds, the charted group's).
     pub series: SeriesData,
     /// The models, in order.
     pub models: Vec<ModelSpec>,
     /// The plan.
     pub plan: BacktestPlan,
-    /// Where the folds fall.
+    /// Where the folds fall on `series`.
     pub layout: Layout,
+    /// For grouped folds: every group long enough for the plan (empty otherwise).
+    pub groups: Vec<Group>,
+    /// The index of `series` in `groups`.
+    pub shown: usize,
+    /// Groups too short for the plan, left out.
+    pub skipped: Vec<String>,
 }
 
-/// Resolves the request: picks the series, the models, and lays out the folds.
+/// The request's target, fill, season and inputs on one group (or the only series).
+fn choice<'a>(request: &'a LeaderboardRequest, group: Option<&'a str>) -> SeriesChoice<'a> {
+    SeriesChoice {
+        target: &request.target,
+        group,
+        fill: request.fill,
+        season: request.season,
+        covariates: request
+            .covariates
+            .iter()
+            .map(|name| Covariate {
+                name: name.clone(),
+                known_in_future: false,
+            })
+            .collect(),
+    }
+}
+
+/// Resolves the request: picks the series (every group's for grouped folds), the models,
+/// and lays out the folds.
 ///
 /// # Errors
 /// A message naming what does not fit: the column, the group, a model, the plan.
 pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, String> {
-    let series = series_data(
-        frame,
-        &SeriesChoice {
-            target: &request.target,
-            group: request.series.as_deref(),
-            fill: request.fill,
-            season: request.season,
-            covariates: request
-                .covariates
-                .iter()
-                .map(|name| Covariate {
-                    name: name.clone(),
-                    known_in_future: false,
-                })
-                .collect(),
-        },
-    )?;
+    let series = series_data(frame, &choice(request, request.series.as_deref()))?;
     let models = request.model_specs()?;
     let horizon = request.horizon.unwrap_or(series.default_horizon);
     let plan = BacktestPlan {
@@ -172,11 +188,53 @@ pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, Stri
         refit: request.refit,
     };
     let layout = plan.layout(series.len()).map_err(|e| e.to_string())?;
+    let (mut groups, mut skipped) = (vec![], vec![]);
+    if let Some(folds) = request.group_folds {
+        let Some(panel) = &frame.groups else {
+            return Err(format!(
+                "grouped folds need a panel: {} has no group column (choose one when reading the file)",
+                frame.file_name
+            ));
+        };
+        if folds < 2 {
+            return Err(format!("grouped folds must be at least 2, got {folds}"));
+        }
+        for name in &panel.names {
+            let data = series_data(frame, &choice(request, Some(name)))?;
+            match plan.layout(data.len()) {
+                Ok(layout) => groups.push(Group {
+                    name: name.clone(),
+                    data,
+                    layout,
+                }),
+                Err(_) => skipped.push(name.clone()),
+            }
+        }
+        if groups.len() < 2 {
+            return Err(format!(
+                "grouped folds need at least 2 groups long enough for the plan; {} of {} are ({} too short)",
+                groups.len(),
+                panel.names.len(),
+                skipped.join(", ")
+            ));
+        }
+    }
+    let shown_name = request
+        .series
+        .clone()
+        .or_else(|| frame.groups.as_ref().and_then(|g| g.names.first().cloned()));
+    let shown = groups
+        .iter()
+        .position(|g| Some(&g.name) == shown_name.as_ref())
+        .unwrap_or(0);
     Ok(Planned {
         series,
         models,
         plan,
         layout,
+        groups,
+        shown,
+        skipped,
     })
 }
 
@@ -192,16 +250,35 @@ pub async fn run_leaderboard<H: Host>(
     host: &mut H,
 ) -> Result<(Leaderboard, Planned), Option<String>> {
     let planned = plan(frame, request).map_err(Some)?;
-    match backtest::run(
-        &planned.series,
-        &planned.models,
-        &planned.plan,
-        compute,
-        host,
-    )
-    .await
-    {
-        Ok(board) => Ok((board, planned)),
+    let outcome = match request.group_folds {
+        Some(folds) => {
+            run_grouped(
+                &planned.groups,
+                planned.shown,
+                folds,
+                &planned.models,
+                &planned.plan,
+                compute,
+                host,
+            )
+            .await
+        }
+        None => {
+            backtest::run(
+                &planned.series,
+                &planned.models,
+                &planned.plan,
+                compute,
+                host,
+            )
+            .await
+        }
+    };
+    match outcome {
+        Ok(mut board) => {
+            board.groups_skipped = planned.skipped.clone();
+            Ok((board, planned))
+        }
         Err(backtest::BacktestError::Cancelled) => Err(None),
         Err(e) => Err(Some(e.to_string())),
     }

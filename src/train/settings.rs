@@ -42,6 +42,7 @@ impl Default for WindowSpec {
             test_fraction: 0.2,
             validation_fraction: 0.1,
             group: None,
+            across_groups: false,
             fill: Default::default(),
             scaler: Default::default(),
             column_scalers: Default::default(),

@@ -228,31 +228,13 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
         });
     }
     let test_start = test_start_of(rows, spec.test_fraction);
-    let scalers: Vec<Scaler> = series
-        .iter()
-        .zip(&names)
-        .map(|(s, name)| {
-            let kind = spec
-                .column_scalers
-                .get(name)
-                .copied()
-                .unwrap_or(spec.scaler);
-            Scaler::fit(kind, &s[..test_start])
-        })
-        .collect();
-    let f = series.len();
-    let mut inputs = vec![0f32; rows * f];
-    for (j, (s, scaler)) in series.iter().zip(&scalers).enumerate() {
-        for (r, v) in s.iter().enumerate() {
-            inputs[r * f + j] = scaler.transform(*v) as f32;
-        }
-    }
+    let Scaled {
+        scalers,
+        inputs,
+        target,
+    } = scale(&series, &names, spec, test_start);
     let target_raw = series[0].clone();
     let target_scaler = scalers[0];
-    let target: Vec<f32> = target_raw
-        .iter()
-        .map(|v| target_scaler.transform(*v) as f32)
-        .collect();
 
     let (w, h) = (spec.window, spec.horizon);
     let train_all: Vec<usize> = (0..=test_start - w - h).collect();
@@ -382,6 +364,49 @@ fn columns(frame: &Frame, spec: &WindowSpec) -> Result<Columns, DataError> {
     })
 }
 
+/// Columns scaled for the model.
+struct Scaled {
+    scalers: Vec<Scaler>,
+    /// Row-major `[rows, columns]`.
+    inputs: Vec<f32>,
+    /// The target (first) column, scaled.
+    target: Vec<f32>,
+}
+
+/// Fits each column's scaler (the spec's kind, or the column's own) on its first
+/// `fit_rows` rows and scales every row.
+fn scale(series: &[Vec<f64>], names: &[String], spec: &WindowSpec, fit_rows: usize) -> Scaled {
+    let scalers: Vec<Scaler> = series
+        .iter()
+        .zip(names)
+        .map(|(s, name)| {
+            let kind = spec
+                .column_scalers
+                .get(name)
+                .copied()
+                .unwrap_or(spec.scaler);
+            Scaler::fit(kind, &s[..fit_rows.min(s.len())])
+        })
+        .collect();
+    let rows = series.first().map_or(0, Vec::len);
+    let f = series.len();
+    let mut inputs = vec![0f32; rows * f];
+    for (j, (s, scaler)) in series.iter().zip(&scalers).enumerate() {
+        for (r, v) in s.iter().enumerate() {
+            inputs[r * f + j] = scaler.transform(*v) as f32;
+        }
+    }
+    let target = series
+        .first()
+        .map(|s| s.iter().map(|v| scalers[0].transform(*v) as f32).collect())
+        .unwrap_or_default();
+    Scaled {
+        scalers,
+        inputs,
+        target,
+    }
+}
+
 /// Windows from every group of a panel for one global model: the groups' rows one after
 /// another, each column scaled over all of them, windows that never cross a group, the
 /// latest windows of each group for validation, no test part. Groups too short for one
@@ -446,31 +471,13 @@ fn prepare_panel(frame: &Frame, groups: &Groups, spec: &WindowSpec) -> Result<Pr
             rows: longest,
         });
     }
-    let scalers: Vec<Scaler> = series
-        .iter()
-        .zip(&names)
-        .map(|(s, name)| {
-            let kind = spec
-                .column_scalers
-                .get(name)
-                .copied()
-                .unwrap_or(spec.scaler);
-            Scaler::fit(kind, s)
-        })
-        .collect();
     let rows = target_observed.len();
-    let f = series.len();
-    let mut inputs = vec![0f32; rows * f];
-    for (j, (s, scaler)) in series.iter().zip(&scalers).enumerate() {
-        for (r, v) in s.iter().enumerate() {
-            inputs[r * f + j] = scaler.transform(*v) as f32;
-        }
-    }
+    let Scaled {
+        scalers,
+        inputs,
+        target,
+    } = scale(&series, &names, spec, rows);
     let target_raw = series[0].clone();
-    let target: Vec<f32> = target_raw
-        .iter()
-        .map(|v| scalers[0].transform(*v) as f32)
-        .collect();
     Ok(Prepared {
         feature_names: names,
         inputs,

@@ -128,6 +128,23 @@ impl BacktestPlan {
         (start, origin)
     }
 
+    /// What a fit under this plan runs with: the device, the host, the horizon, levels
+    /// and season.
+    pub fn fit_context<'a, H: Host>(
+        &'a self,
+        compute: Compute<'a>,
+        host: &'a mut H,
+    ) -> FitContext<'a, H> {
+        FitContext {
+            device: compute.device,
+            backend: compute.backend,
+            host,
+            horizon: self.horizon,
+            levels: &self.levels,
+            season: self.season,
+        }
+    }
+
     /// The fold origins and the hold-out start for a series of `n` points.
     ///
     /// # Errors
@@ -396,14 +413,7 @@ async fn fit_and_forecast<H: Host>(
     compute: Compute<'_>,
     host: &mut H,
 ) -> Result<(Scored, FittedModel), FitError> {
-    let mut ctx = FitContext {
-        device: compute.device,
-        backend: compute.backend,
-        host,
-        horizon: plan.horizon,
-        levels: &plan.levels,
-        season: plan.season,
-    };
+    let mut ctx = plan.fit_context(compute, host);
     let t0 = ctx.host.now_ms();
     let (fitted, earlier_ms) = match reuse {
         Some((earlier, ms)) => (earlier.condition(data, end)?, *ms),

@@ -9,7 +9,6 @@ use super::backtest::{
     BacktestError, BacktestPlan, Compute, FittingHost, Layout, Leaderboard, Scoring, score_series,
 };
 use super::catalog::ModelSpec;
-use super::fitted::FitContext;
 use super::series::SeriesData;
 use crate::eval::{RowScorer, select};
 use crate::train::Host;
@@ -134,14 +133,7 @@ async fn fit_global<H: Host>(
     compute: Compute<'_>,
     host: &mut FittingHost<'_, H>,
 ) -> Result<(super::fitted::FittedModel, f64), super::fitted::FitError> {
-    let mut ctx = FitContext {
-        device: compute.device,
-        backend: compute.backend,
-        host,
-        horizon: plan.horizon,
-        levels: &plan.levels,
-        season: plan.season,
-    };
+    let mut ctx = plan.fit_context(compute, host);
     let t0 = ctx.host.now_ms();
     let fitted = spec.fit_across(training, &mut ctx).await?;
     let ms = ctx.host.now_ms() - t0;

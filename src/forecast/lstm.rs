@@ -101,13 +101,21 @@ pub async fn fit_lstm<H: Host>(
     ctx: &mut FitContext<'_, H>,
 ) -> Result<FittedLstm, FitError> {
     let settings = fit_settings(settings, data, ctx.horizon);
-    let frame = data.frame_rows(start, end);
-    let (_, trained) = fit(&frame, &settings, ctx.device, ctx.backend, ctx.host)
+    train_on(&data.frame_rows(start, end), &settings, ctx).await
+}
+
+/// Trains on `frame` with `settings` as they stand.
+async fn train_on<H: Host>(
+    frame: &Frame,
+    settings: &TrainSettings,
+    ctx: &mut FitContext<'_, H>,
+) -> Result<FittedLstm, FitError> {
+    let (_, trained) = fit(frame, settings, ctx.device, ctx.backend, ctx.host)
         .await
         .map_err(|e: TrainError| FitError::Train(e))?;
     Ok(FittedLstm {
         trained: Arc::new(trained),
-        label: lstm_label(&settings),
+        label: lstm_label(settings),
         origin: None,
     })
 }
@@ -131,15 +139,7 @@ pub async fn fit_lstm_across<H: Host>(
     };
     let mut settings = fit_settings(settings, first, ctx.horizon);
     settings.data.across_groups = true;
-    let frame = stacked(series);
-    let (_, trained) = fit(&frame, &settings, ctx.device, ctx.backend, ctx.host)
-        .await
-        .map_err(|e: TrainError| FitError::Train(e))?;
-    Ok(FittedLstm {
-        trained: Arc::new(trained),
-        label: lstm_label(&settings),
-        origin: None,
-    })
+    train_on(&stacked(series), &settings, ctx).await
 }
 
 /// Several series' frames (the same columns) one after another, as a panel's groups.

@@ -331,6 +331,31 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   await page.selectOption(byId('refit-select'), 'always');
 });
 
+test('a panel is compared across its groups, dealt into folds of groups', async () => {
+  const csv = path.join(root, 'tests/data/stats/grunfeld_panel_annual.csv');
+  await page.setInputFiles(byId('upload-input'), csv);
+  await waitState('ready', 30000);
+  assert.ok(await page.isVisible(byId('group-folds-input')), 'a panel offers folds of groups');
+  await setNumber('horizon-input', 2);
+  await setNumber('folds-input', 1);
+  await setNumber('group-folds-input', 3);
+  await page.click(byId('compare-button'));
+  await page.waitForSelector(`${byId('leaderboard')} tr[data-model="drift"]`, { timeout: 240000 });
+  await waitState('ready');
+  assert.match(await page.textContent('.leaderboard-panel .plan'), /all 11 groups in 3 folds of groups/);
+  // The same request through the CLI: the page shows the engine's numbers.
+  const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/foresight-target');
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync(path.join(target, 'debug', 'foresight'), ['backtest', '--csv', csv, '--horizon', '2', '--folds', '1', '--group-folds', '3', '--models', 'naive,drift', '--fill', 'ffill', '--json'], { encoding: 'utf8' });
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+  for (const row of lines.slice(0, 2)) {
+    assert.equal(row.folds, 11, `${row.model}: one origin in each of 11 firms`);
+    const ui = Number(await page.textContent(`${byId('leaderboard')} tr[data-model="${row.model}"] td[data-metric="mae"]`));
+    assert.ok(Math.abs(ui - row.mae) <= 1e-4 * Math.abs(row.mae), `${row.model}: page MAE ${ui} vs CLI ${row.mae}`);
+  }
+  await setNumber('group-folds-input', 0);
+});
+
 test('a million-row, 80 MB file is read in the worker while the page stays responsive', async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-')), 'million.csv');
   const out = fs.openSync(file, 'w');

@@ -244,6 +244,9 @@ impl Actions {
             horizon: Some(horizon),
             folds: b.folds.get_untracked().max(1),
             refit: b.refit.get_untracked(),
+            // Grouped folds only where the data is a panel (the setting stays for the next).
+            group_folds: Some(b.group_folds.get_untracked())
+                .filter(|k| *k >= 2 && self.data.is_panel_untracked()),
             lstm: with_lstm.then(|| self.settings()),
             // The LSTM row trains with the inputs chosen above, as Train does.
             covariates: if with_lstm {

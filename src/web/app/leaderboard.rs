@@ -254,7 +254,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             })
             .collect_view();
         let plan = view.board.plan.clone();
-        let summary = format!(
+        let mut summary = format!(
             "{} folds (origins at points {:?}), horizon {}, season {}, hold-out: last {} points. Backtest MASE picks the model; the hold-out columns only report.",
             view.board.origins.len(),
             view.board.origins,
@@ -262,6 +262,19 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             plan.season,
             plan.holdout
         );
+        if view.board.group_folds > 0 {
+            summary += &format!(
+                " Scored on all {} groups in {} folds of groups (means over the groups; the LSTM forecasts groups it was not trained on; the chart shows the series chosen above).",
+                view.board.groups.len(),
+                view.board.group_folds,
+            );
+            if !view.board.groups_skipped.is_empty() {
+                summary += &format!(
+                    " Too short, left out: {}.",
+                    view.board.groups_skipped.join(", ")
+                );
+            }
+        }
         Some(view! {
             <p class="plan">{summary}</p>
             <div class="table-scroll">
@@ -301,6 +314,10 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                         <option value="5" selected=move || lb.refit.get() == Refit::Every(5)>"every 5th origin"</option>
                         <option value="once" selected=move || lb.refit.get() == Refit::Once>"once (first origin)"</option>
                     </select></label>
+                <label title="Score every series of the panel: its groups are dealt into this many folds; the LSTM trains once per fold on the other folds' groups and forecasts groups it never saw, the statistical models fit each group's own history. 0 scores only the series chosen above."
+                    style:display=move || if data.is_panel() { "inline" } else { "none" }>"Folds of groups "
+                    <input type="number" min="0" max="50" data-testid="group-folds-input" prop:value=move || lb.group_folds.get()
+                        on:change=move |ev| lb.group_folds.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
                 <label>"Include LSTM "
                     <input type="checkbox" data-testid="compare-lstm" prop:checked=move || lb.compare_lstm.get()
                         on:change=move |ev| lb.compare_lstm.set(event_target_checked(&ev)) /></label>

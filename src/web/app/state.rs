@@ -118,6 +118,18 @@ pub(crate) struct DataState {
 }
 
 impl DataState {
+    /// Whether the loaded data is a panel (it has groups); tracked.
+    pub fn is_panel(&self) -> bool {
+        self.summary
+            .with(|s| s.as_ref().is_some_and(|s| !s.report.groups.is_empty()))
+    }
+
+    /// [`Self::is_panel`], untracked.
+    pub fn is_panel_untracked(&self) -> bool {
+        self.summary
+            .with_untracked(|s| s.as_ref().is_some_and(|s| !s.report.groups.is_empty()))
+    }
+
     /// No data yet.
     pub fn new() -> Self {
         DataState {
@@ -245,6 +257,8 @@ pub(crate) struct LeaderboardState {
     pub compare_lstm: RwSignal<bool>,
     /// When the models are fitted again during the backtest.
     pub refit: RwSignal<Refit>,
+    /// For a panel: score every group in this many folds of groups (0: the chosen series).
+    pub group_folds: RwSignal<usize>,
 }
 
 impl LeaderboardState {
@@ -257,6 +271,7 @@ impl LeaderboardState {
             folds: RwSignal::new(LeaderboardRequest::new("").folds),
             compare_lstm: RwSignal::new(false),
             refit: RwSignal::new(Refit::Always),
+            group_folds: RwSignal::new(0),
         }
     }
 }

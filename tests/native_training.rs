@@ -4,9 +4,10 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use foresight::backend::{BackendChoice, select_native};
+use foresight::backend::{BackendChoice, SelectedDevice, select_native};
 use foresight::data::read_csv;
 use foresight::data::window::WindowSpec;
+use foresight::forecast::backtest::Compute;
 use foresight::jobs::SAMPLE_CSV;
 use foresight::train::{Host, Progress, TrainOutcome, TrainSettings, train};
 
@@ -16,6 +17,23 @@ static SERIAL: Mutex<()> = Mutex::new(());
 struct RecordingHost {
     clock: Instant,
     progress_events: usize,
+}
+
+impl RecordingHost {
+    fn new() -> Self {
+        RecordingHost {
+            clock: Instant::now(),
+            progress_events: 0,
+        }
+    }
+}
+
+/// The CPU device of a selection, as the backtest takes it.
+fn compute(selected: &SelectedDevice) -> Compute<'_> {
+    Compute {
+        device: &selected.device,
+        backend: &selected.label,
+    }
 }
 
 impl Host for RecordingHost {
@@ -54,10 +72,7 @@ fn tiny_settings() -> TrainSettings {
 fn run(choice: BackendChoice) -> TrainOutcome {
     let selected = select_native(choice).expect("backend available");
     let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
-    let mut host = RecordingHost {
-        clock: Instant::now(),
-        progress_events: 0,
-    };
+    let mut host = RecordingHost::new();
     let outcome = futures::executor::block_on(train(
         &frame,
         &tiny_settings(),
@@ -130,10 +145,7 @@ fn trains_on_wgpu_vulkan_and_is_reproducible() {
 fn bad_settings_fail_before_training() {
     let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
     let selected = select_native(BackendChoice::Cpu).expect("cpu");
-    let mut host = RecordingHost {
-        clock: Instant::now(),
-        progress_events: 0,
-    };
+    let mut host = RecordingHost::new();
     let mut settings = tiny_settings();
     settings.data.horizon = 5000;
     let err =
@@ -153,7 +165,6 @@ fn bad_settings_fail_before_training() {
 /// models use, scored by the same metrics, its failure on a too-short fold kept in its row.
 #[test]
 fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
-    use foresight::forecast::backtest::Compute;
     use foresight::forecast::{LeaderboardRequest, run_leaderboard};
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
@@ -167,17 +178,11 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
         lstm: Some(settings),
         ..LeaderboardRequest::new("mn_midgrade_gasoline_price_usd_gal")
     };
-    let mut host = RecordingHost {
-        clock: Instant::now(),
-        progress_events: 0,
-    };
+    let mut host = RecordingHost::new();
     let (board, planned) = futures::executor::block_on(run_leaderboard(
         &frame,
         &request,
-        Compute {
-            device: &selected.device,
-            backend: &selected.label,
-        },
+        compute(&selected),
         &mut host,
     ))
     .expect("leaderboard runs");
@@ -205,10 +210,7 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
     let (board, _) = futures::executor::block_on(run_leaderboard(
         &frame,
         &request,
-        Compute {
-            device: &selected.device,
-            backend: &selected.label,
-        },
+        compute(&selected),
         &mut host,
     ))
     .expect("leaderboard runs");
@@ -230,20 +232,13 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
 /// forecast is exactly the first fit brought up to the hold-out.
 #[test]
 fn lstm_without_refit_forecasts_later_origins_from_its_first_fit() {
-    use foresight::forecast::backtest::Compute;
     use foresight::forecast::series::{Covariate, SeriesChoice, series_data};
     use foresight::forecast::{FitContext, LeaderboardRequest, ModelSpec, Refit, run_leaderboard};
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
-    let compute = Compute {
-        device: &selected.device,
-        backend: &selected.label,
-    };
+    let compute = compute(&selected);
     let (frame, _) = read_csv("eia.csv", SAMPLE_CSV).expect("sample parses");
-    let mut host = RecordingHost {
-        clock: Instant::now(),
-        progress_events: 0,
-    };
+    let mut host = RecordingHost::new();
     let settings = tiny_settings();
     let target = settings.data.target.clone();
     let request = LeaderboardRequest {
@@ -315,21 +310,14 @@ fn lstm_without_refit_forecasts_later_origins_from_its_first_fit() {
 /// other folds' firms, and its forecast of a firm is that network's, brought up to the firm.
 #[test]
 fn grouped_folds_score_every_group_and_train_the_lstm_on_the_others() {
-    use foresight::forecast::backtest::Compute;
     use foresight::forecast::grouped::fold_of;
     use foresight::forecast::{FitContext, LeaderboardRequest, ModelSpec, run_leaderboard};
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
-    let compute = Compute {
-        device: &selected.device,
-        backend: &selected.label,
-    };
+    let compute = compute(&selected);
     let bytes = std::fs::read("tests/data/stats/grunfeld_panel_annual.csv").expect("panel");
     let (frame, _) = read_csv("grunfeld.csv", &bytes).expect("panel parses");
-    let mut host = RecordingHost {
-        clock: Instant::now(),
-        progress_events: 0,
-    };
+    let mut host = RecordingHost::new();
     let mut settings = tiny_settings();
     settings.data.window = 4;
     settings.data.features = vec![];
@@ -424,7 +412,6 @@ fn grouped_folds_score_every_group_and_train_the_lstm_on_the_others() {
 /// user pressed Cancel, not at the end of the model.
 #[test]
 fn leaderboard_cancel_acts_between_fits() {
-    use foresight::forecast::backtest::Compute;
     use foresight::forecast::{LeaderboardRequest, run_leaderboard};
 
     struct CancelAfter {
@@ -461,10 +448,7 @@ fn leaderboard_cancel_acts_between_fits() {
     let result = futures::executor::block_on(run_leaderboard(
         &frame,
         &request,
-        Compute {
-            device: &selected.device,
-            backend: &selected.label,
-        },
+        compute(&selected),
         &mut host,
     ));
     assert!(matches!(result, Err(None)), "cancelled, not failed");

@@ -147,6 +147,7 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
                 "folds": row.folds_scored,
                 "parameters": row.parameters,
                 "error": error_text(row),
+                "warning": row.warning,
             });
             if let Some(obj) = v.as_object_mut() {
                 obj.extend(coverage);
@@ -187,7 +188,9 @@ pub fn table(board: &Leaderboard) -> String {
             fmt(h.and_then(|m| m.get("rmse"))),
             fmt(h.and_then(|m| m.get("mape"))),
             row.fit_ms.map_or("—".into(), |v| format!("{v:.1}")),
-            error_text(row).unwrap_or_else(|| mark.to_string()),
+            error_text(row)
+                .or_else(|| row.warning.clone())
+                .unwrap_or_else(|| mark.to_string()),
         );
     }
     if board.group_folds > 0 {

@@ -199,9 +199,19 @@ pub enum DataError {
     BadHolidayFile { file: String, found: String },
     /// Fewer rows before a forecast origin than the model looks back.
     #[error(
-        "the model looks back {window} rows, and only {rows} come before this origin; choose a later origin"
+        "the network looks back {window} rows, and only {rows} come before this forecast origin; use a shorter window, or origins later in the data (fewer folds, a smaller step)"
     )]
     BeforeFirstWindow { window: usize, rows: usize },
+    /// No group of a panel is long enough to train one model across the groups.
+    #[error(
+        "window {window} + horizon {horizon} need a group of at least {needed} rows to train across the groups; the longest group has {longest}. Use a shorter window or horizon"
+    )]
+    GroupsTooShort {
+        window: usize,
+        horizon: usize,
+        needed: usize,
+        longest: usize,
+    },
     /// Window and horizon do not fit in the data.
     #[error(
         "window {window} + horizon {horizon} need at least {needed} rows for training, validation and test; the file has {rows} rows. Use a shorter window or horizon, or more data"

@@ -173,12 +173,7 @@ pub fn rows_needed(window: usize, horizon: usize, test_fraction: f64) -> usize {
 /// for an empty target, [`DataError::TooShort`] when window and horizon do not fit, and
 /// [`DataError::BadSetting`] for zero window/horizon or fractions outside (0, 1).
 pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> {
-    if spec.across_groups
-        && let Some(groups) = &frame.groups
-    {
-        return prepare_panel(frame, groups, spec);
-    }
-    if frame.groups.is_some() {
+    if frame.groups.is_some() && !spec.across_groups {
         let series = series_of(frame, spec)?;
         return prepare(&series, spec);
     }
@@ -208,6 +203,11 @@ pub fn prepare(frame: &Frame, spec: &WindowSpec) -> Result<Prepared, DataError> 
                 found: value.to_string(),
             });
         }
+    }
+    if spec.across_groups
+        && let Some(groups) = &frame.groups
+    {
+        return prepare_panel(frame, groups, spec);
     }
     let Columns {
         names,
@@ -410,7 +410,7 @@ fn scale(series: &[Vec<f64>], names: &[String], spec: &WindowSpec, fit_rows: usi
 /// Windows from every group of a panel for one global model: the groups' rows one after
 /// another, each column scaled over all of them, windows that never cross a group, the
 /// latest windows of each group for validation, no test part. Groups too short for one
-/// window are left out.
+/// window are left out. The window, horizon and fractions are checked by [`prepare`].
 fn prepare_panel(frame: &Frame, groups: &Groups, spec: &WindowSpec) -> Result<Prepared, DataError> {
     if spec.test_fraction != 0.0 {
         return Err(DataError::BadSetting {
@@ -420,13 +420,6 @@ fn prepare_panel(frame: &Frame, groups: &Groups, spec: &WindowSpec) -> Result<Pr
         });
     }
     let (w, h) = (spec.window, spec.horizon);
-    if w == 0 || h == 0 {
-        return Err(DataError::BadSetting {
-            name: "window and horizon",
-            expected: "at least 1",
-            found: format!("{w} and {h}"),
-        });
-    }
     let mut names: Vec<String> = vec![];
     let mut series: Vec<Vec<f64>> = vec![];
     let (mut target_observed, mut frame_rows) = (vec![], vec![]);
@@ -448,7 +441,11 @@ fn prepare_panel(frame: &Frame, groups: &Groups, spec: &WindowSpec) -> Result<Pr
             return Err(DataError::BadSetting {
                 name: "input columns",
                 expected: "the same in every group",
-                found: format!("{name}: {}", group.names.join(", ")),
+                found: format!(
+                    "{} in group {name}, {} before it",
+                    group.names.join(", "),
+                    names.join(", ")
+                ),
             });
         }
         let offset = target_observed.len();
@@ -464,11 +461,11 @@ fn prepare_panel(frame: &Frame, groups: &Groups, spec: &WindowSpec) -> Result<Pr
         frame_rows.extend(group.frame_rows.iter().map(|r| range.start + r));
     }
     if train.is_empty() || validation.is_empty() {
-        return Err(DataError::TooShort {
+        return Err(DataError::GroupsTooShort {
             window: w,
             horizon: h,
             needed: w + h + 2,
-            rows: longest,
+            longest,
         });
     }
     let rows = target_observed.len();
@@ -524,7 +521,12 @@ pub fn last_window_scaled(
         return Err(DataError::BadSetting {
             name: "input columns",
             expected: "the columns the model was trained on",
-            found: columns.names.join(", "),
+            found: format!(
+                "{} columns here ({}) for a model trained on {}",
+                columns.names.len(),
+                columns.names.join(", "),
+                scalers.len()
+            ),
         });
     }
     let mut window = Vec::with_capacity(spec.window * scalers.len());

@@ -38,6 +38,10 @@ pub struct ModelScore {
     /// `window`), so a shell can name its own flag or field for it.
     #[serde(default)]
     pub error_setting: Option<String>,
+    /// When some fits failed but others scored: how many, and the first failure (the
+    /// scores are over the rest).
+    #[serde(default)]
+    pub warning: Option<String>,
 }
 
 /// One fit's forecast from one origin, with what the fit says about itself.
@@ -68,6 +72,7 @@ pub struct RowScorer<'a> {
     holdout_metrics: Vec<Metrics>,
     holdout_intervals: Vec<Vec<IntervalScore>>,
     first_error: Option<(String, Option<String>)>,
+    failures: usize,
     wants_holdout: bool,
 }
 
@@ -92,12 +97,14 @@ impl<'a> RowScorer<'a> {
                 forecast: None,
                 error: None,
                 error_setting: None,
+                warning: None,
             },
             fold_metrics: vec![],
             fold_intervals: vec![],
             holdout_metrics: vec![],
             holdout_intervals: vec![],
             first_error: None,
+            failures: 0,
             wants_holdout,
         }
     }
@@ -148,11 +155,13 @@ impl<'a> RowScorer<'a> {
 
     /// Keeps the first failure (a fold or the hold-out), with the setting that would fix it.
     pub fn record_error(&mut self, message: String, setting: Option<String>) {
+        self.failures += 1;
         self.first_error.get_or_insert((message, setting));
     }
 
     /// The finished row: means over the folds, the error when something did not score.
     pub fn finish(mut self) -> ModelScore {
+        let scored = self.fold_metrics.len() + self.holdout_metrics.len();
         let mut row = self.row;
         row.backtest =
             (!self.fold_metrics.is_empty()).then(|| Metrics::average(&self.fold_metrics));
@@ -169,11 +178,17 @@ impl<'a> RowScorer<'a> {
         } else {
             average_intervals(&self.holdout_intervals, self.levels)
         };
-        if (row.backtest.is_none() || (self.wants_holdout && row.holdout.is_none()))
-            && let Some((message, setting)) = self.first_error
-        {
-            row.error = Some(message);
-            row.error_setting = setting;
+        if let Some((message, setting)) = self.first_error {
+            if row.backtest.is_none() || (self.wants_holdout && row.holdout.is_none()) {
+                row.error = Some(message);
+                row.error_setting = setting;
+            } else {
+                row.warning = Some(format!(
+                    "{} of {} fits failed; the scores are over the rest. First: {message}",
+                    self.failures,
+                    self.failures + scored
+                ));
+            }
         }
         row
     }
@@ -217,4 +232,47 @@ pub fn select(rows: &[ModelScore]) -> Option<String> {
             .map(|(_, m)| m.clone())
     };
     by("mase").or_else(|| by("mae"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forecast(point: Vec<f64>) -> Forecast {
+        Forecast {
+            point,
+            intervals: vec![],
+        }
+    }
+
+    #[test]
+    fn a_partly_failed_row_keeps_its_scores_and_says_how_many_failed() {
+        let y: Vec<f64> = (0..20).map(f64::from).collect();
+        let mut row = RowScorer::new("drift", 1, &[], true);
+        row.record_error("too short".into(), Some("window".into()));
+        row.record_fold(&y, 0, 14, &forecast(vec![14.0, 15.0, 16.0]));
+        let scored = Scored {
+            forecast: forecast(vec![17.0, 18.0, 19.0]),
+            label: "drift".into(),
+            fit_ms: 1.0,
+            forecast_ms: 0.1,
+            parameters: 3,
+        };
+        row.record_holdout(&y, 17, scored, true);
+        let row = row.finish();
+        assert_eq!(row.error, None);
+        assert_eq!(row.folds_scored, 1);
+        assert_eq!(row.holdout.map(|m| m.mae), Some(0.0));
+        let warning = row.warning.expect("a warning");
+        assert!(warning.starts_with("1 of 3 fits failed"), "{warning}");
+        assert!(warning.ends_with("First: too short"), "{warning}");
+
+        // Nothing scored: the failure is the row's error, with its setting.
+        let mut row = RowScorer::new("lstm", 1, &[], true);
+        row.record_error("too short".into(), Some("window".into()));
+        let row = row.finish();
+        assert_eq!(row.error.as_deref(), Some("too short"));
+        assert_eq!(row.error_setting.as_deref(), Some("window"));
+        assert_eq!(row.warning, None);
+    }
 }

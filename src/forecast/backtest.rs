@@ -108,12 +108,20 @@ impl BacktestPlan {
     /// ends where the hold-out starts. Origins leaving fewer than `min_train` points to
     /// train on are dropped.
     pub fn origins(&self, n: usize, min_train: usize) -> Vec<usize> {
-        let Some(last) = n.checked_sub(self.holdout + self.horizon) else {
+        let Some(last) = self
+            .holdout
+            .checked_add(self.horizon)
+            .and_then(|end| n.checked_sub(end))
+        else {
             return vec![];
         };
+        // Stops at the first origin before the data (a huge fold count costs nothing).
         let mut out: Vec<usize> = (0..self.folds)
-            .filter_map(|i| last.checked_sub(i * self.step.max(1)))
-            .filter(|o| *o >= min_train)
+            .map_while(|i| {
+                i.checked_mul(self.step.max(1))
+                    .and_then(|back| last.checked_sub(back))
+            })
+            .take_while(|o| *o >= min_train)
             .collect();
         out.reverse();
         out
@@ -148,15 +156,23 @@ impl BacktestPlan {
     /// The fold origins and the hold-out start for a series of `n` points.
     ///
     /// # Errors
-    /// [`BacktestError::InvalidPlan`] for a zero horizon or fold count,
+    /// [`BacktestError::InvalidPlan`] for a zero horizon or fold count or a hold-out
+    /// longer than the horizon,
     /// [`BacktestError::TooShort`] when not one fold fits.
     pub fn layout(&self, n: usize) -> Result<Layout, BacktestError> {
         if self.horizon == 0 || self.folds == 0 {
-            return Err(BacktestError::InvalidPlan(
-                "horizon and folds must be at least 1".into(),
-            ));
+            return Err(BacktestError::InvalidPlan(format!(
+                "horizon and folds must be at least 1; got horizon {} and {} folds",
+                self.horizon, self.folds
+            )));
         }
-        let min_train = (2 * self.season).max(8);
+        if self.holdout > self.horizon {
+            return Err(BacktestError::InvalidPlan(format!(
+                "the hold-out ({}) is forecast from one origin, so it can be at most the horizon ({}); lengthen the horizon or shorten the hold-out",
+                self.holdout, self.horizon
+            )));
+        }
+        let min_train = self.season.saturating_mul(2).max(8);
         let origins = self.origins(n, min_train);
         if origins.is_empty() {
             return Err(BacktestError::TooShort {
@@ -376,7 +392,8 @@ pub(super) async fn score_series<H: Host>(
         })
         .collect();
     if plan.holdout > 0 {
-        fits.push((None, 0, series.layout.holdout_start));
+        let (start, end) = plan.training_range(series.layout.holdout_start);
+        fits.push((None, start, end));
     }
     // The last fitted (or brought-up) model and the time its fit took.
     let mut last_fit: Option<(FittedModel, f64)> = None;
@@ -481,6 +498,54 @@ mod tests {
         plan.window = TrainingWindow::Sliding(10);
         assert_eq!(plan.training_range(18), (8, 18));
         assert_eq!(plan.training_range(6), (0, 6));
+    }
+
+    #[test]
+    fn plans_that_cannot_hold_are_refused_without_overflow() {
+        let mut plan = BacktestPlan::new(4, 1);
+        plan.folds = usize::MAX;
+        // A huge fold count stops at the first origin before the data.
+        assert_eq!(plan.origins(30, 8), vec![10, 14, 18, 22]);
+        plan.holdout = usize::MAX;
+        assert!(plan.origins(30, 8).is_empty());
+        plan.horizon = usize::MAX;
+        assert!(matches!(
+            plan.layout(30),
+            Err(BacktestError::TooShort { .. })
+        ));
+        let mut plan = BacktestPlan::new(4, 1);
+        plan.holdout = 8;
+        let Err(BacktestError::InvalidPlan(message)) = plan.layout(60) else {
+            panic!("a hold-out longer than the horizon was accepted");
+        };
+        assert!(
+            message.contains("hold-out (8)") && message.contains("horizon (4)"),
+            "{message}"
+        );
+        plan.holdout = 4;
+        plan.season = usize::MAX;
+        assert!(matches!(
+            plan.layout(60),
+            Err(BacktestError::TooShort { .. })
+        ));
+    }
+
+    #[test]
+    fn a_sliding_window_holds_for_the_holdout_too() {
+        let y: Vec<f64> = (0..60).map(|t| (t * t) as f64 * 0.1).collect();
+        let data = series(&y);
+        let mut plan = BacktestPlan::new(4, 4);
+        plan.window = TrainingWindow::Sliding(12);
+        let board = board(&data, &[ModelKind::Drift], &plan);
+        let expected = ModelKind::Drift
+            .fit(&y[44..56], 4)
+            .unwrap()
+            .predict(4, &[])
+            .unwrap();
+        assert_eq!(
+            board.rows[0].forecast.as_ref().map(|f| &f.point),
+            Some(&expected.point)
+        );
     }
 
     #[test]

@@ -54,7 +54,11 @@ impl FitError {
     pub fn setting(&self) -> Option<&'static str> {
         match self {
             FitError::Stats(e) => e.setting(),
-            FitError::Train(TrainError::Data(DataError::TooShort { .. })) => Some("window"),
+            FitError::Train(TrainError::Data(
+                DataError::TooShort { .. }
+                | DataError::BeforeFirstWindow { .. }
+                | DataError::GroupsTooShort { .. },
+            )) => Some("window"),
             _ => None,
         }
     }
@@ -129,19 +133,20 @@ impl FittedModel {
 
     /// The same model, nothing estimated again (coefficients, smoothing parameters,
     /// weights and scalers kept), brought up to point `end` of `data`: the forecast then
-    /// starts there. `data` is the series the model was fitted on; `end` may be any point
-    /// past the start of the fit (before the fit's end it forecasts in-sample).
+    /// starts there. `data` is the series the model was fitted on (for a global model, any
+    /// series with the same columns); `end` may be any point past the start of the fit
+    /// (before the fit's end it forecasts in-sample).
     ///
     /// # Errors
     /// [`FitError::Stats`] when the state recursions break down on the new points (the
     /// network checks that a full window comes before `end` when it forecasts).
     pub fn condition(&self, data: &SeriesData, end: usize) -> Result<FittedModel, FitError> {
-        let end = end.min(data.len());
+        // An origin before the fit's start leaves no points: the model says it is too short.
+        let end = end.min(data.len()).max(self.start.min(data.len()));
+        let start = self.start.min(end);
         let family = match &self.family {
-            Family::Stats(fitted) => {
-                Family::Stats(fitted.condition(&data.values[self.start..end])?)
-            }
-            Family::Lstm(lstm) => Family::Lstm(Box::new(lstm.condition(data, self.start, end))),
+            Family::Stats(fitted) => Family::Stats(fitted.condition(&data.values[start..end])?),
+            Family::Lstm(lstm) => Family::Lstm(Box::new(lstm.condition(data, start, end))),
         };
         Ok(FittedModel {
             family,

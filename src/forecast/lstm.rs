@@ -139,11 +139,30 @@ pub async fn fit_lstm_across<H: Host>(
     };
     let mut settings = fit_settings(settings, first, ctx.horizon);
     settings.data.across_groups = true;
-    train_on(&stacked(series), &settings, ctx).await
+    train_on(&stacked(series)?, &settings, ctx).await
 }
 
-/// Several series' frames (the same columns) one after another, as a panel's groups.
-fn stacked(series: &[&SeriesData]) -> Frame {
+/// Several series' frames one after another, as a panel's groups.
+///
+/// # Errors
+/// [`FitError::Train`] when the series do not share their columns and time index kind.
+fn stacked(series: &[&SeriesData]) -> Result<Frame, FitError> {
+    let first = &series[0].frame;
+    let names = |f: &Frame| f.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    if let Some(other) = series.iter().find(|s| {
+        names(&s.frame) != names(first)
+            || s.frame.timestamps.is_some() != first.timestamps.is_some()
+    }) {
+        return Err(FitError::Train(TrainError::Data(DataError::BadSetting {
+            name: "series to train across",
+            expected: "the same columns and time index in every series",
+            found: format!(
+                "{} and {}",
+                names(first).join(", "),
+                names(&other.frame).join(", ")
+            ),
+        })));
+    }
     let mut ranges = Vec::with_capacity(series.len());
     let mut names = Vec::with_capacity(series.len());
     let mut at = 0;
@@ -152,14 +171,16 @@ fn stacked(series: &[&SeriesData]) -> Frame {
         names.push(format!("{i}"));
         at += s.len();
     }
-    let first = &series[0].frame;
-    Frame {
+    Ok(Frame {
+        file_name: first.file_name.clone(),
+        time_name: first.time_name.clone(),
         timestamps: first.timestamps.as_ref().map(|_| {
             series
                 .iter()
-                .flat_map(|s| s.frame.timestamps.clone().unwrap_or_default())
+                .flat_map(|s| s.frame.timestamps.iter().flatten().copied())
                 .collect()
         }),
+        time_has_clock: first.time_has_clock,
         columns: first
             .columns
             .iter()
@@ -174,11 +195,12 @@ fn stacked(series: &[&SeriesData]) -> Frame {
                 )
             })
             .collect(),
+        text_columns: vec![],
+        frequency: first.frequency,
         groups: Some(Groups {
             column: "series".into(),
             names,
             ranges,
         }),
-        ..first.clone()
-    }
+    })
 }

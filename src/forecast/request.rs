@@ -171,10 +171,98 @@ fn choice<'a>(request: &'a LeaderboardRequest, group: Option<&'a str>) -> Series
 /// # Errors
 /// A message naming what does not fit: the column, the group, a model, the plan.
 pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, String> {
-    let series = series_data(frame, &choice(request, request.series.as_deref()))?;
     let models = request.model_specs()?;
+    let Some(folds) = request.group_folds else {
+        let series = series_data(frame, &choice(request, request.series.as_deref()))?;
+        let plan = backtest_plan(request, &series);
+        let layout = plan.layout(series.len()).map_err(|e| e.to_string())?;
+        return Ok(Planned {
+            series,
+            models,
+            plan,
+            layout,
+            groups: vec![],
+            shown: 0,
+            skipped: vec![],
+        });
+    };
+    let Some(panel) = &frame.groups else {
+        return Err(format!(
+            "grouped folds need a panel: {} has no group column (choose one when reading the file)",
+            frame.file_name
+        ));
+    };
+    if folds < 2 {
+        return Err(format!("grouped folds must be at least 2, got {folds}"));
+    }
+    let all: Vec<(String, SeriesData)> = panel
+        .names
+        .iter()
+        .map(|name| {
+            Ok((
+                name.clone(),
+                series_data(frame, &choice(request, Some(name)))?,
+            ))
+        })
+        .collect::<Result<_, String>>()?;
+    // The charted group: the one asked for, else the first; its frequency sets the
+    // defaults (every group shares the file's).
+    let asked = match &request.series {
+        Some(name) => all.iter().position(|(n, _)| n == name).ok_or_else(|| {
+            format!(
+                "no group '{name}' in column '{}'; the groups are {}",
+                panel.column,
+                panel.names.join(", ")
+            )
+        })?,
+        None => 0,
+    };
+    let Some((_, charted)) = all.get(asked) else {
+        return Err(format!("{} has no groups to score", frame.file_name));
+    };
+    let plan = backtest_plan(request, charted);
+    let (mut groups, mut skipped) = (vec![], vec![]);
+    for (name, data) in all {
+        match plan.layout(data.len()) {
+            Ok(layout) => groups.push(Group { name, data, layout }),
+            Err(_) => skipped.push(name),
+        }
+    }
+    if groups.len() < 2 {
+        return Err(format!(
+            "grouped folds need at least 2 groups long enough for the plan (a hold-out of {} and one fold of horizon {}); {} of {} groups are (too short: {})",
+            plan.holdout,
+            plan.horizon,
+            groups.len(),
+            panel.names.len(),
+            if skipped.is_empty() {
+                "none".to_string()
+            } else {
+                skipped.join(", ")
+            }
+        ));
+    }
+    // A charted group too short for the plan gives way to the first scored one.
+    let shown_name = &panel.names[asked];
+    let shown = groups
+        .iter()
+        .position(|g| &g.name == shown_name)
+        .unwrap_or(0);
+    Ok(Planned {
+        series: groups[shown].data.clone(),
+        models,
+        plan,
+        layout: groups[shown].layout.clone(),
+        groups,
+        shown,
+        skipped,
+    })
+}
+
+/// The request's plan on a series: its horizon and season unless the request sets them.
+fn backtest_plan(request: &LeaderboardRequest, series: &SeriesData) -> BacktestPlan {
     let horizon = request.horizon.unwrap_or(series.default_horizon);
-    let plan = BacktestPlan {
+    BacktestPlan {
         horizon,
         folds: request.folds.max(1),
         step: request.step.unwrap_or(horizon).max(1),
@@ -186,56 +274,7 @@ pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, Stri
         season: series.season,
         levels: request.levels.clone(),
         refit: request.refit,
-    };
-    let layout = plan.layout(series.len()).map_err(|e| e.to_string())?;
-    let (mut groups, mut skipped) = (vec![], vec![]);
-    if let Some(folds) = request.group_folds {
-        let Some(panel) = &frame.groups else {
-            return Err(format!(
-                "grouped folds need a panel: {} has no group column (choose one when reading the file)",
-                frame.file_name
-            ));
-        };
-        if folds < 2 {
-            return Err(format!("grouped folds must be at least 2, got {folds}"));
-        }
-        for name in &panel.names {
-            let data = series_data(frame, &choice(request, Some(name)))?;
-            match plan.layout(data.len()) {
-                Ok(layout) => groups.push(Group {
-                    name: name.clone(),
-                    data,
-                    layout,
-                }),
-                Err(_) => skipped.push(name.clone()),
-            }
-        }
-        if groups.len() < 2 {
-            return Err(format!(
-                "grouped folds need at least 2 groups long enough for the plan; {} of {} are ({} too short)",
-                groups.len(),
-                panel.names.len(),
-                skipped.join(", ")
-            ));
-        }
     }
-    let shown_name = request
-        .series
-        .clone()
-        .or_else(|| frame.groups.as_ref().and_then(|g| g.names.first().cloned()));
-    let shown = groups
-        .iter()
-        .position(|g| Some(&g.name) == shown_name.as_ref())
-        .unwrap_or(0);
-    Ok(Planned {
-        series,
-        models,
-        plan,
-        layout,
-        groups,
-        shown,
-        skipped,
-    })
 }
 
 /// Runs a whole leaderboard request through the backtest loop. The CLI runs it under
@@ -295,6 +334,57 @@ mod tests {
             .iter()
             .map(ModelSpec::name)
             .collect()
+    }
+
+    #[test]
+    fn grouped_folds_leave_out_short_groups_and_chart_a_scored_one() {
+        let mut csv = String::from("site,year,load\n");
+        for (site, days) in [("tiny", 6), ("north", 40), ("south", 36)] {
+            for d in 0..days {
+                csv.push_str(&format!("{site},{},{}\n", 1950 + d, (d * 7 % 5) + d));
+            }
+        }
+        let frame = crate::data::read_csv("sites.csv", csv.as_bytes())
+            .unwrap()
+            .0;
+        let request = LeaderboardRequest {
+            group_folds: Some(2),
+            horizon: Some(3),
+            season: Some(1),
+            models: vec!["naive".into()],
+            ..LeaderboardRequest::new("load")
+        };
+        let planned = plan(&frame, &request).unwrap();
+        assert_eq!(planned.skipped, ["tiny"]);
+        let names: Vec<&str> = planned.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["north", "south"]);
+        // "tiny" comes first but is left out: the chart shows the first scored group.
+        assert_eq!(planned.shown, 0);
+        assert_eq!(planned.series.len(), 40);
+        assert_eq!(planned.layout, planned.groups[0].layout);
+
+        let asked = LeaderboardRequest {
+            series: Some("south".into()),
+            ..request.clone()
+        };
+        let planned = plan(&frame, &asked).unwrap();
+        assert_eq!((planned.shown, planned.series.len()), (1, 36));
+
+        let unknown = LeaderboardRequest {
+            series: Some("east".into()),
+            ..request.clone()
+        };
+        let message = plan(&frame, &unknown).unwrap_err();
+        assert!(
+            message.contains("no group 'east'") && message.contains("north"),
+            "{message}"
+        );
+        let too_long = LeaderboardRequest {
+            horizon: Some(30),
+            ..request
+        };
+        let message = plan(&frame, &too_long).unwrap_err();
+        assert!(message.contains("0 of 3 groups"), "{message}");
     }
 
     #[test]

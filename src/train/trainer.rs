@@ -121,16 +121,16 @@ pub async fn train(
 pub struct TrainedLstm {
     model: StackedLstm,
     last_window: Vec<f32>,
+    /// The columns and window it was trained on (its horizon is the spec's).
     spec: WindowSpec,
+    /// One scaler per input column, the target's first.
     scalers: Vec<Scaler>,
-    n_features: usize,
-    horizon: usize,
 }
 
 impl TrainedLstm {
     /// Steps the network forecasts at once.
     pub fn horizon(&self) -> usize {
-        self.horizon
+        self.spec.horizon
     }
 
     /// Trainable parameters (weights and biases).
@@ -171,7 +171,7 @@ impl TrainedLstm {
         backend: &str,
     ) -> Result<Vec<f64>, TrainError> {
         let input = Tensor::from_data(
-            TensorData::new(window, [1, self.spec.window, self.n_features]),
+            TensorData::new(window, [1, self.spec.window, self.scalers.len()]),
             device,
         );
         let scaled = read_back(self.model.forward(input), backend).await?;
@@ -369,8 +369,6 @@ pub async fn fit(
         model,
         last_window: prepared.last_window(),
         spec: settings.data.clone(),
-        n_features: prepared.n_features(),
-        horizon,
         scalers: prepared.scalers,
     };
     Ok((outcome, trained))

@@ -954,6 +954,15 @@ impl Fitted for FittedEts {
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
         let label = self.spec.label();
         check_series(&label, y, 1)?;
+        if self.spec.is_multiplicative()
+            && let Some(index) = y.iter().position(|v| *v <= 0.0)
+        {
+            return Err(StatsError::NonPositive {
+                model: label,
+                index,
+                value: y[index],
+            });
+        }
         let mut fitted = vec![0.0; y.len()];
         let mut work = Workspace::new(self.spec.m());
         let Some(run) = work.run(

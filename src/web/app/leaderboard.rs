@@ -345,6 +345,6 @@ fn error_note(row: &ModelScore) -> String {
     match (&row.error, field) {
         (Some(e), Some(field)) => format!("{e} (set {field})"),
         (Some(e), None) => e.clone(),
-        (None, _) => String::new(),
+        (None, _) => row.warning.clone().unwrap_or_default(),
     }
 }

@@ -233,7 +233,7 @@ fn lstm_is_scored_on_the_same_origins_as_the_statistical_models() {
 #[test]
 fn lstm_without_refit_forecasts_later_origins_from_its_first_fit() {
     use foresight::forecast::series::{Covariate, SeriesChoice, series_data};
-    use foresight::forecast::{FitContext, LeaderboardRequest, ModelSpec, Refit, run_leaderboard};
+    use foresight::forecast::{LeaderboardRequest, ModelSpec, Refit, run_leaderboard};
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
     let compute = compute(&selected);
@@ -269,14 +269,7 @@ fn lstm_without_refit_forecasts_later_origins_from_its_first_fit() {
         },
     )
     .expect("series");
-    let mut ctx = FitContext {
-        device: &selected.device,
-        backend: &selected.label,
-        host: &mut host,
-        horizon: 2,
-        levels: &[],
-        season: planned.plan.season,
-    };
+    let mut ctx = planned.plan.fit_context(compute, &mut host);
     let first_origin = planned.layout.origins[0];
     let spec = ModelSpec::Lstm(Box::new(settings));
     let fitted =
@@ -311,7 +304,7 @@ fn lstm_without_refit_forecasts_later_origins_from_its_first_fit() {
 #[test]
 fn grouped_folds_score_every_group_and_train_the_lstm_on_the_others() {
     use foresight::forecast::grouped::fold_of;
-    use foresight::forecast::{FitContext, LeaderboardRequest, ModelSpec, run_leaderboard};
+    use foresight::forecast::{LeaderboardRequest, ModelSpec, run_leaderboard};
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let selected = select_native(BackendChoice::Cpu).expect("cpu backend");
     let compute = compute(&selected);
@@ -372,14 +365,7 @@ fn grouped_folds_score_every_group_and_train_the_lstm_on_the_others() {
         .map(|(_, g)| &g.data)
         .collect();
     assert_eq!(training.len(), 7);
-    let mut ctx = FitContext {
-        device: &selected.device,
-        backend: &selected.label,
-        host: &mut host,
-        horizon: 2,
-        levels: &[],
-        season: planned.plan.season,
-    };
+    let mut ctx = planned.plan.fit_context(compute, &mut host);
     let spec = ModelSpec::Lstm(Box::new(settings));
     let global = futures::executor::block_on(spec.fit_across(&training, &mut ctx)).expect("fits");
     let first = &planned.groups[0];

@@ -514,6 +514,16 @@ mod tests {
         (loss, grads, split)
     }
 
+    /// The same step: losses within 1e-6 (relative) and gradients within [`assert_close`].
+    fn assert_same_step(whole: (f32, &[Vec<f32>]), other: (f32, &[Vec<f32>]), what: &str) {
+        let (whole_loss, loss) = (whole.0, other.0);
+        assert!(
+            (whole_loss - loss).abs() <= 1e-6 * whole_loss.abs().max(1.0),
+            "loss: whole batch {whole_loss}, {what} {loss}"
+        );
+        assert_close(whole.1, other.1);
+    }
+
     fn assert_close(a: &[Vec<f32>], b: &[Vec<f32>]) {
         assert_eq!(a.len(), b.len());
         for (i, (a, b)) in a.iter().zip(b).enumerate() {
@@ -540,11 +550,7 @@ mod tests {
                 whole.iter().flatten().any(|g| g.abs() > 1e-6),
                 "gradients are not all zero"
             );
-            assert!(
-                (whole_loss - split_loss).abs() <= 1e-6 * whole_loss.abs().max(1.0),
-                "loss: whole batch {whole_loss}, split {split_loss}"
-            );
-            assert_close(&whole, &split);
+            assert_same_step((whole_loss, &whole), (split_loss, &split), "split");
         }
     }
 
@@ -554,11 +560,7 @@ mod tests {
         let (whole_loss, whole, _) = step(&model, 20, None);
         let (loss, grads, was_split) = step(&model, 20, Some(&Broken));
         assert!(!was_split, "a failed helper's part is done here");
-        assert!(
-            (whole_loss - loss).abs() <= 1e-6 * whole_loss.abs().max(1.0),
-            "loss: whole batch {whole_loss}, after the fallback {loss}"
-        );
-        assert_close(&whole, &grads);
+        assert_same_step((whole_loss, &whole), (loss, &grads), "after the fallback");
     }
 
     #[test]

@@ -184,9 +184,10 @@ pub struct BacktestArgs {
     /// Points kept for the final hold-out; the horizon when left out (0: none).
     #[arg(long)]
     pub holdout: Option<usize>,
-    /// Rolling origins (folds) before the hold-out.
-    #[arg(long, default_value_t = LeaderboardRequest::new("").folds)]
-    pub folds: usize,
+    /// Rolling origins (folds) before the hold-out; when left out, enough to span a season
+    /// and at least 5 (fewer where the series is short).
+    #[arg(long)]
+    pub folds: Option<usize>,
     /// Steps between origins; the horizon when left out.
     #[arg(long)]
     pub step: Option<usize>,

@@ -74,7 +74,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         season: args.season,
         horizon: args.horizon,
         holdout: args.holdout,
-        folds: args.folds,
+        folds: args.folds.unwrap_or(0),
         step: args.step,
         sliding: args.sliding,
         refit,
@@ -126,7 +126,24 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
             let coverage: serde_json::Map<String, serde_json::Value> = row
                 .holdout_intervals
                 .iter()
-                .map(|i| (format!("coverage_{}", i.level), json!(i.coverage)))
+                .flat_map(|i| {
+                    [
+                        (format!("coverage_{}", i.level), json!(i.coverage)),
+                        (
+                            format!("interval_score_{}", i.level),
+                            json!(i.interval_score),
+                        ),
+                    ]
+                })
+                .chain(row.holdout_conformal.iter().flat_map(|i| {
+                    [
+                        (format!("conformal_coverage_{}", i.level), json!(i.coverage)),
+                        (
+                            format!("conformal_interval_score_{}", i.level),
+                            json!(i.interval_score),
+                        ),
+                    ]
+                }))
                 .collect();
             let mut v = json!({
                 "model": row.model,
@@ -144,6 +161,7 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
                 "forecast_ms": row.forecast_ms,
                 "backtest_mase": row.backtest.as_ref().and_then(|m| m.get("mase")),
                 "backtest_mae": row.backtest.as_ref().and_then(|m| m.get("mae")),
+                "backtest_spread": row.backtest_spread,
                 "folds": row.folds_scored,
                 "parameters": row.parameters,
                 "error": error_text(row),
@@ -151,11 +169,14 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
             });
             if let Some(obj) = v.as_object_mut() {
                 obj.extend(coverage);
+                if !row.members.is_empty() {
+                    obj.insert("members".into(), json!(row.members));
+                }
             }
             v.to_string()
         })
         .collect();
-    let mut last = json!({ "selected": board.selected });
+    let mut last = json!({ "selected": board.selected, "why": board.why });
     if board.group_folds > 0 {
         last["groups"] = json!(board.groups);
         last["group_folds"] = json!(board.group_folds);
@@ -169,7 +190,7 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
 pub fn table(board: &Leaderboard) -> String {
     let fmt = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.4}"));
     let mut out = format!(
-        "{:<8} {:<34} {:>11} {:>11} {:>11} {:>11} {:>9}  {}\n",
+        "{:<11} {:<34} {:>11} {:>11} {:>11} {:>11} {:>9}  {}\n",
         "model", "form", "bt MASE", "MAE", "RMSE", "MAPE %", "fit ms", "note"
     );
     for row in &board.rows {
@@ -180,7 +201,7 @@ pub fn table(board: &Leaderboard) -> String {
             ""
         };
         out += &format!(
-            "{:<8} {:<34} {:>11} {:>11} {:>11} {:>11} {:>9}  {}\n",
+            "{:<11} {:<34} {:>11} {:>11} {:>11} {:>11} {:>9}  {}\n",
             row.model,
             row.label.clone().unwrap_or_default(),
             fmt(row.backtest.as_ref().and_then(|m| m.get("mase"))),
@@ -208,5 +229,8 @@ pub fn table(board: &Leaderboard) -> String {
         "origins: {:?}; hold-out from point {} ({} points)\n",
         board.origins, board.holdout_start, board.plan.holdout
     );
+    if let Some(why) = &board.why {
+        out += &format!("picked {why}\n");
+    }
     out
 }

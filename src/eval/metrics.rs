@@ -223,18 +223,26 @@ pub struct IntervalScore {
     pub coverage: Option<f64>,
     /// Mean width (upper − lower), in the data's units.
     pub mean_width: Option<f64>,
+    /// Mean interval (Winkler) score: the width plus 2/α times how far an actual falls
+    /// outside, α = 1 − level/100; lower is better, and it rewards narrow intervals only
+    /// when they still cover (Gneiting & Raftery 2007).
+    #[serde(default)]
+    pub interval_score: Option<f64>,
 }
 
 impl IntervalScore {
     /// Scores one interval against the actuals (non-finite pairs skipped).
     pub fn compute(level: f64, actual: &[f64], lower: &[f64], upper: &[f64]) -> Self {
+        let penalty = 2.0 / (1.0 - level / 100.0).max(1e-9);
         let mut inside = 0usize;
         let mut width = 0.0;
+        let mut score = 0.0;
         let mut n = 0usize;
         for ((a, lo), hi) in actual.iter().zip(lower).zip(upper) {
             if a.is_finite() && lo.is_finite() && hi.is_finite() {
                 n += 1;
                 width += hi - lo;
+                score += hi - lo + penalty * ((lo - a).max(0.0) + (a - hi).max(0.0));
                 if lo <= a && a <= hi {
                     inside += 1;
                 }
@@ -245,6 +253,7 @@ impl IntervalScore {
             level,
             coverage: (n > 0).then(|| inside as f64 / nf),
             mean_width: (n > 0).then(|| width / nf),
+            interval_score: (n > 0).then(|| score / nf),
         }
     }
 }
@@ -302,6 +311,8 @@ mod tests {
     fn interval_coverage_and_width() {
         let s = IntervalScore::compute(80.0, &[1.0, 5.0, 3.0], &[0.0, 0.0, 2.0], &[2.0, 4.0, 4.0]);
         assert!((s.coverage.unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        // Widths 2, 4, 2; the 5 misses by 1 at α = 0.2: + 2/0.2 · 1.
+        assert!((s.interval_score.unwrap() - (8.0 + 10.0) / 3.0).abs() < 1e-9);
         assert!((s.mean_width.unwrap() - 8.0 / 3.0).abs() < 1e-12);
     }
 

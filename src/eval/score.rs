@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::metrics::{Context, IntervalScore, Metrics};
-use crate::models::stats::Forecast;
+use crate::models::stats::{Forecast, Interval};
 
 /// One model's scores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +19,10 @@ pub struct ModelScore {
     pub backtest_intervals: Vec<IntervalScore>,
     /// Folds that scored (a fold can fail, e.g. too short for the model early on).
     pub folds_scored: usize,
+    /// Standard deviation of the fold MASEs (MAEs where MASE is undefined): how much the
+    /// mean rests on.
+    #[serde(default)]
+    pub backtest_spread: Option<f64>,
     /// Scores on the final hold-out (the mean over the series, when several are scored).
     pub holdout: Option<Metrics>,
     /// Interval scores on the hold-out.
@@ -30,8 +34,18 @@ pub struct ModelScore {
     /// Size of the model fitted before the hold-out: the numbers it keeps to forecast.
     #[serde(default)]
     pub parameters: Option<usize>,
-    /// The hold-out forecast (point and intervals), for the chart.
+    /// The hold-out forecast (point and the model's own intervals), for the chart.
     pub forecast: Option<Forecast>,
+    /// Conformal intervals around the hold-out forecast, from the fold errors (any model,
+    /// the LSTM and ensembles included), for the chart.
+    #[serde(default)]
+    pub conformal: Vec<Interval>,
+    /// Conformal interval scores on the hold-out (coverage, width, interval score).
+    #[serde(default)]
+    pub holdout_conformal: Vec<IntervalScore>,
+    /// For an ensemble: its members and their weights on the hold-out forecast.
+    #[serde(default)]
+    pub members: Vec<Member>,
     /// Why the model failed, when it did; the other models still ran.
     pub error: Option<String>,
     /// The setting that would fix the error, in the data's terms (`season`, `fill`,
@@ -44,11 +58,23 @@ pub struct ModelScore {
     pub warning: Option<String>,
 }
 
+/// An ensemble member and its weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    /// The member's model name.
+    pub model: String,
+    /// Its weight in the combination (the weights sum to 1; a median's members weigh
+    /// equally).
+    pub weight: f64,
+}
+
 /// One fit's forecast from one origin, with what the fit says about itself.
 #[derive(Debug, Clone)]
 pub struct Scored {
     /// The forecast for the horizon.
     pub forecast: Forecast,
+    /// Conformal intervals around it from the folds before it (empty where none).
+    pub conformal: Vec<Interval>,
     /// The fitted form, e.g. `ETS(M,A,M)`.
     pub label: String,
     /// Fit time in milliseconds.
@@ -71,6 +97,7 @@ pub struct RowScorer<'a> {
     fold_intervals: Vec<Vec<IntervalScore>>,
     holdout_metrics: Vec<Metrics>,
     holdout_intervals: Vec<Vec<IntervalScore>>,
+    holdout_conformal: Vec<Vec<IntervalScore>>,
     first_error: Option<(String, Option<String>)>,
     failures: usize,
     wants_holdout: bool,
@@ -89,12 +116,16 @@ impl<'a> RowScorer<'a> {
                 backtest: None,
                 backtest_intervals: vec![],
                 folds_scored: 0,
+                backtest_spread: None,
                 holdout: None,
                 holdout_intervals: vec![],
                 fit_ms: None,
                 forecast_ms: None,
                 parameters: None,
                 forecast: None,
+                conformal: vec![],
+                holdout_conformal: vec![],
+                members: vec![],
                 error: None,
                 error_setting: None,
                 warning: None,
@@ -103,6 +134,7 @@ impl<'a> RowScorer<'a> {
             fold_intervals: vec![],
             holdout_metrics: vec![],
             holdout_intervals: vec![],
+            holdout_conformal: vec![],
             first_error: None,
             failures: 0,
             wants_holdout,
@@ -126,7 +158,8 @@ impl<'a> RowScorer<'a> {
         };
         self.fold_metrics
             .push(Metrics::score(actual, &forecast.point, context));
-        self.fold_intervals.push(interval_scores(forecast, actual));
+        self.fold_intervals
+            .push(interval_scores(&forecast.intervals, actual));
     }
 
     /// Scores the hold-out forecast of series `y` from `start` (everything before it
@@ -141,7 +174,11 @@ impl<'a> RowScorer<'a> {
         self.holdout_metrics
             .push(Metrics::score(actual, &run.forecast.point, context));
         self.holdout_intervals
-            .push(interval_scores(&run.forecast, actual));
+            .push(interval_scores(&run.forecast.intervals, actual));
+        if !run.conformal.is_empty() {
+            self.holdout_conformal
+                .push(interval_scores(&run.conformal, actual));
+        }
         if shows || self.row.label.is_none() {
             self.row.fit_ms = Some(run.fit_ms);
             self.row.forecast_ms = Some(run.forecast_ms);
@@ -150,6 +187,7 @@ impl<'a> RowScorer<'a> {
         }
         if shows {
             self.row.forecast = Some(run.forecast);
+            self.row.conformal = run.conformal;
         }
     }
 
@@ -167,6 +205,16 @@ impl<'a> RowScorer<'a> {
             (!self.fold_metrics.is_empty()).then(|| Metrics::average(&self.fold_metrics));
         row.backtest_intervals = average_intervals(&self.fold_intervals, self.levels);
         row.folds_scored = self.fold_metrics.len();
+        let per_fold: Vec<f64> = self
+            .fold_metrics
+            .iter()
+            .map(|m| m.mase.unwrap_or(m.mae))
+            .collect();
+        row.backtest_spread = (per_fold.len() > 1).then(|| {
+            let mean = per_fold.iter().sum::<f64>() / per_fold.len() as f64;
+            let ss: f64 = per_fold.iter().map(|v| (v - mean).powi(2)).sum();
+            (ss / (per_fold.len() - 1) as f64).sqrt()
+        });
         // One series: its hold-out as scored; several: the mean over them.
         row.holdout = match self.holdout_metrics.len() {
             0 => None,
@@ -178,6 +226,9 @@ impl<'a> RowScorer<'a> {
         } else {
             average_intervals(&self.holdout_intervals, self.levels)
         };
+        if !self.holdout_conformal.is_empty() {
+            row.holdout_conformal = average_intervals(&self.holdout_conformal, self.levels);
+        }
         if let Some((message, setting)) = self.first_error {
             if row.backtest.is_none() || (self.wants_holdout && row.holdout.is_none()) {
                 row.error = Some(message);
@@ -194,8 +245,8 @@ impl<'a> RowScorer<'a> {
     }
 }
 
-fn interval_scores(fc: &Forecast, actual: &[f64]) -> Vec<IntervalScore> {
-    fc.intervals
+fn interval_scores(intervals: &[Interval], actual: &[f64]) -> Vec<IntervalScore> {
+    intervals
         .iter()
         .map(|i| IntervalScore::compute(i.level, actual, &i.lower, &i.upper))
         .collect()
@@ -218,31 +269,127 @@ fn average_intervals(folds: &[Vec<IntervalScore>], levels: &[f64]) -> Vec<Interv
                 level,
                 coverage: mean(&|s| s.coverage),
                 mean_width: mean(&|s| s.mean_width),
+                interval_score: mean(&|s| s.interval_score),
             }
         })
         .collect()
 }
 
-/// The model with the lowest mean backtest MASE; MAE when no model has a MASE.
-pub fn select(rows: &[ModelScore]) -> Option<String> {
-    let by = |metric: &str| {
-        rows.iter()
-            .filter_map(|r| Some((r.backtest.as_ref()?.get(metric)?, &r.model)))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, m)| m.clone())
+/// Within this share of the lowest mean fold error, models tie and the simpler one is
+/// picked: on a few folds such gaps are noise, and the simpler model is the safer bet.
+pub const TIE_TOLERANCE: f64 = 0.02;
+
+/// The pick and why it was made.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Selection {
+    /// The model picked.
+    pub model: Option<String>,
+    /// The reason, with the fold scores it rests on.
+    pub why: Option<String>,
+}
+
+/// Picks on the folds only (the hold-out never): the lowest mean backtest MASE (MAE when
+/// no model has a MASE), except that among the rows within [`TIE_TOLERANCE`] of it the
+/// simplest (fewest numbers kept) wins.
+pub fn select(rows: &[ModelScore]) -> Selection {
+    let metric = if rows.iter().any(|r| fold_mean(r, "mase").is_some()) {
+        "mase"
+    } else {
+        "mae"
     };
-    by("mase").or_else(|| by("mae"))
+    let scored: Vec<(&ModelScore, f64)> = rows
+        .iter()
+        .filter_map(|r| Some((r, fold_mean(r, metric)?)))
+        .collect();
+    let Some(&(best, lowest)) = scored.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
+        return Selection::default();
+    };
+    let size = |r: &ModelScore| r.parameters.unwrap_or(usize::MAX);
+    let &(pick, score) = scored
+        .iter()
+        .filter(|(_, v)| *v <= lowest + TIE_TOLERANCE * lowest.abs())
+        .min_by(|a, b| size(a.0).cmp(&size(b.0)).then(a.1.total_cmp(&b.1)))
+        .unwrap_or(&(best, lowest));
+    let spread = |r: &ModelScore| {
+        r.backtest_spread
+            .map(|sd| format!(", sd {sd:.3} over {} folds", r.folds_scored))
+            .unwrap_or_default()
+    };
+    let label = metric.to_uppercase();
+    let why = if pick.model == best.model {
+        let runner_up = scored
+            .iter()
+            .filter(|(r, _)| r.model != best.model)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(r, v)| format!("; next {} {v:.3}", r.model))
+            .unwrap_or_default();
+        format!(
+            "{}: lowest mean fold {label} {lowest:.3}{}{runner_up}",
+            pick.model,
+            spread(pick)
+        )
+    } else {
+        format!(
+            "{}: fold {label} {score:.3}{}, within {:.0}% of the lowest ({} {lowest:.3}) and simpler ({} numbers against {})",
+            pick.model,
+            spread(pick),
+            100.0 * TIE_TOLERANCE,
+            best.model,
+            size(pick),
+            size(best)
+        )
+    };
+    Selection {
+        model: Some(pick.model.clone()),
+        why: Some(why),
+    }
+}
+
+fn fold_mean(row: &ModelScore, metric: &str) -> Option<f64> {
+    row.backtest.as_ref()?.get(metric)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::Metrics;
 
     fn forecast(point: Vec<f64>) -> Forecast {
         Forecast {
             point,
             intervals: vec![],
         }
+    }
+
+    fn scored_row(model: &str, mase: f64, parameters: usize) -> ModelScore {
+        let mut row = RowScorer::new(model, 1, &[], false).finish();
+        row.backtest = Some(Metrics {
+            mase: Some(mase),
+            ..Metrics::default()
+        });
+        row.parameters = Some(parameters);
+        row
+    }
+
+    #[test]
+    fn a_simpler_model_within_the_tie_tolerance_is_picked_and_the_reason_says_so() {
+        let rows = [
+            scored_row("ets", 0.500, 20),
+            scored_row("snaive", 0.505, 13),
+            scored_row("arima", 0.600, 5),
+        ];
+        let pick = select(&rows);
+        assert_eq!(pick.model.as_deref(), Some("snaive"));
+        let why = pick.why.unwrap();
+        assert!(
+            why.contains("within 2%") && why.contains("ets 0.500"),
+            "{why}"
+        );
+        // Outside the tolerance the lowest wins, and the runner-up is named.
+        let rows = [scored_row("ets", 0.500, 20), scored_row("snaive", 0.52, 13)];
+        let pick = select(&rows);
+        assert_eq!(pick.model.as_deref(), Some("ets"));
+        assert!(pick.why.unwrap().contains("next snaive 0.520"));
     }
 
     #[test]
@@ -253,6 +400,7 @@ mod tests {
         row.record_fold(&y, 0, 14, &forecast(vec![14.0, 15.0, 16.0]));
         let scored = Scored {
             forecast: forecast(vec![17.0, 18.0, 19.0]),
+            conformal: vec![],
             label: "drift".into(),
             fit_ms: 1.0,
             forecast_ms: 0.1,

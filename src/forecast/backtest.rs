@@ -10,14 +10,16 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::catalog::ModelSpec;
+use super::conformal::Calibration;
+use super::ensemble::{Candidate, ensemble_rows};
 use super::fitted::{FitContext, FitError, FittedModel};
 use super::series::SeriesData;
 use crate::eval::score::{RowScorer, Scored};
 use crate::eval::{ModelScore, select};
 use crate::train::{BatchHelper, Host, Progress};
 
-/// Rolling origins when none are chosen.
-pub const DEFAULT_FOLDS: usize = 3;
+/// Fewest rolling origins when none are chosen (more where a season needs them).
+pub const DEFAULT_FOLDS: usize = 5;
 /// Interval levels (percent) when none are chosen.
 pub const DEFAULT_LEVELS: [f64; 2] = [80.0, 95.0];
 
@@ -87,6 +89,14 @@ pub struct BacktestPlan {
     /// When the models are fitted again.
     #[serde(default)]
     pub refit: Refit,
+    /// Further seasonal periods besides `season` for the multi-seasonal models (the week
+    /// of sub-daily data): MSTL's.
+    #[serde(default)]
+    pub periods: Vec<usize>,
+    /// Also score ensembles of the models (rows `ens-mean`, `ens-median`, `ens-inverse`,
+    /// `ens-stack`), built from their fold forecasts.
+    #[serde(default)]
+    pub ensembles: bool,
 }
 
 impl BacktestPlan {
@@ -101,6 +111,8 @@ impl BacktestPlan {
             season: season.max(1),
             levels: DEFAULT_LEVELS.to_vec(),
             refit: Refit::Always,
+            periods: vec![],
+            ensembles: false,
         }
     }
 
@@ -150,6 +162,7 @@ impl BacktestPlan {
             horizon: self.horizon,
             levels: &self.levels,
             season: self.season,
+            periods: &self.periods,
         }
     }
 
@@ -235,9 +248,12 @@ pub enum BacktestError {
 pub struct Leaderboard {
     /// One row per model, in the order asked.
     pub rows: Vec<ModelScore>,
-    /// The model with the lowest mean backtest MASE (MAE when MASE is undefined), chosen
-    /// without looking at the hold-out.
+    /// The model with the lowest mean backtest MASE (MAE when MASE is undefined), or a
+    /// simpler one within a tie of it, chosen without looking at the hold-out.
     pub selected: Option<String>,
+    /// Why: the fold scores the pick rests on.
+    #[serde(default)]
+    pub why: Option<String>,
     /// Fold origins used (index of the first forecast point).
     pub origins: Vec<usize>,
     /// Index where the hold-out starts (the series length when there is none).
@@ -328,6 +344,7 @@ pub async fn run<H: Host>(
     let per_model = layout.fits_per_model(plan);
     let total = models.len() * per_model;
     let mut rows = Vec::with_capacity(models.len());
+    let mut paths = Vec::with_capacity(models.len());
     for (i, spec) in models.iter().enumerate() {
         let mut progress = FittingHost {
             inner: &mut *host,
@@ -343,12 +360,17 @@ pub async fn run<H: Host>(
             global: None,
             shows: true,
         };
-        score_series(&series, spec, plan, compute, &mut progress, &mut row).await?;
+        paths.push(vec![
+            score_series(&series, spec, plan, compute, &mut progress, &mut row).await?,
+        ]);
         rows.push(row.finish());
     }
     host.fitting(total, total, "");
+    add_ensembles(&mut rows, &paths, &[data], 0, plan);
+    let selection = select(&rows);
     Ok(Leaderboard {
-        selected: select(&rows),
+        selected: selection.model,
+        why: selection.why,
         rows,
         origins: layout.origins,
         holdout_start: layout.holdout_start,
@@ -357,6 +379,30 @@ pub async fn run<H: Host>(
         group_folds: 0,
         groups_skipped: vec![],
     })
+}
+
+/// Appends the ensemble rows when the plan asks for them: combinations of the rows so
+/// far (`paths[model][series]`, the series in `series`' order, `shown` the charted one).
+pub(super) fn add_ensembles(
+    rows: &mut Vec<ModelScore>,
+    paths: &[Vec<SeriesPaths>],
+    series: &[&SeriesData],
+    shown: usize,
+    plan: &BacktestPlan,
+) {
+    if !plan.ensembles {
+        return;
+    }
+    let candidates: Vec<Candidate> = rows
+        .iter()
+        .zip(paths)
+        .map(|(row, paths)| Candidate {
+            name: &row.model,
+            paths,
+        })
+        .collect();
+    let extra = ensemble_rows(&candidates, series, shown, plan);
+    rows.extend(extra);
 }
 
 /// One series to score a model on: where its folds fall, the global model fitted on
@@ -380,7 +426,7 @@ pub(super) async fn score_series<H: Host>(
     compute: Compute<'_>,
     host: &mut FittingHost<'_, H>,
     row: &mut RowScorer<'_>,
-) -> Result<(), BacktestError> {
+) -> Result<SeriesPaths, BacktestError> {
     let data = series.data;
     let mut fits: Vec<(Option<usize>, usize, usize)> = series
         .layout
@@ -395,6 +441,8 @@ pub(super) async fn score_series<H: Host>(
         let (start, end) = plan.training_range(series.layout.holdout_start);
         fits.push((None, start, end));
     }
+    let mut paths = SeriesPaths::default();
+    let mut calibration = Calibration::default();
     // The last fitted (or brought-up) model and the time its fit took.
     let mut last_fit: Option<(FittedModel, f64)> = None;
     for (i, (origin, start, end)) in fits.into_iter().enumerate() {
@@ -402,11 +450,23 @@ pub(super) async fn score_series<H: Host>(
             .global
             .or(last_fit.as_ref().filter(|_| !plan.refit.fits_at(i)));
         match fit_and_forecast(data, spec, reuse, (start, end), plan, compute, host).await {
-            Ok((run, fitted)) => {
+            Ok((mut run, fitted)) => {
                 let fit_ms = run.fit_ms;
                 match origin {
-                    Some(origin) => row.record_fold(&data.values, start, origin, &run.forecast),
-                    None => row.record_holdout(&data.values, end, run, series.shows),
+                    Some(origin) => {
+                        row.record_fold(&data.values, start, origin, &run.forecast);
+                        calibration.add(&data.values[origin..], &run.forecast.point);
+                        paths.folds.push(FoldPath {
+                            origin,
+                            history_start: start,
+                            point: run.forecast.point.clone(),
+                        });
+                    }
+                    None => {
+                        run.conformal = calibration.intervals(&run.forecast.point, &plan.levels);
+                        paths.holdout = Some(run.clone());
+                        row.record_holdout(&data.values, end, run, series.shows);
+                    }
                 }
                 last_fit = Some((fitted, fit_ms));
             }
@@ -415,7 +475,29 @@ pub(super) async fn score_series<H: Host>(
         }
         host.step_done().await?;
     }
-    Ok(())
+    Ok(paths)
+}
+
+/// One fold's point forecast, kept so ensembles can combine the members' forecasts from
+/// the same origins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldPath {
+    /// Index of the first forecast point.
+    pub origin: usize,
+    /// First point the model was trained on.
+    pub history_start: usize,
+    /// The point forecast from the origin.
+    pub point: Vec<f64>,
+}
+
+/// What one model forecast on one series: every fold that scored, and the hold-out run.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesPaths {
+    /// The folds that scored, oldest first.
+    pub folds: Vec<FoldPath>,
+    /// The hold-out forecast with its fit's form, times and size (`None` when it failed
+    /// or the plan keeps no hold-out).
+    pub holdout: Option<Scored>,
 }
 
 /// Fits `spec` on points `start..end` — or brings `reuse`, fitted earlier in the given
@@ -441,6 +523,7 @@ async fn fit_and_forecast<H: Host>(
     let t2 = ctx.host.now_ms();
     let scored = Scored {
         forecast,
+        conformal: vec![],
         label: fitted.label(),
         fit_ms: earlier_ms + (t1 - t0),
         forecast_ms: t2 - t1,
@@ -554,7 +637,8 @@ mod tests {
             .map(|t| 10.0 + t as f64 * 0.5 + ((t % 4) as f64 - 1.5) * 2.0)
             .collect();
         let data = series(&y);
-        let plan = BacktestPlan::new(4, 4);
+        let mut plan = BacktestPlan::new(4, 4);
+        plan.folds = 3;
         let models = [ModelKind::Naive, ModelKind::SeasonalNaive, ModelKind::Drift];
         let board = board(&data, &models, &plan);
         assert_eq!(board.origins, vec![44, 48, 52]);
@@ -589,6 +673,7 @@ mod tests {
             .collect();
         let data = series(&y);
         let mut plan = BacktestPlan::new(4, 4);
+        plan.folds = 3;
         plan.refit = Refit::Once;
         let once = board(&data, &[ModelKind::Ets, ModelKind::Drift], &plan);
         // ETS fitted on the first origin's 44 points, brought up to the hold-out's 56.

@@ -46,6 +46,7 @@ impl ModelSpec {
     pub fn names() -> Vec<&'static str> {
         ModelKind::ALL
             .iter()
+            .chain(&ModelKind::NAMED_ONLY)
             .map(|k| k.name())
             .chain([LSTM_MODEL])
             .collect()

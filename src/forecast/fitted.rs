@@ -81,6 +81,8 @@ pub struct FitContext<'a, H: Host> {
     /// Season length (1 for none) the seasonal models use: the plan's, so fits and
     /// scores agree.
     pub season: usize,
+    /// Further seasonal periods the multi-seasonal models (MSTL) use besides `season`.
+    pub periods: &'a [usize],
 }
 
 /// A fitted model, of any family, with the range of points it was fitted on and the
@@ -233,9 +235,11 @@ impl ModelSpec {
         ctx: &mut FitContext<'_, H>,
     ) -> Result<FittedModel, FitError> {
         let family = match self {
-            ModelSpec::Stats(kind) => {
-                Family::Stats(kind.fit(&data.values[start..end], ctx.season)?)
-            }
+            ModelSpec::Stats(kind) => Family::Stats(kind.fit_seasons(
+                &data.values[start..end],
+                ctx.season,
+                ctx.periods,
+            )?),
             ModelSpec::Lstm(settings) => {
                 Family::Lstm(Box::new(fit_lstm(data, start, end, settings, ctx).await?))
             }

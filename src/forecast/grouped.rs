@@ -6,7 +6,8 @@
 //! loop ([`super::backtest`]), and a row's scores are means over all groups.
 
 use super::backtest::{
-    BacktestError, BacktestPlan, Compute, FittingHost, Layout, Leaderboard, Scoring, score_series,
+    BacktestError, BacktestPlan, Compute, FittingHost, Layout, Leaderboard, Scoring, SeriesPaths,
+    add_ensembles, score_series,
 };
 use super::catalog::ModelSpec;
 use super::series::SeriesData;
@@ -58,7 +59,10 @@ pub async fn run_grouped<H: Host>(
     let total: usize = models.iter().map(per_model).sum();
     let mut done = 0;
     let mut rows = Vec::with_capacity(models.len());
+    // paths[model][group]
+    let mut paths: Vec<Vec<SeriesPaths>> = Vec::with_capacity(models.len());
     for spec in models {
+        let mut model_paths = vec![SeriesPaths::default(); groups.len()];
         let mut progress = FittingHost {
             inner: &mut *host,
             done,
@@ -93,7 +97,9 @@ pub async fn run_grouped<H: Host>(
                             global: Some(&global),
                             shows: i == shown,
                         };
-                        score_series(&series, spec, plan, compute, &mut progress, &mut row).await?;
+                        model_paths[i] =
+                            score_series(&series, spec, plan, compute, &mut progress, &mut row)
+                                .await?;
                     }
                 }
             }
@@ -105,16 +111,22 @@ pub async fn run_grouped<H: Host>(
                     global: None,
                     shows: i == shown,
                 };
-                score_series(&series, spec, plan, compute, &mut progress, &mut row).await?;
+                model_paths[i] =
+                    score_series(&series, spec, plan, compute, &mut progress, &mut row).await?;
             }
         }
         done += per_model(spec);
         rows.push(row.finish());
+        paths.push(model_paths);
     }
     host.fitting(total, total, "");
+    let series: Vec<&SeriesData> = groups.iter().map(|g| &g.data).collect();
+    add_ensembles(&mut rows, &paths, &series, shown, plan);
     let shown_layout = &groups[shown.min(groups.len() - 1)].layout;
+    let selection = select(&rows);
     Ok(Leaderboard {
-        selected: select(&rows),
+        selected: selection.model,
+        why: selection.why,
         rows,
         origins: shown_layout.origins.clone(),
         holdout_start: shown_layout.holdout_start,

@@ -15,6 +15,8 @@
 
 pub mod backtest;
 pub mod catalog;
+pub mod conformal;
+pub mod ensemble;
 pub mod fitted;
 pub mod grouped;
 pub mod lstm;

@@ -9,6 +9,7 @@ use super::backtest::{
     TrainingWindow,
 };
 use super::catalog::{LSTM_MODEL, ModelSpec};
+use super::ensemble::ENSEMBLE;
 use super::grouped::{Group, run_grouped};
 use super::series::{Covariate, SeriesChoice, SeriesData, series_data};
 use crate::data::clean::FillStrategy;
@@ -31,7 +32,8 @@ pub struct LeaderboardRequest {
     pub horizon: Option<usize>,
     /// Hold-out length; the horizon when `None`.
     pub holdout: Option<usize>,
-    /// Number of backtest folds.
+    /// Number of backtest folds; 0 chooses enough to cover a season, at least
+    /// [`DEFAULT_FOLDS`].
     pub folds: usize,
     /// Steps between origins; the horizon when `None`.
     pub step: Option<usize>,
@@ -45,8 +47,9 @@ pub struct LeaderboardRequest {
     /// scores the one series `series` names.
     #[serde(default)]
     pub group_folds: Option<usize>,
-    /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`); every
-    /// statistical model when empty or `all`.
+    /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`, `theta`,
+    /// the Theta forms `stm` `otm` `dstm` `dotm`, `lstm`, and `ensemble` for the ensembles
+    /// of the others); every statistical model and the ensembles when empty or `all`.
     pub models: Vec<String>,
     /// Interval levels in percent.
     pub levels: Vec<f64>,
@@ -61,7 +64,7 @@ pub struct LeaderboardRequest {
 }
 
 impl LeaderboardRequest {
-    /// Every statistical model, three folds, defaults from the data for the rest.
+    /// Every statistical model and the ensembles, folds and the rest from the data.
     pub fn new(target: impl Into<String>) -> Self {
         LeaderboardRequest {
             target: target.into(),
@@ -70,7 +73,7 @@ impl LeaderboardRequest {
             season: None,
             horizon: None,
             holdout: None,
-            folds: DEFAULT_FOLDS,
+            folds: 0,
             step: None,
             sliding: None,
             refit: Refit::Always,
@@ -106,6 +109,7 @@ impl LeaderboardRequest {
         for name in names {
             let add = match name {
                 "all" => ModelSpec::statistical(),
+                ENSEMBLE => vec![],
                 LSTM_MODEL => vec![lstm()],
                 other => vec![ModelSpec::by_name(other).ok_or_else(|| {
                     format!(
@@ -124,6 +128,15 @@ impl LeaderboardRequest {
             specs.push(lstm());
         }
         Ok(specs)
+    }
+
+    /// Whether the ensembles are asked for (`ensemble`, `all`, or no names).
+    pub fn wants_ensembles(&self) -> bool {
+        self.models.is_empty()
+            || self
+                .models
+                .iter()
+                .any(|m| matches!(m.trim(), "all" | ENSEMBLE))
     }
 }
 
@@ -262,10 +275,14 @@ pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, Stri
 /// The request's plan on a series: its horizon and season unless the request sets them.
 fn backtest_plan(request: &LeaderboardRequest, series: &SeriesData) -> BacktestPlan {
     let horizon = request.horizon.unwrap_or(series.default_horizon);
+    let step = request.step.unwrap_or(horizon).max(1);
     BacktestPlan {
         horizon,
-        folds: request.folds.max(1),
-        step: request.step.unwrap_or(horizon).max(1),
+        folds: match request.folds {
+            0 => auto_folds(series.season, step),
+            n => n,
+        },
+        step,
         window: match request.sliding {
             Some(n) => TrainingWindow::Sliding(n),
             None => TrainingWindow::Expanding,
@@ -274,7 +291,20 @@ fn backtest_plan(request: &LeaderboardRequest, series: &SeriesData) -> BacktestP
         season: series.season,
         levels: request.levels.clone(),
         refit: request.refit,
+        periods: match request.season {
+            // A season chosen by hand stands alone.
+            Some(_) => vec![],
+            None => series.periods.clone(),
+        },
+        ensembles: request.wants_ensembles(),
     }
+}
+
+/// Folds when none are asked: enough origins to span a season (so every phase of it is
+/// forecast from), and at least [`DEFAULT_FOLDS`] (a pick on fewer folds is mostly
+/// noise); series too short for them keep the origins that fit.
+pub fn auto_folds(season: usize, step: usize) -> usize {
+    DEFAULT_FOLDS.max(season.div_ceil(step.max(1)))
 }
 
 /// Runs a whole leaderboard request through the backtest loop. The CLI runs it under
@@ -390,12 +420,15 @@ mod tests {
     #[test]
     fn models_by_name_all_and_the_lstm() {
         let mut request = LeaderboardRequest::new("y");
-        assert_eq!(names(&request).len(), 7);
+        let statistical = crate::models::stats::kind::ModelKind::ALL.len();
+        assert_eq!(names(&request).len(), statistical);
+        assert!(request.wants_ensembles());
         request.models = vec!["naive".into(), "lstm".into(), "naive".into()];
+        assert!(!request.wants_ensembles());
         assert_eq!(names(&request), ["naive", "lstm"]);
         request.models = vec!["all".into(), "lstm".into()];
         assert_eq!(names(&request).last(), Some(&"lstm"));
-        assert_eq!(names(&request).len(), 8);
+        assert_eq!(names(&request).len(), statistical + 1);
         // LSTM settings without the name: the LSTM comes last, with those settings.
         request.models = vec!["snaive".into()];
         request.lstm = Some(TrainSettings {

@@ -28,6 +28,9 @@ pub struct SeriesData {
     pub labels: Vec<String>,
     /// Season length (1 for none).
     pub season: usize,
+    /// Further seasonal periods of the frequency, for multi-seasonal models: the week of
+    /// sub-daily data, the year of daily data.
+    pub periods: Vec<usize>,
     /// Default horizon for the frequency.
     pub default_horizon: usize,
     /// Covariates, in the frame after the target.
@@ -75,6 +78,21 @@ pub fn model_season(frequency: &Frequency) -> usize {
     match *frequency {
         Frequency::Seconds(s) if s > 0 && s < DAY && DAY % s == 0 => (DAY / s) as usize,
         ref other => other.season().unwrap_or(1),
+    }
+}
+
+/// Seasonal periods besides [`model_season`] a frequency has: the week of sub-daily data
+/// (336 half-hours), the year of daily data (365 days).
+pub fn extra_periods(frequency: &Frequency) -> Vec<usize> {
+    let day = model_season(frequency);
+    match *frequency {
+        Frequency::Seconds(86_400) => vec![365],
+        Frequency::Seconds(_) => frequency
+            .season()
+            .filter(|&week| day > 1 && week > day && week % day == 0)
+            .into_iter()
+            .collect(),
+        _ => vec![],
     }
 }
 
@@ -199,6 +217,7 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
         values,
         labels,
         season,
+        periods: extra_periods(&frame.frequency),
         default_horizon: frame.frequency.default_horizon().max(1),
         covariates,
         frame: series_frame,

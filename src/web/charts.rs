@@ -381,8 +381,15 @@ pub fn draw_leaderboard(
             .find(|r| r.model == name)
             .and_then(|r| r.forecast.as_ref())
     };
+    // A model's widest interval: its own, else the conformal one from the folds.
+    let band_of = |name: &str| {
+        let row = view.board.rows.iter().find(|r| r.model == name)?;
+        let own = row.forecast.as_ref().and_then(|f| f.intervals.last());
+        own.map(|b| (b, false))
+            .or_else(|| row.conformal.last().map(|b| (b, true)))
+    };
     let chosen_fc = chosen.and_then(forecast_of);
-    let band = chosen_fc.and_then(|f| f.intervals.last());
+    let band = chosen.and_then(band_of);
     let mut all: Vec<f64> = view.actual.clone();
     for name in chosen
         .into_iter()
@@ -391,10 +398,10 @@ pub fn draw_leaderboard(
         if let Some(f) = forecast_of(name) {
             all.extend(&f.point);
         }
-    }
-    if let Some(b) = band {
-        all.extend(&b.lower);
-        all.extend(&b.upper);
+        if let Some((b, _)) = band_of(name) {
+            all.extend(&b.lower);
+            all.extend(&b.upper);
+        }
     }
     let (lo, hi) = finite_range(all.into_iter());
     let n = view.actual.len();
@@ -419,13 +426,30 @@ pub fn draw_leaderboard(
             .map(|(i, v)| ((i + offset) as f64, *v))
             .collect()
     };
-    if let Some(b) = band {
+    for (i, name) in overlaid.iter().enumerate() {
+        if Some(name.as_str()) == chosen {
+            continue;
+        }
+        if let Some((b, _)) = band_of(name) {
+            let color = OVERLAYS[i % OVERLAYS.len()];
+            let mut polygon = path(&b.upper);
+            polygon.extend(path(&b.lower).into_iter().rev());
+            chart
+                .draw_series(std::iter::once(Polygon::new(polygon, color.mix(0.08))))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    if let Some((b, conformal)) = band {
         let mut polygon = path(&b.upper);
         polygon.extend(path(&b.lower).into_iter().rev());
         chart
             .draw_series(std::iter::once(Polygon::new(polygon, FORECAST.mix(0.15))))
             .map_err(|e| e.to_string())?
-            .label(format!("{:.0}% interval", b.level))
+            .label(format!(
+                "{:.0}% {}interval",
+                b.level,
+                if conformal { "conformal " } else { "" }
+            ))
             .legend(|(x, y)| {
                 Rectangle::new([(x, y - 4), (x + 20, y + 4)], FORECAST.mix(0.3).filled())
             });

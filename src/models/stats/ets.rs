@@ -9,6 +9,7 @@
 //! Intervals: analytic for the all-additive models (Hyndman et al. 2008, class 1), simulated
 //! otherwise (5,000 seeded paths, the same seed every call, so forecasts are reproducible).
 
+use super::decompose::classical_seasonal;
 use super::optimize::{Minimum, NelderMead};
 use super::{Fitted, Forecast, Interval, StatsError, check_series, normal};
 
@@ -654,50 +655,6 @@ fn line_fit(x: &[f64], y: &[f64]) -> (f64, f64) {
     let sxx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
     let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
     (my - slope * mx, slope)
-}
-
-/// R's `decompose` seasonal figure (centred moving-average trend, position means,
-/// normalised to sum 0 / mean 1), by position t mod m.
-fn classical_seasonal(y: &[f64], m: usize, multiplicative: bool) -> Vec<f64> {
-    let n = y.len();
-    let half = m / 2;
-    let mut ratio = vec![f64::NAN; n];
-    for t in half..n.saturating_sub(half) {
-        let trend = if m % 2 == 1 {
-            y[t - half..=t + half].iter().sum::<f64>() / m as f64
-        } else {
-            (y[t - half + 1..t + half].iter().sum::<f64>() + 0.5 * (y[t - half] + y[t + half]))
-                / m as f64
-        };
-        ratio[t] = if multiplicative {
-            y[t] / trend
-        } else {
-            y[t] - trend
-        };
-    }
-    let mut figure: Vec<f64> = (0..m)
-        .map(|i| {
-            let v: Vec<f64> = ratio
-                .iter()
-                .skip(i)
-                .step_by(m)
-                .copied()
-                .filter(|v| v.is_finite())
-                .collect();
-            if v.is_empty() {
-                if multiplicative { 1.0 } else { 0.0 }
-            } else {
-                v.iter().sum::<f64>() / v.len() as f64
-            }
-        })
-        .collect();
-    let mean = figure.iter().sum::<f64>() / m as f64;
-    if multiplicative {
-        figure.iter_mut().for_each(|v| *v /= mean);
-    } else {
-        figure.iter_mut().for_each(|v| *v -= mean);
-    }
-    figure
 }
 
 /// For fewer than three seasons: a linear trend plus one Fourier pair by least squares; the

@@ -4,7 +4,10 @@
 use super::arima::FourierTerms;
 use super::arima::auto::AutoArima;
 use super::baseline::Baseline;
+use super::ces::AutoCes;
 use super::ets::AutoEts;
+use super::mstl::Mstl;
+use super::theta::{AutoTheta, ThetaForm};
 use serde::{Deserialize, Serialize};
 
 use super::{Fitted, StatsError};
@@ -30,11 +33,28 @@ pub enum ModelKind {
     /// automatic non-seasonal ARIMA errors; for long seasons (weekly m=52, half-hourly
     /// m=48) where seasonal ARIMA is slow and rigid.
     Dhr,
+    /// Automatic Theta: the four Theta forms on the seasonally adjusted series (when the
+    /// season tests significant), the best in-sample kept.
+    Theta,
+    /// Automatic complex exponential smoothing: no season, simple, partial or full
+    /// seasonal form by AICc.
+    Ces,
+    /// MSTL: trend, one seasonal component per period (the day and the week of sub-daily
+    /// data) and a remainder by STL; AutoETS on the adjusted series.
+    Mstl,
+    /// Standard Theta (θ = 2), the M3 method.
+    Stm,
+    /// Optimised Theta (θ estimated).
+    Otm,
+    /// Dynamic standard Theta (trend updated at every point).
+    Dstm,
+    /// Dynamic optimised Theta.
+    Dotm,
 }
 
 impl ModelKind {
-    /// Every statistical model, in leaderboard order.
-    pub const ALL: [ModelKind; 7] = [
+    /// Every statistical model `all` runs, in leaderboard order.
+    pub const ALL: [ModelKind; 10] = [
         ModelKind::Naive,
         ModelKind::SeasonalNaive,
         ModelKind::Drift,
@@ -42,6 +62,18 @@ impl ModelKind {
         ModelKind::Ets,
         ModelKind::Arima,
         ModelKind::Dhr,
+        ModelKind::Theta,
+        ModelKind::Ces,
+        ModelKind::Mstl,
+    ];
+
+    /// Models asked for by name only: single forms of a family `all` already runs
+    /// automatically.
+    pub const NAMED_ONLY: [ModelKind; 4] = [
+        ModelKind::Stm,
+        ModelKind::Otm,
+        ModelKind::Dstm,
+        ModelKind::Dotm,
     ];
 
     /// The name used in the CLI, the JSON lines and the leaderboard's `data-model`.
@@ -54,16 +86,38 @@ impl ModelKind {
             ModelKind::Ets => "ets",
             ModelKind::Arima => "arima",
             ModelKind::Dhr => "dhr",
+            ModelKind::Theta => "theta",
+            ModelKind::Ces => "ces",
+            ModelKind::Mstl => "mstl",
+            ModelKind::Stm => "stm",
+            ModelKind::Otm => "otm",
+            ModelKind::Dstm => "dstm",
+            ModelKind::Dotm => "dotm",
         }
     }
 
     /// The model by name.
     pub fn parse(name: &str) -> Option<ModelKind> {
-        ModelKind::ALL.into_iter().find(|k| k.name() == name.trim())
+        ModelKind::ALL
+            .into_iter()
+            .chain(ModelKind::NAMED_ONLY)
+            .find(|k| k.name() == name.trim())
     }
 
     /// Fits the model to `y` with season length `season` (1 for none).
     pub fn fit(&self, y: &[f64], season: usize) -> Result<Box<dyn Fitted>, StatsError> {
+        self.fit_seasons(y, season, &[])
+    }
+
+    /// Fits the model to `y` with season length `season` and, for the models that take
+    /// several (MSTL), further seasonal `periods` (e.g. the week of half-hourly data
+    /// besides its day).
+    pub fn fit_seasons(
+        &self,
+        y: &[f64],
+        season: usize,
+        periods: &[usize],
+    ) -> Result<Box<dyn Fitted>, StatsError> {
         Ok(match self {
             ModelKind::Naive => Box::new(Baseline::Naive.fit(y)?),
             ModelKind::SeasonalNaive => {
@@ -80,7 +134,32 @@ impl ModelKind {
             ModelKind::Ets => Box::new(AutoEts { season }.fit(y)?),
             ModelKind::Arima => Box::new(AutoArima::new(season).fit(y)?),
             ModelKind::Dhr => Box::new(fit_dhr(y, season)?),
+            ModelKind::Theta => Box::new(AutoTheta { season, form: None }.fit(y)?),
+            ModelKind::Ces => Box::new(AutoCes { season, form: None }.fit(y)?),
+            ModelKind::Mstl => {
+                let mut all = vec![season];
+                all.extend(periods.iter().filter(|&&p| p != season));
+                all.retain(|&p| p >= 2);
+                if all.is_empty() {
+                    return Err(StatsError::NeedsSeason {
+                        model: "MSTL".into(),
+                        season,
+                    });
+                }
+                Box::new(Mstl { periods: all }.fit(y)?)
+            }
+            ModelKind::Stm => Box::new(theta(season, ThetaForm::Standard).fit(y)?),
+            ModelKind::Otm => Box::new(theta(season, ThetaForm::Optimized).fit(y)?),
+            ModelKind::Dstm => Box::new(theta(season, ThetaForm::DynamicStandard).fit(y)?),
+            ModelKind::Dotm => Box::new(theta(season, ThetaForm::DynamicOptimized).fit(y)?),
         })
+    }
+}
+
+fn theta(season: usize, form: ThetaForm) -> AutoTheta {
+    AutoTheta {
+        season,
+        form: Some(form),
     }
 }
 

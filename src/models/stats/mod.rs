@@ -9,11 +9,15 @@
 
 pub mod arima;
 pub mod baseline;
+pub mod ces;
+pub mod decompose;
 pub mod error;
 pub mod ets;
 pub mod kind;
+pub mod mstl;
 pub mod normal;
 pub mod optimize;
+pub mod theta;
 
 pub use error::StatsError;
 

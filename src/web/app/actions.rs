@@ -242,7 +242,7 @@ impl Actions {
             fill: Some(m.fill.get_untracked()),
             season: (season > 0).then_some(season),
             horizon: Some(horizon),
-            folds: b.folds.get_untracked().max(1),
+            folds: b.folds.get_untracked(),
             refit: b.refit.get_untracked(),
             // Grouped folds only where the data is a panel (the setting stays for the next).
             group_folds: Some(b.group_folds.get_untracked())

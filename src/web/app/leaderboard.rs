@@ -29,7 +29,14 @@ fn coverage(row: &ModelScore, level: f64) -> Option<f64> {
         .and_then(|i| i.coverage)
 }
 
-const COLUMNS: [MetricColumn; 14] = [
+fn conformal_coverage(row: &ModelScore, level: f64) -> Option<f64> {
+    row.holdout_conformal
+        .iter()
+        .find(|i| i.level == level)
+        .and_then(|i| i.coverage)
+}
+
+const COLUMNS: [MetricColumn; 16] = [
     MetricColumn {
         header: "backtest MASE",
         key: "bt_mase",
@@ -103,6 +110,18 @@ const COLUMNS: [MetricColumn; 14] = [
         lower_is_better: false,
     },
     MetricColumn {
+        header: "conformal 80%",
+        key: "conformal_coverage_80",
+        read: |r| conformal_coverage(r, 80.0),
+        lower_is_better: false,
+    },
+    MetricColumn {
+        header: "conformal 95%",
+        key: "conformal_coverage_95",
+        read: |r| conformal_coverage(r, 95.0),
+        lower_is_better: false,
+    },
+    MetricColumn {
         header: "fit ms",
         key: "fit_ms",
         read: |r| r.fit_ms,
@@ -120,8 +139,8 @@ const COLUMNS: [MetricColumn; 14] = [
 fn best_of(column: &MetricColumn, rows: &[ModelScore]) -> Option<f64> {
     let values = rows.iter().filter_map(|r| (column.read)(r));
     let target = match column.key {
-        "coverage_80" => Some(0.8),
-        "coverage_95" => Some(0.95),
+        "coverage_80" | "conformal_coverage_80" => Some(0.8),
+        "coverage_95" | "conformal_coverage_95" => Some(0.95),
         _ => None,
     };
     match target {
@@ -134,12 +153,26 @@ fn best_of(column: &MetricColumn, rows: &[ModelScore]) -> Option<f64> {
 fn show(key: &str, v: Option<f64>) -> String {
     match v {
         None => "—".into(),
-        Some(v) if key.starts_with("coverage") || key.starts_with("direction") => {
+        Some(v) if key.contains("coverage") || key.starts_with("direction") => {
             format!("{:.0}%", 100.0 * v)
         }
         Some(v) if key.ends_with("_ms") => format!("{v:.1}"),
         Some(v) => format_value(v),
     }
+}
+
+/// The fitted form; for an ensemble, its members' weights too.
+fn form_text(row: &ModelScore) -> String {
+    let label = row.label.clone().unwrap_or_default();
+    if row.members.is_empty() {
+        return label;
+    }
+    let weights: Vec<String> = row
+        .members
+        .iter()
+        .map(|m| format!("{} {:.2}", m.model, m.weight))
+        .collect();
+    format!("{label} (weights: {})", weights.join(", "))
 }
 
 /// Controls, progress, the table and the chart.
@@ -246,7 +279,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                                 }
                             } /></td>
                         <th scope="row">{row.model.clone()}{is_selected.then_some(" ★")}</th>
-                        <td class="form">{row.label.clone().unwrap_or_default()}</td>
+                        <td class="form">{form_text(&row)}</td>
                         {cells}
                         <td class="note" data-testid="model-error">{note}</td>
                     </tr>
@@ -255,7 +288,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             .collect_view();
         let plan = view.board.plan.clone();
         let mut summary = format!(
-            "{} folds (origins at points {:?}), horizon {}, season {}, hold-out: last {} points. Backtest MASE picks the model; the hold-out columns only report.",
+            "{} folds (origins at points {:?}), horizon {}, season {}, hold-out: last {} points. Backtest MASE picks the model (a simpler one within 2% of the lowest wins the tie); the hold-out columns only report. Conformal intervals come from the fold errors.",
             view.board.origins.len(),
             view.board.origins,
             plan.horizon,
@@ -275,8 +308,10 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                 );
             }
         }
+        let why = view.board.why.clone().map(|why| format!("Picked {why}."));
         Some(view! {
             <p class="plan">{summary}</p>
+            <p class="why" data-testid="pick-reason">{why}</p>
             <div class="table-scroll">
             <table data-testid="leaderboard" class="leaderboard">
                 <thead><tr><th>"pick"</th><th>"plot"</th><th>"model"</th><th>"form"</th>{header}<th>"note"</th></tr></thead>
@@ -303,9 +338,10 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                 <label>"Season (0 = from frequency) "
                     <input type="number" min="0" data-testid="season-input" prop:value=move || lb.season.get()
                         on:change=move |ev| lb.season.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
-                <label>"Folds "
-                    <input type="number" min="1" max="50" data-testid="folds-input" prop:value=move || lb.folds.get()
-                        on:change=move |ev| lb.folds.set(event_target_value(&ev).parse().unwrap_or(3).max(1)) /></label>
+                <label>"Folds (0: auto) "
+                    <input type="number" min="0" max="50" data-testid="folds-input" prop:value=move || lb.folds.get()
+                        title="0: enough folds to span a season, at least 5"
+                        on:change=move |ev| lb.folds.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
                 <label title="Fitting at every origin is the honest default; fitting once (or every n-th origin) keeps the parameters and weights of the last fit and brings it up to each later origin — much faster, and what a model left in service would have forecast.">"Refit "
                     <select data-testid="refit-select"
                         on:change=move |ev| lb.refit.set(Refit::parse(&event_target_value(&ev)).unwrap_or_default())>

@@ -1,0 +1,441 @@
+//! Ensembles as leaderboard candidates: combinations of the other rows' forecasts from the
+//! same origins — the mean or median of the best k, inverse-error weights, and stacking
+//! (non-negative least squares on the fold forecasts). Members and weights are chosen on
+//! the folds only; an ensemble's own fold scores use weights chosen on the *other* folds
+//! (leave one fold out), so they rank it against single models without peeking, and its
+//! hold-out uses weights from every fold.
+
+use super::backtest::{BacktestPlan, FoldPath, SeriesPaths};
+use super::conformal::Calibration;
+use super::series::SeriesData;
+use crate::eval::metrics::{Context, Metrics};
+use crate::eval::score::{Member, ModelScore, RowScorer, Scored};
+use crate::models::stats::Forecast;
+
+/// Members the mean, median and inverse-error ensembles take (the best on the folds).
+pub const TOP_K: usize = 3;
+/// Most members stacking weighs.
+pub const STACK_POOL: usize = 6;
+/// The name `--models` and the request use for every ensemble.
+pub const ENSEMBLE: &str = "ensemble";
+
+/// How members are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combiner {
+    /// Equal weights over the best [`TOP_K`].
+    Mean,
+    /// Step-by-step median of the best [`TOP_K`].
+    Median,
+    /// Weights proportional to 1 / fold MASE over the best [`TOP_K`].
+    InverseError,
+    /// Non-negative least squares of the actuals on the members' fold forecasts (the best
+    /// [`STACK_POOL`]), weights scaled to sum to 1.
+    Stacking,
+}
+
+impl Combiner {
+    /// Every combiner, in leaderboard order.
+    pub const ALL: [Combiner; 4] = [
+        Combiner::Mean,
+        Combiner::Median,
+        Combiner::InverseError,
+        Combiner::Stacking,
+    ];
+
+    /// The row's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Combiner::Mean => "ens-mean",
+            Combiner::Median => "ens-median",
+            Combiner::InverseError => "ens-inverse",
+            Combiner::Stacking => "ens-stack",
+        }
+    }
+
+    fn verb(&self) -> &'static str {
+        match self {
+            Combiner::Mean => "mean",
+            Combiner::Median => "median",
+            Combiner::InverseError => "inverse-error weights",
+            Combiner::Stacking => "stacking",
+        }
+    }
+}
+
+/// A model whose forecasts may enter an ensemble: its name and, per series, its paths.
+pub struct Candidate<'a> {
+    /// Model name.
+    pub name: &'a str,
+    /// Its folds and hold-out, one entry per series (same order as the series).
+    pub paths: &'a [SeriesPaths],
+}
+
+/// One ensemble row per combiner, scored on every series (the `shown` one's hold-out kept
+/// for the chart).
+pub fn ensemble_rows(
+    candidates: &[Candidate<'_>],
+    series: &[&SeriesData],
+    shown: usize,
+    plan: &BacktestPlan,
+) -> Vec<ModelScore> {
+    Combiner::ALL
+        .iter()
+        .map(|&combiner| {
+            let mut row =
+                RowScorer::new(combiner.name(), plan.season, &plan.levels, plan.holdout > 0);
+            let mut members = vec![];
+            for (s, data) in series.iter().enumerate() {
+                let shows = s == shown;
+                match score_one(combiner, candidates, s, data, plan, &mut row, shows) {
+                    Ok(weights) if shows || members.is_empty() => members = weights,
+                    Ok(_) => {}
+                    Err(message) => row.record_error(message, None),
+                }
+            }
+            let mut score = row.finish();
+            score.members = members;
+            score
+        })
+        .collect()
+}
+
+/// One candidate on one series, with its error per fold.
+struct Pooled<'a> {
+    name: &'a str,
+    folds: &'a [FoldPath],
+    holdout: Option<&'a Scored>,
+    errors: Vec<f64>,
+}
+
+fn score_one(
+    combiner: Combiner,
+    candidates: &[Candidate<'_>],
+    s: usize,
+    data: &SeriesData,
+    plan: &BacktestPlan,
+    row: &mut RowScorer<'_>,
+    shows: bool,
+) -> Result<Vec<Member>, String> {
+    let y = &data.values;
+    // The pool: models that scored every fold any model scored (and the hold-out).
+    let most = candidates
+        .iter()
+        .filter_map(|c| c.paths.get(s))
+        .map(|p| p.folds.len())
+        .max()
+        .unwrap_or(0);
+    let pool: Vec<Pooled> = candidates
+        .iter()
+        .filter_map(|c| {
+            let paths = c.paths.get(s)?;
+            let complete = paths.folds.len() == most
+                && most > 0
+                && (plan.holdout == 0 || paths.holdout.is_some());
+            complete.then(|| Pooled {
+                name: c.name,
+                folds: &paths.folds,
+                holdout: paths.holdout.as_ref(),
+                errors: paths.folds.iter().map(|f| fold_error(y, f, plan)).collect(),
+            })
+        })
+        .collect();
+    if pool.len() < 2 {
+        return Err(format!(
+            "an ensemble needs two models that scored every fold; {} did",
+            pool.len()
+        ));
+    }
+    let mut calibration = Calibration::default();
+    for target in 0..most {
+        let training: Vec<usize> = if most == 1 {
+            vec![0]
+        } else {
+            (0..most).filter(|&f| f != target).collect()
+        };
+        let weights = choose(combiner, &pool, &training, y);
+        let fold = &pool[0].folds[target];
+        let point = combine(combiner, &weights, |i| &pool[i].folds[target].point);
+        row.record_fold(y, fold.history_start, fold.origin, &plain(point.clone()));
+        calibration.add(&y[fold.origin..], &point);
+    }
+    let all: Vec<usize> = (0..most).collect();
+    let weights = choose(combiner, &pool, &all, y);
+    let members = weights
+        .iter()
+        .map(|&(i, weight)| Member {
+            model: pool[i].name.to_string(),
+            weight,
+        })
+        .collect();
+    if plan.holdout > 0 {
+        let runs: Vec<&Scored> = weights
+            .iter()
+            .filter_map(|&(i, _)| pool[i].holdout)
+            .collect();
+        let point = combine(combiner, &weights, |i| {
+            pool[i].holdout.map_or(&[][..], |r| &r.forecast.point[..])
+        });
+        let names: Vec<&str> = weights.iter().map(|&(i, _)| pool[i].name).collect();
+        let run = Scored {
+            conformal: calibration.intervals(&point, &plan.levels),
+            forecast: plain(point),
+            label: format!("{} of {}", combiner.verb(), names.join(", ")),
+            fit_ms: runs.iter().map(|r| r.fit_ms).sum(),
+            forecast_ms: runs.iter().map(|r| r.forecast_ms).sum(),
+            parameters: runs.iter().map(|r| r.parameters).sum::<usize>() + weights.len(),
+        };
+        row.record_holdout(y, y.len() - plan.holdout, run, shows);
+    }
+    Ok(members)
+}
+
+fn plain(point: Vec<f64>) -> Forecast {
+    Forecast {
+        point,
+        intervals: vec![],
+    }
+}
+
+/// A fold's MASE (MAE where the history gives no scale).
+fn fold_error(y: &[f64], fold: &FoldPath, plan: &BacktestPlan) -> f64 {
+    let end = (fold.origin + fold.point.len()).min(y.len());
+    let m = Metrics::score(
+        &y[fold.origin..end],
+        &fold.point,
+        Context {
+            history: &y[fold.history_start..fold.origin],
+            season: plan.season,
+        },
+    );
+    m.mase.unwrap_or(m.mae)
+}
+
+/// Members (indices into the pool) and weights, chosen on the `training` folds.
+fn choose(
+    combiner: Combiner,
+    pool: &[Pooled<'_>],
+    training: &[usize],
+    y: &[f64],
+) -> Vec<(usize, f64)> {
+    let mean_error =
+        |i: usize| training.iter().map(|&f| pool[i].errors[f]).sum::<f64>() / training.len() as f64;
+    let mut ranked: Vec<(usize, f64)> = (0..pool.len())
+        .map(|i| (i, mean_error(i)))
+        .filter(|(_, e)| e.is_finite())
+        .collect();
+    // Stable: ties keep the leaderboard's order.
+    ranked.sort_by(|a, b| a.1.total_cmp(&b.1));
+    match combiner {
+        Combiner::Mean | Combiner::Median => {
+            let top: Vec<usize> = ranked.iter().take(TOP_K).map(|r| r.0).collect();
+            let w = 1.0 / top.len().max(1) as f64;
+            top.into_iter().map(|i| (i, w)).collect()
+        }
+        Combiner::InverseError => {
+            let top = &ranked[..ranked.len().min(TOP_K)];
+            let inverse: Vec<f64> = top.iter().map(|(_, e)| 1.0 / e.max(1e-12)).collect();
+            let total: f64 = inverse.iter().sum();
+            top.iter()
+                .zip(inverse)
+                .map(|(&(i, _), v)| (i, v / total))
+                .collect()
+        }
+        Combiner::Stacking => {
+            let members: Vec<usize> = ranked.iter().take(STACK_POOL).map(|r| r.0).collect();
+            let mut columns = vec![vec![]; members.len()];
+            let mut target = vec![];
+            for &f in training {
+                let origin = pool[members[0]].folds[f].origin;
+                for h in 0..pool[members[0]].folds[f].point.len() {
+                    let Some(&actual) = y.get(origin + h).filter(|v| v.is_finite()) else {
+                        continue;
+                    };
+                    let row: Vec<f64> = members
+                        .iter()
+                        .map(|&i| pool[i].folds[f].point.get(h).copied().unwrap_or(f64::NAN))
+                        .collect();
+                    if row.iter().all(|v| v.is_finite()) {
+                        target.push(actual);
+                        for (c, v) in columns.iter_mut().zip(row) {
+                            c.push(v);
+                        }
+                    }
+                }
+            }
+            let w = non_negative_least_squares(&columns, &target);
+            let total: f64 = w.iter().sum();
+            let w: Vec<f64> = if total > 0.0 {
+                w.iter().map(|v| v / total).collect()
+            } else {
+                vec![1.0 / members.len() as f64; members.len()]
+            };
+            members
+                .into_iter()
+                .zip(w)
+                .filter(|(_, w)| *w > 0.0)
+                .collect()
+        }
+    }
+}
+
+/// The combined path: weighted sum, or the step-by-step median of the members.
+fn combine<'p>(
+    combiner: Combiner,
+    weights: &[(usize, f64)],
+    path: impl Fn(usize) -> &'p [f64],
+) -> Vec<f64> {
+    let steps = weights
+        .iter()
+        .map(|&(i, _)| path(i).len())
+        .min()
+        .unwrap_or(0);
+    (0..steps)
+        .map(|h| match combiner {
+            Combiner::Median => {
+                let mut v: Vec<f64> = weights.iter().map(|&(i, _)| path(i)[h]).collect();
+                v.sort_by(f64::total_cmp);
+                let k = v.len();
+                if k % 2 == 1 {
+                    v[k / 2]
+                } else {
+                    0.5 * (v[k / 2 - 1] + v[k / 2])
+                }
+            }
+            _ => weights.iter().map(|&(i, w)| w * path(i)[h]).sum(),
+        })
+        .collect()
+}
+
+/// min ‖Σ wⱼ·columnⱼ − target‖² over w ≥ 0, by cyclic coordinate descent on the normal
+/// equations (a convex problem; a few members, a few hundred rows).
+pub fn non_negative_least_squares(columns: &[Vec<f64>], target: &[f64]) -> Vec<f64> {
+    let k = columns.len();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let gram: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|a| columns.iter().map(|b| dot(a, b)).collect())
+        .collect();
+    let rhs: Vec<f64> = columns.iter().map(|a| dot(a, target)).collect();
+    let mut w = vec![0.0; k];
+    for _ in 0..2_000 {
+        let mut moved = 0.0f64;
+        for j in 0..k {
+            if gram[j][j] <= 0.0 {
+                continue;
+            }
+            let gradient = (0..k).map(|l| gram[j][l] * w[l]).sum::<f64>() - rhs[j];
+            let next = (w[j] - gradient / gram[j][j]).max(0.0);
+            moved = moved.max((next - w[j]).abs());
+            w[j] = next;
+        }
+        if moved < 1e-12 {
+            break;
+        }
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_negative_least_squares_recovers_weights_and_clips_negatives() {
+        let a: Vec<f64> = (0..20).map(|t| (t as f64).sin() + 2.0).collect();
+        let b: Vec<f64> = (0..20).map(|t| (t as f64 * 0.7).cos() + 3.0).collect();
+        let target: Vec<f64> = a.iter().zip(&b).map(|(x, y)| 0.3 * x + 0.7 * y).collect();
+        let w = non_negative_least_squares(&[a.clone(), b.clone()], &target);
+        assert!(
+            (w[0] - 0.3).abs() < 1e-6 && (w[1] - 0.7).abs() < 1e-6,
+            "{w:?}"
+        );
+        // A target that wants a negative weight on `b` gets zero there.
+        let target: Vec<f64> = a.iter().zip(&b).map(|(x, y)| 2.0 * x - 0.5 * y).collect();
+        let w = non_negative_least_squares(&[a, b], &target);
+        assert!(w[0] > 0.0 && w[1] == 0.0, "{w:?}");
+    }
+
+    #[test]
+    fn ensembles_are_rows_scored_on_the_same_folds_with_weights_and_conformal_intervals() {
+        use crate::forecast::backtest::{Compute, run};
+        use crate::forecast::catalog::ModelSpec;
+        use crate::forecast::series::{SeriesChoice, series_data};
+        use crate::models::stats::kind::ModelKind;
+        let csv: String = std::iter::once("t,v\n".to_string())
+            .chain((0..80).map(|t| {
+                let v = 20.0 + 0.3 * t as f64 + 4.0 * ((t % 4) as f64 - 1.5) + (t % 7) as f64;
+                format!("{},{v}\n", t + 1)
+            }))
+            .collect();
+        let frame = crate::data::read_csv("s.csv", csv.as_bytes()).unwrap().0;
+        let choice = SeriesChoice {
+            target: "v",
+            season: Some(4),
+            ..SeriesChoice::default()
+        };
+        let data = series_data(&frame, &choice).unwrap();
+        let mut plan = BacktestPlan::new(4, 4);
+        plan.ensembles = true;
+        let models: Vec<ModelSpec> = [
+            ModelKind::Naive,
+            ModelKind::SeasonalNaive,
+            ModelKind::Drift,
+            ModelKind::Ets,
+        ]
+        .into_iter()
+        .map(ModelSpec::Stats)
+        .collect();
+        let cpu = crate::backend::cpu();
+        let compute = Compute {
+            device: &cpu.device,
+            backend: &cpu.label,
+        };
+        let board = futures::executor::block_on(run(
+            &data,
+            &models,
+            &plan,
+            compute,
+            &mut crate::train::QuietHost,
+        ))
+        .unwrap();
+        assert_eq!(board.rows.len(), 8);
+        let row = |name: &str| board.rows.iter().find(|r| r.model == name).unwrap();
+        for combiner in Combiner::ALL {
+            let ens = row(combiner.name());
+            assert_eq!(ens.error, None, "{}", combiner.name());
+            assert_eq!(ens.folds_scored, plan.folds);
+            let total: f64 = ens.members.iter().map(|m| m.weight).sum();
+            assert!((total - 1.0).abs() < 1e-9, "{}: {total}", combiner.name());
+            assert_eq!(ens.conformal.len(), 2);
+            assert_eq!(ens.holdout_conformal.len(), 2);
+        }
+        // The mean's hold-out forecast is the mean of its members'.
+        let mean = row("ens-mean");
+        assert_eq!(mean.members.len(), TOP_K);
+        let point = &mean.forecast.as_ref().unwrap().point;
+        for (h, v) in point.iter().enumerate() {
+            let expected: f64 = mean
+                .members
+                .iter()
+                .map(|m| row(&m.model).forecast.as_ref().unwrap().point[h])
+                .sum::<f64>()
+                / TOP_K as f64;
+            assert!((v - expected).abs() < 1e-9);
+        }
+        // Every single model has conformal intervals too, scored on the hold-out.
+        assert!(board.rows.iter().all(|r| r.holdout_conformal.len() == 2));
+        assert!(board.why.is_some());
+    }
+
+    #[test]
+    fn median_and_weighted_combinations() {
+        let paths = [vec![1.0, 10.0], vec![2.0, 20.0], vec![9.0, 30.0]];
+        let w = [(0, 1.0 / 3.0), (1, 1.0 / 3.0), (2, 1.0 / 3.0)];
+        assert_eq!(
+            combine(Combiner::Median, &w, |i| &paths[i]),
+            vec![2.0, 20.0]
+        );
+        let mean = combine(Combiner::Mean, &w, |i| &paths[i]);
+        assert!((mean[0] - 4.0).abs() < 1e-12 && (mean[1] - 20.0).abs() < 1e-12);
+    }
+}

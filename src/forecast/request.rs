@@ -291,11 +291,14 @@ fn backtest_plan(request: &LeaderboardRequest, series: &SeriesData) -> BacktestP
         season: series.season,
         levels: request.levels.clone(),
         refit: request.refit,
-        periods: match request.season {
-            // A season chosen by hand stands alone.
-            Some(_) => vec![],
-            None => series.periods.clone(),
-        },
+        // The frequency's longer periods (the week of sub-daily data) stay beside a
+        // season chosen by hand.
+        periods: series
+            .periods
+            .iter()
+            .copied()
+            .filter(|&p| p > series.season)
+            .collect(),
         ensembles: request.wants_ensembles(),
     }
 }

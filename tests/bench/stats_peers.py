@@ -1,5 +1,6 @@
-"""Automatic model choice, side by side: Foresight's AutoETS and auto-ARIMA against
-StatsForecast's AutoETS / AutoARIMA and pmdarima's auto_arima, on the same training points.
+"""Automatic model choice, side by side: Foresight's AutoETS, auto-ARIMA, AutoTheta, AutoCES
+and MSTL against StatsForecast's AutoETS / AutoARIMA / AutoTheta / AutoCES / MSTL and
+pmdarima's auto_arima, on the same training points.
 
     make bench-stats                     # builds `foresight` (opt-level 3), runs everything
     python3 tests/bench/stats_peers.py --foresight PATH [--no-peers] [--pmdarima-long]
@@ -10,7 +11,7 @@ shows the form it chose, the wall time of that fit (Foresight's from its own clo
 the fit, as `foresight backtest --json` reports it; the peers' around their `fit` call,
 after an untimed warm-up so numba's compilation is not counted) and the hold-out MASE.
 Besides the table it prints one JSON line per figure:
-    {"series": …, "n": …, "m": …, "tool": …, "model": "ets"|"arima", "choice": …,
+    {"series": …, "n": …, "m": …, "tool": …, "model": "ets"|"arima"|"theta"|"ces"|"mstl", "choice": …,
      "fit_ms": …, "mase": …}
 pmdarima is skipped on seasons longer than 12 unless --pmdarima-long is given (one
 candidate there takes minutes), and a peer's fit is stopped after --peer-limit seconds
@@ -28,6 +29,9 @@ import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "data", "stats")
+
+# The models compared, by Foresight's name.
+MODELS = ["ets", "arima", "theta", "ces", "mstl"]
 
 # (name, file, column, season, horizon)
 SERIES = [
@@ -69,7 +73,7 @@ def mase(train, actual, predicted, m):
 def foresight_rows(binary, path, column, m, h):
     out = subprocess.run(
         [binary, "backtest", "--csv", path, "--target", column, "--season", str(m),
-         "--horizon", str(h), "--holdout", str(h), "--folds", "1", "--models", "ets,arima",
+         "--horizon", str(h), "--holdout", str(h), "--folds", "1", "--models", ",".join(MODELS),
          "--fill", "linear", "--json"],
         capture_output=True, text=True, check=True)
     rows = []
@@ -85,25 +89,42 @@ def arima_label(p, d, q, sp, sd, sq, period):
     return f"ARIMA({p},{d},{q})" + (f"({sp},{sd},{sq})[{period}]" if sp + sd + sq else "")
 
 
+def periods(m):
+    """MSTL's periods, as Foresight chooses them: the week besides the day of sub-daily
+    data."""
+    return [m, 7 * m] if m in (24, 48) else [m]
+
+
 def peer_fit(tool, key, train, m, h, queue):
     """One peer fit, timed, in a child process (so a runaway fit can be stopped)."""
     import numpy as np
     warnings.simplefilter("ignore")
     train = np.asarray(train)
     if tool == "statsforecast":
-        from statsforecast.models import AutoARIMA, AutoETS
-        make = (lambda: AutoETS(season_length=m)) if key == "ets" else \
-            (lambda: AutoARIMA(season_length=m))
-        make().fit(train[: max(3 * m, 40)])  # numba warm-up, not timed
+        from statsforecast.models import MSTL, AutoARIMA, AutoCES, AutoETS, AutoTheta
+        make = {
+            "ets": lambda: AutoETS(season_length=m),
+            "arima": lambda: AutoARIMA(season_length=m),
+            "theta": lambda: AutoTheta(season_length=m),
+            "ces": lambda: AutoCES(season_length=m),
+            "mstl": lambda: MSTL(season_length=periods(m)),
+        }[key]
+        make().fit(train[: max(3 * max(periods(m)), 40)])  # numba warm-up, not timed
         t0 = time.perf_counter()
         model = make().fit(train)
         fit_ms = 1000 * (time.perf_counter() - t0)
         pred = list(model.predict(h)["mean"])
         if key == "ets":
             choice = model.model_["method"]
-        else:
+        elif key == "arima":
             p, q, sp, sq, period, d, sd = model.model_["arma"]
             choice = arima_label(p, d, q, sp, sd, sq, period)
+        elif key == "theta":
+            choice = f"Theta({model.model_['modeltype']})"
+        elif key == "ces":
+            choice = f"CES({model.model_['seasontype']})"
+        else:
+            choice = f"MSTL{periods(m)} + {model.trend_forecaster.model_['method']}"
     else:
         import pmdarima
         t0 = time.perf_counter()
@@ -120,7 +141,7 @@ def peer_fit(tool, key, train, m, h, queue):
 def peer_rows(y, m, h, with_pmdarima, limit_s):
     import multiprocessing
     train, actual = y[:-h], y[-h:]
-    jobs = [("statsforecast", "ets"), ("statsforecast", "arima")]
+    jobs = [("statsforecast", key) for key in MODELS]
     if with_pmdarima:
         jobs.append(("pmdarima", "arima"))
     rows = []

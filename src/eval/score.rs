@@ -316,6 +316,10 @@ pub fn select(rows: &[ModelScore]) -> Selection {
             .unwrap_or_default()
     };
     let label = metric.to_uppercase();
+    let numbers = |r: &ModelScore| {
+        r.parameters
+            .map_or("unknown".to_string(), |p| p.to_string())
+    };
     let why = if pick.model == best.model {
         let runner_up = scored
             .iter()
@@ -335,8 +339,8 @@ pub fn select(rows: &[ModelScore]) -> Selection {
             spread(pick),
             100.0 * TIE_TOLERANCE,
             best.model,
-            size(pick),
-            size(best)
+            numbers(pick),
+            numbers(best)
         )
     };
     Selection {

@@ -8,6 +8,9 @@
 
 use crate::models::stats::Interval;
 
+/// Fewest folds conformal intervals are made from (StatsForecast's `n_windows` minimum).
+pub const MIN_WINDOWS: usize = 2;
+
 /// Absolute fold errors per step ahead, gathered origin by origin.
 #[derive(Debug, Clone, Default)]
 pub struct Calibration {
@@ -33,10 +36,11 @@ impl Calibration {
         self.scores.first().map_or(0, Vec::len)
     }
 
-    /// The intervals around `point` at each level (percent); none without folds. A step
-    /// no fold reached takes the last step's scores that exist.
+    /// The intervals around `point` at each level (percent); none with fewer than
+    /// [`MIN_WINDOWS`] folds (one error says nothing of a spread). A step no fold reached
+    /// takes the last step's scores that exist.
     pub fn intervals(&self, point: &[f64], levels: &[f64]) -> Vec<Interval> {
-        if self.windows() == 0 {
+        if self.windows() < MIN_WINDOWS {
             return vec![];
         }
         let per_step: Vec<Vec<f64>> = (0..point.len())
@@ -90,6 +94,10 @@ mod tests {
     fn the_interval_is_the_spread_of_the_fold_errors_per_step() {
         let mut c = Calibration::default();
         c.add(&[1.0, 2.0], &[0.0, 0.0]);
+        assert!(
+            c.intervals(&[10.0], &[50.0]).is_empty(),
+            "one fold is no spread"
+        );
         c.add(&[3.0, f64::NAN], &[0.0, 0.0]);
         assert_eq!(c.windows(), 2);
         let i = &c.intervals(&[10.0, 10.0, 10.0], &[50.0])[0];

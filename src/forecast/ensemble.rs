@@ -1,9 +1,11 @@
 //! Ensembles as leaderboard candidates: combinations of the other rows' forecasts from the
 //! same origins — the mean or median of the best k, inverse-error weights, and stacking
 //! (non-negative least squares on the fold forecasts). Members and weights are chosen on
-//! the folds only; an ensemble's own fold scores use weights chosen on the *other* folds
-//! (leave one fold out), so they rank it against single models without peeking, and its
-//! hold-out uses weights from every fold.
+//! the folds only; an ensemble's score on a fold uses members and weights chosen on the
+//! folds whose forecast windows do not overlap it (so none of its actuals were seen), which
+//! ranks it against single models without peeking; it needs two folds at least. Its
+//! hold-out uses weights from every fold. On a panel each group chooses its own members;
+//! the row shows the charted group's.
 
 use super::backtest::{BacktestPlan, FoldPath, SeriesPaths};
 use super::conformal::Calibration;
@@ -99,10 +101,11 @@ pub fn ensemble_rows(
         .collect()
 }
 
-/// One candidate on one series, with its error per fold.
+/// One candidate on one series: its forecasts at the common origins (in order) and the
+/// error of each.
 struct Pooled<'a> {
     name: &'a str,
-    folds: &'a [FoldPath],
+    folds: Vec<&'a FoldPath>,
     holdout: Option<&'a Scored>,
     errors: Vec<f64>,
 }
@@ -117,25 +120,34 @@ fn score_one(
     shows: bool,
 ) -> Result<Vec<Member>, String> {
     let y = &data.values;
-    // The pool: models that scored every fold any model scored (and the hold-out).
-    let most = candidates
+    // The origins any model scored; the pool: the models that scored every one of them
+    // (and the hold-out), their folds matched by origin.
+    let mut origins: Vec<usize> = candidates
         .iter()
         .filter_map(|c| c.paths.get(s))
-        .map(|p| p.folds.len())
-        .max()
-        .unwrap_or(0);
+        .flat_map(|p| p.folds.iter().map(|f| f.origin))
+        .collect();
+    origins.sort_unstable();
+    origins.dedup();
+    if origins.len() < 2 {
+        return Err(format!(
+            "an ensemble needs at least 2 folds to choose its members on folds it is not scored on; {} scored",
+            origins.len()
+        ));
+    }
     let pool: Vec<Pooled> = candidates
         .iter()
         .filter_map(|c| {
             let paths = c.paths.get(s)?;
-            let complete = paths.folds.len() == most
-                && most > 0
-                && (plan.holdout == 0 || paths.holdout.is_some());
-            complete.then(|| Pooled {
+            let folds: Vec<&FoldPath> = origins
+                .iter()
+                .map(|&o| paths.folds.iter().find(|f| f.origin == o))
+                .collect::<Option<_>>()?;
+            (plan.holdout == 0 || paths.holdout.is_some()).then(|| Pooled {
                 name: c.name,
-                folds: &paths.folds,
+                errors: folds.iter().map(|f| fold_error(y, f, plan)).collect(),
+                folds,
                 holdout: paths.holdout.as_ref(),
-                errors: paths.folds.iter().map(|f| fold_error(y, f, plan)).collect(),
             })
         })
         .collect();
@@ -146,20 +158,32 @@ fn score_one(
         ));
     }
     let mut calibration = Calibration::default();
-    for target in 0..most {
-        let training: Vec<usize> = if most == 1 {
-            vec![0]
-        } else {
-            (0..most).filter(|&f| f != target).collect()
-        };
+    for (target, &origin) in origins.iter().enumerate() {
+        // Members and weights from the folds whose forecast windows do not overlap this
+        // one's (none of its actuals seen); a fold with no such neighbour is not scored.
+        let training: Vec<usize> = origins
+            .iter()
+            .enumerate()
+            .filter(|&(_, &o)| o.abs_diff(origin) >= plan.horizon)
+            .map(|(f, _)| f)
+            .collect();
+        if training.is_empty() {
+            continue;
+        }
         let weights = choose(combiner, &pool, &training, y);
-        let fold = &pool[0].folds[target];
         let point = combine(combiner, &weights, |i| &pool[i].folds[target].point);
-        row.record_fold(y, fold.history_start, fold.origin, &plain(point.clone()));
-        calibration.add(&y[fold.origin..], &point);
+        if point.is_empty() {
+            return Err("no member has finite fold errors to weigh".into());
+        }
+        let fold = pool[0].folds[target];
+        row.record_fold(y, fold.history_start, origin, &plain(point.clone()));
+        calibration.add(&y[origin..], &point);
     }
-    let all: Vec<usize> = (0..most).collect();
+    let all: Vec<usize> = (0..origins.len()).collect();
     let weights = choose(combiner, &pool, &all, y);
+    if weights.is_empty() {
+        return Err("no member has finite fold errors to weigh".into());
+    }
     let members = weights
         .iter()
         .map(|&(i, weight)| Member {
@@ -225,6 +249,9 @@ fn choose(
         .collect();
     // Stable: ties keep the leaderboard's order.
     ranked.sort_by(|a, b| a.1.total_cmp(&b.1));
+    if ranked.is_empty() {
+        return vec![];
+    }
     match combiner {
         Combiner::Mean | Combiner::Median => {
             let top: Vec<usize> = ranked.iter().take(TOP_K).map(|r| r.0).collect();
@@ -425,6 +452,26 @@ mod tests {
         // Every single model has conformal intervals too, scored on the hold-out.
         assert!(board.rows.iter().all(|r| r.holdout_conformal.len() == 2));
         assert!(board.why.is_some());
+
+        // One fold leaves no other fold to choose members on: the ensembles say so, and
+        // no row has conformal intervals (one error is no spread).
+        plan.folds = 1;
+        let board = futures::executor::block_on(run(
+            &data,
+            &models,
+            &plan,
+            compute,
+            &mut crate::train::QuietHost,
+        ))
+        .unwrap();
+        let mean = board.rows.iter().find(|r| r.model == "ens-mean").unwrap();
+        assert!(
+            mean.error.as_deref().unwrap().contains("at least 2 folds"),
+            "{:?}",
+            mean.error
+        );
+        assert!(board.rows.iter().all(|r| r.conformal.is_empty()));
+        assert_ne!(board.selected.as_deref(), Some("ens-mean"));
     }
 
     #[test]

@@ -48,8 +48,9 @@ pub struct LeaderboardRequest {
     #[serde(default)]
     pub group_folds: Option<usize>,
     /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`, `theta`,
-    /// the Theta forms `stm` `otm` `dstm` `dotm`, `lstm`, and `ensemble` for the ensembles
-    /// of the others); every statistical model and the ensembles when empty or `all`.
+    /// `ces`, `mstl`, the Theta forms `stm` `otm` `dstm` `dotm`, `lstm`, and `ensemble` for
+    /// the ensembles of the others); every statistical model and the ensembles when empty
+    /// or `all`.
     pub models: Vec<String>,
     /// Interval levels in percent.
     pub levels: Vec<f64>,
@@ -305,10 +306,16 @@ fn backtest_plan(request: &LeaderboardRequest, series: &SeriesData) -> BacktestP
 
 /// Folds when none are asked: enough origins to span a season (so every phase of it is
 /// forecast from), and at least [`DEFAULT_FOLDS`] (a pick on fewer folds is mostly
-/// noise); series too short for them keep the origins that fit.
+/// noise), at most [`MAX_AUTO_FOLDS`]; series too short for them keep the origins that fit.
 pub fn auto_folds(season: usize, step: usize) -> usize {
-    DEFAULT_FOLDS.max(season.div_ceil(step.max(1)))
+    DEFAULT_FOLDS
+        .max(season.div_ceil(step.max(1)))
+        .min(MAX_AUTO_FOLDS)
 }
+
+/// Most folds chosen automatically: a season of one-step origins on sub-daily data would
+/// otherwise mean dozens of refits of every model.
+pub const MAX_AUTO_FOLDS: usize = 12;
 
 /// Runs a whole leaderboard request through the backtest loop. The CLI runs it under
 /// `block_on`, the worker as a future. `Err(None)` when cancelled.

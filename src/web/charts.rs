@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-use crate::jobs::{EpochLoss, LeaderboardView, SeriesView, TrainOutcome};
+use crate::jobs::{EpochLoss, Interval, LeaderboardView, SeriesView, TrainOutcome};
 
 const ACTUAL: RGBColor = RGBColor(40, 40, 40);
 const PREDICTED: RGBColor = RGBColor(31, 119, 180);
@@ -361,6 +361,11 @@ const OVERLAYS: [RGBColor; 5] = [
     RGBColor(23, 190, 207),
 ];
 
+/// The interval with the highest level.
+fn widest(intervals: &[Interval]) -> Option<&Interval> {
+    intervals.iter().max_by(|a, b| a.level.total_cmp(&b.level))
+}
+
 /// The end of the series, the chosen model's hold-out forecast with its widest interval as a
 /// band, and any other models' hold-out forecasts the user toggled on.
 pub fn draw_leaderboard(
@@ -384,9 +389,9 @@ pub fn draw_leaderboard(
     // A model's widest interval: its own, else the conformal one from the folds.
     let band_of = |name: &str| {
         let row = view.board.rows.iter().find(|r| r.model == name)?;
-        let own = row.forecast.as_ref().and_then(|f| f.intervals.last());
+        let own = row.forecast.as_ref().and_then(|f| widest(&f.intervals));
         own.map(|b| (b, false))
-            .or_else(|| row.conformal.last().map(|b| (b, true)))
+            .or_else(|| widest(&row.conformal).map(|b| (b, true)))
     };
     let chosen_fc = chosen.and_then(forecast_of);
     let band = chosen.and_then(band_of);

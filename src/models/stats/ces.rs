@@ -172,6 +172,12 @@ impl AutoCes {
         } else {
             self.season.max(1)
         };
+        if form != CesSeason::None && (m < 2 || y.len() < 2 * m) {
+            return Err(StatsError::NeedsSeason {
+                model: "seasonal CES".into(),
+                season: self.season,
+            });
+        }
         let initial = initial_states(y, form, m);
         finish(y, form, m, params, initial).ok_or_else(|| StatsError::NotConverged {
             model: "CES".into(),

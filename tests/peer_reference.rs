@@ -264,6 +264,27 @@ fn metrics_match_sklearn_and_utilsforecast() {
     );
 }
 
+/// Interval widths against a fixture's `lower{level}` / `upper{level}` over 12 steps: the
+/// mean |ratio − 1| at most `mean`, and at any step at most `any`.
+fn assert_widths(
+    interval: &foresight::models::stats::Interval,
+    theirs: &Value,
+    level: &str,
+    (mean, any): (f64, f64),
+    here: &str,
+) {
+    let lower = floats(&theirs[format!("lower{level}")]);
+    let upper = floats(&theirs[format!("upper{level}")]);
+    let ratios: Vec<f64> = (0..12)
+        .map(|h| (interval.upper[h] - interval.lower[h]) / (upper[h] - lower[h]))
+        .collect();
+    let gap = ratios.iter().map(|r| (r - 1.0).abs()).sum::<f64>() / ratios.len() as f64;
+    assert!(
+        gap <= mean && ratios.iter().all(|r| (r - 1.0).abs() <= any),
+        "{here} {level}%: width ratios {ratios:?}"
+    );
+}
+
 fn families() -> Value {
     let text = std::fs::read_to_string("tests/data/stats/families.json").expect("fixture");
     serde_json::from_str(&text).expect("json")
@@ -356,18 +377,7 @@ fn theta_family_matches_statsforecast() {
             let forecast = at_theirs.predict(12, &[80.0, 95.0]).expect("forecast");
             if adjustment != Some(false) {
                 for (k, level) in ["80", "95"].iter().enumerate() {
-                    let lower = floats(&theirs[format!("lower{level}")]);
-                    let upper = floats(&theirs[format!("upper{level}")]);
-                    let interval = &forecast.intervals[k];
-                    let ratios: Vec<f64> = (0..12)
-                        .map(|h| (interval.upper[h] - interval.lower[h]) / (upper[h] - lower[h]))
-                        .collect();
-                    let mean_gap =
-                        ratios.iter().map(|r| (r - 1.0).abs()).sum::<f64>() / ratios.len() as f64;
-                    assert!(
-                        mean_gap <= 0.05 && ratios.iter().all(|r| (r - 1.0).abs() <= 0.08),
-                        "{here} {level}%: width ratios {ratios:?}"
-                    );
+                    assert_widths(&forecast.intervals[k], theirs, level, (0.05, 0.08), &here);
                 }
             }
         }
@@ -489,18 +499,7 @@ fn ces_matches_statsforecast() {
             }
             let forecast = at_theirs.predict(12, &[80.0, 95.0]).expect("forecast");
             for (k, level) in ["80", "95"].iter().enumerate() {
-                let lower = floats(&theirs[format!("lower{level}")]);
-                let upper = floats(&theirs[format!("upper{level}")]);
-                let interval = &forecast.intervals[k];
-                let ratios: Vec<f64> = (0..12)
-                    .map(|h| (interval.upper[h] - interval.lower[h]) / (upper[h] - lower[h]))
-                    .collect();
-                let mean_gap =
-                    ratios.iter().map(|r| (r - 1.0).abs()).sum::<f64>() / ratios.len() as f64;
-                assert!(
-                    mean_gap <= 0.05 && ratios.iter().all(|r| (r - 1.0).abs() <= 0.10),
-                    "{here} {level}%: width ratios {ratios:?}"
-                );
+                assert_widths(&forecast.intervals[k], theirs, level, (0.05, 0.10), &here);
             }
         }
     }

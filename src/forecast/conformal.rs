@@ -7,6 +7,7 @@
 //! intervals are honest: nothing they are scored against shaped them.
 
 use crate::models::stats::Interval;
+use crate::models::stats::simulate::quantile;
 
 /// Fewest folds conformal intervals are made from (StatsForecast's `n_windows` minimum).
 pub const MIN_WINDOWS: usize = 2;
@@ -73,17 +74,6 @@ impl Calibration {
             })
             .collect()
     }
-}
-
-/// numpy's default (linear) quantile of sorted values; 0 for none.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + pos.fract() * (sorted[hi] - sorted[lo])
 }
 
 #[cfg(test)]

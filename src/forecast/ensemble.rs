@@ -417,14 +417,17 @@ mod tests {
             device: &cpu.device,
             backend: &cpu.label,
         };
-        let board = futures::executor::block_on(run(
-            &data,
-            &models,
-            &plan,
-            compute,
-            &mut crate::train::QuietHost,
-        ))
-        .unwrap();
+        let board_of = |plan: &BacktestPlan| {
+            futures::executor::block_on(run(
+                &data,
+                &models,
+                plan,
+                compute,
+                &mut crate::train::QuietHost,
+            ))
+            .unwrap()
+        };
+        let board = board_of(&plan);
         assert_eq!(board.rows.len(), 8);
         let row = |name: &str| board.rows.iter().find(|r| r.model == name).unwrap();
         for combiner in Combiner::ALL {
@@ -456,14 +459,7 @@ mod tests {
         // One fold leaves no other fold to choose members on: the ensembles say so, and
         // no row has conformal intervals (one error is no spread).
         plan.folds = 1;
-        let board = futures::executor::block_on(run(
-            &data,
-            &models,
-            &plan,
-            compute,
-            &mut crate::train::QuietHost,
-        ))
-        .unwrap();
+        let board = board_of(&plan);
         let mean = board.rows.iter().find(|r| r.model == "ens-mean").unwrap();
         assert!(
             mean.error.as_deref().unwrap().contains("at least 2 folds"),

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decompose::classical_seasonal;
 use super::optimize::NelderMead;
+use super::simulate::{quantile, standard_normal};
 use super::{Fitted, Forecast, Interval, StatsError, check_series};
 use crate::rng::SplitMix64;
 
@@ -390,21 +391,6 @@ impl FittedCes {
     fn path(&self, last: &[State], h: usize) -> Vec<f64> {
         forecast_from(last, self.m, self.form, self.m, self.params, h).0
     }
-}
-
-/// Linear-interpolation quantile of sorted values (numpy's default).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + pos.fract() * (sorted[hi] - sorted[lo])
-}
-
-fn standard_normal(rng: &mut SplitMix64) -> f64 {
-    let uniform =
-        |rng: &mut SplitMix64| ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-    let (u, v) = (uniform(rng), uniform(rng));
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 impl Fitted for FittedCes {

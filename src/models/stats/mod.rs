@@ -17,6 +17,7 @@ pub mod kind;
 pub mod mstl;
 pub mod normal;
 pub mod optimize;
+pub mod simulate;
 pub mod theta;
 
 pub use error::StatsError;

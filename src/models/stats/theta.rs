@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decompose::{classical_seasonal, is_seasonal};
 use super::optimize::NelderMead;
+use super::simulate::{quantile, standard_normal};
 use super::{Fitted, Forecast, Interval, StatsError, check_series};
 use crate::rng::SplitMix64;
 
@@ -430,22 +431,6 @@ impl FittedTheta {
             None => v,
         }
     }
-}
-
-/// Linear-interpolation quantile of sorted values (numpy's default).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
-    let (lo, frac) = (pos.floor() as usize, pos.fract());
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + frac * (sorted[hi] - sorted[lo])
-}
-
-/// A standard normal draw (Box–Muller).
-fn standard_normal(rng: &mut SplitMix64) -> f64 {
-    let uniform =
-        |rng: &mut SplitMix64| ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-    let (u, v) = (uniform(rng), uniform(rng));
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 impl Fitted for FittedTheta {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::actions::Actions;
 use super::format::format_value;
 use super::state::{AppState, DataState, LeaderboardState, RunState};
-use crate::jobs::{ModelScore, Refit};
+use crate::jobs::{IntervalScore, ModelScore, Refit};
 use crate::web::charts;
 
 /// One sortable column: header, key, and how to read it from a row.
@@ -22,15 +22,9 @@ fn holdout(row: &ModelScore, name: &str) -> Option<f64> {
     row.holdout.as_ref().and_then(|m| m.get(name))
 }
 
-fn coverage(row: &ModelScore, level: f64) -> Option<f64> {
-    row.holdout_intervals
-        .iter()
-        .find(|i| i.level == level)
-        .and_then(|i| i.coverage)
-}
-
-fn conformal_coverage(row: &ModelScore, level: f64) -> Option<f64> {
-    row.holdout_conformal
+/// The hold-out coverage at `level` among interval scores (the model's own or conformal).
+fn coverage(scores: &[IntervalScore], level: f64) -> Option<f64> {
+    scores
         .iter()
         .find(|i| i.level == level)
         .and_then(|i| i.coverage)
@@ -100,25 +94,25 @@ const COLUMNS: [MetricColumn; 16] = [
     MetricColumn {
         header: "80% coverage",
         key: "coverage_80",
-        read: |r| coverage(r, 80.0),
+        read: |r| coverage(&r.holdout_intervals, 80.0),
         lower_is_better: false,
     },
     MetricColumn {
         header: "95% coverage",
         key: "coverage_95",
-        read: |r| coverage(r, 95.0),
+        read: |r| coverage(&r.holdout_intervals, 95.0),
         lower_is_better: false,
     },
     MetricColumn {
         header: "conformal 80%",
         key: "conformal_coverage_80",
-        read: |r| conformal_coverage(r, 80.0),
+        read: |r| coverage(&r.holdout_conformal, 80.0),
         lower_is_better: false,
     },
     MetricColumn {
         header: "conformal 95%",
         key: "conformal_coverage_95",
-        read: |r| conformal_coverage(r, 95.0),
+        read: |r| coverage(&r.holdout_conformal, 95.0),
         lower_is_better: false,
     },
     MetricColumn {

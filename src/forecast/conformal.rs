@@ -7,7 +7,7 @@
 //! intervals are honest: nothing they are scored against shaped them.
 
 use crate::models::stats::Interval;
-use crate::models::stats::simulate::quantile;
+use crate::models::stats::simulate::sample_intervals;
 
 /// Fewest folds conformal intervals are made from (StatsForecast's `n_windows` minimum).
 pub const MIN_WINDOWS: usize = 2;
@@ -57,22 +57,7 @@ impl Calibration {
                 spread
             })
             .collect();
-        levels
-            .iter()
-            .map(|&level| {
-                let low = (100.0 - level) / 200.0;
-                let (lower, upper) = point
-                    .iter()
-                    .zip(&per_step)
-                    .map(|(p, spread)| (p + quantile(spread, low), p + quantile(spread, 1.0 - low)))
-                    .unzip();
-                Interval {
-                    level,
-                    lower,
-                    upper,
-                }
-            })
-            .collect()
+        sample_intervals(&per_step, levels, |h, v| point[h] + v)
     }
 }
 

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::decompose::classical_seasonal;
 use super::optimize::NelderMead;
-use super::simulate::{quantile, standard_normal};
-use super::{Fitted, Forecast, Interval, StatsError, check_series};
+use super::simulate::{sample_intervals, standard_normal};
+use super::{Fitted, Forecast, StatsError, check_series};
 use crate::rng::SplitMix64;
 
 /// The seasonal form of a CES model.
@@ -432,21 +432,7 @@ impl Fitted for FittedCes {
         for step in &mut steps {
             step.sort_by(f64::total_cmp);
         }
-        let intervals = levels
-            .iter()
-            .map(|&level| {
-                let low = 0.5 - level / 200.0;
-                let (lower, upper) = steps
-                    .iter()
-                    .map(|s| (quantile(s, low), quantile(s, 1.0 - low)))
-                    .unzip();
-                Interval {
-                    level,
-                    lower,
-                    upper,
-                }
-            })
-            .collect();
+        let intervals = sample_intervals(&steps, levels, |_, v| v);
         Ok(Forecast { point, intervals })
     }
 

@@ -1,7 +1,34 @@
 //! What the simulated and empirical intervals share: standard normal draws from the
 //! project's seeded generator, and quantiles of a sorted sample as numpy takes them.
 
+use super::Interval;
 use crate::rng::SplitMix64;
+
+/// Central intervals at each level (percent) from samples per step, each step's sorted
+/// ascending: the (100 − level)/200 and 1 − that quantiles, passed through `place(step,
+/// value)` (e.g. adding the point forecast, or restoring a season).
+pub fn sample_intervals(
+    sorted_steps: &[Vec<f64>],
+    levels: &[f64],
+    place: impl Fn(usize, f64) -> f64,
+) -> Vec<Interval> {
+    levels
+        .iter()
+        .map(|&level| {
+            let low = (100.0 - level) / 200.0;
+            let (lower, upper) = sorted_steps
+                .iter()
+                .enumerate()
+                .map(|(h, s)| (place(h, quantile(s, low)), place(h, quantile(s, 1.0 - low))))
+                .unzip();
+            Interval {
+                level,
+                lower,
+                upper,
+            }
+        })
+        .collect()
+}
 
 /// numpy's default (linear-interpolation) quantile `q` ∈ [0, 1] of sorted values; NaN for
 /// none.

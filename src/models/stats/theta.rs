@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decompose::{classical_seasonal, is_seasonal};
 use super::optimize::NelderMead;
-use super::simulate::{quantile, standard_normal};
+use super::simulate::{sample_intervals, standard_normal};
 use super::{Fitted, Forecast, Interval, StatsError, check_series};
 use crate::rng::SplitMix64;
 
@@ -402,27 +402,7 @@ impl FittedTheta {
         for step in &mut paths {
             step.sort_by(f64::total_cmp);
         }
-        levels
-            .iter()
-            .map(|&level| {
-                let low = (100.0 - level) / 200.0;
-                let (lower, upper) = paths
-                    .iter()
-                    .enumerate()
-                    .map(|(j, step)| {
-                        (
-                            self.restore(n + j, quantile(step, low)),
-                            self.restore(n + j, quantile(step, 1.0 - low)),
-                        )
-                    })
-                    .unzip();
-                Interval {
-                    level,
-                    lower,
-                    upper,
-                }
-            })
-            .collect()
+        sample_intervals(&paths, levels, |j, v| self.restore(n + j, v))
     }
 
     fn restore(&self, t: usize, v: f64) -> f64 {

@@ -142,24 +142,26 @@ impl<'a> RowScorer<'a> {
     }
 
     /// Scores a fold's forecast of series `y` from `origin`, the model trained on
-    /// `history_start..origin`.
+    /// `history_start..origin`; returns the fold's error as the pick compares it (MASE,
+    /// MAE where the history gives no scale).
     pub fn record_fold(
         &mut self,
         y: &[f64],
         history_start: usize,
         origin: usize,
         forecast: &Forecast,
-    ) {
+    ) -> f64 {
         let end = (origin + forecast.point.len()).min(y.len());
         let actual = &y[origin..end];
         let context = Context {
             history: &y[history_start..origin],
             season: self.season,
         };
-        self.fold_metrics
-            .push(Metrics::score(actual, &forecast.point, context));
+        let metrics = Metrics::score(actual, &forecast.point, context);
+        self.fold_metrics.push(metrics);
         self.fold_intervals
             .push(interval_scores(&forecast.intervals, actual));
+        fold_error(&metrics)
     }
 
     /// Scores the hold-out forecast of series `y` from `start` (everything before it
@@ -205,11 +207,7 @@ impl<'a> RowScorer<'a> {
             (!self.fold_metrics.is_empty()).then(|| Metrics::average(&self.fold_metrics));
         row.backtest_intervals = average_intervals(&self.fold_intervals, self.levels);
         row.folds_scored = self.fold_metrics.len();
-        let per_fold: Vec<f64> = self
-            .fold_metrics
-            .iter()
-            .map(|m| m.mase.unwrap_or(m.mae))
-            .collect();
+        let per_fold: Vec<f64> = self.fold_metrics.iter().map(fold_error).collect();
         row.backtest_spread = (per_fold.len() > 1).then(|| {
             let mean = per_fold.iter().sum::<f64>() / per_fold.len() as f64;
             let ss: f64 = per_fold.iter().map(|v| (v - mean).powi(2)).sum();
@@ -243,6 +241,11 @@ impl<'a> RowScorer<'a> {
         }
         row
     }
+}
+
+/// The error a fold is compared by: MASE, MAE where the history gives no scale.
+fn fold_error(metrics: &Metrics) -> f64 {
+    metrics.mase.unwrap_or(metrics.mae)
 }
 
 fn interval_scores(intervals: &[Interval], actual: &[f64]) -> Vec<IntervalScore> {

@@ -454,12 +454,13 @@ pub(super) async fn score_series<H: Host>(
                 let fit_ms = run.fit_ms;
                 match origin {
                     Some(origin) => {
-                        row.record_fold(&data.values, start, origin, &run.forecast);
+                        let error = row.record_fold(&data.values, start, origin, &run.forecast);
                         calibration.add(&data.values[origin..], &run.forecast.point);
                         paths.folds.push(FoldPath {
                             origin,
                             history_start: start,
                             point: run.forecast.point.clone(),
+                            error,
                         });
                     }
                     None => {
@@ -488,6 +489,8 @@ pub struct FoldPath {
     pub history_start: usize,
     /// The point forecast from the origin.
     pub point: Vec<f64>,
+    /// Its error as the pick compares folds (MASE, MAE without a scale).
+    pub error: f64,
 }
 
 /// What one model forecast on one series: every fold that scored, and the hold-out run.

@@ -10,7 +10,6 @@
 use super::backtest::{BacktestPlan, FoldPath, SeriesPaths};
 use super::conformal::Calibration;
 use super::series::SeriesData;
-use crate::eval::metrics::{Context, Metrics};
 use crate::eval::score::{Member, ModelScore, RowScorer, Scored};
 use crate::models::stats::Forecast;
 
@@ -145,7 +144,7 @@ fn score_one(
                 .collect::<Option<_>>()?;
             (plan.holdout == 0 || paths.holdout.is_some()).then(|| Pooled {
                 name: c.name,
-                errors: folds.iter().map(|f| fold_error(y, f, plan)).collect(),
+                errors: folds.iter().map(|f| f.error).collect(),
                 folds,
                 holdout: paths.holdout.as_ref(),
             })
@@ -218,20 +217,6 @@ fn plain(point: Vec<f64>) -> Forecast {
         point,
         intervals: vec![],
     }
-}
-
-/// A fold's MASE (MAE where the history gives no scale).
-fn fold_error(y: &[f64], fold: &FoldPath, plan: &BacktestPlan) -> f64 {
-    let end = (fold.origin + fold.point.len()).min(y.len());
-    let m = Metrics::score(
-        &y[fold.origin..end],
-        &fold.point,
-        Context {
-            history: &y[fold.history_start..fold.origin],
-            season: plan.season,
-        },
-    );
-    m.mase.unwrap_or(m.mae)
 }
 
 /// Members (indices into the pool) and weights, chosen on the `training` folds.

@@ -9,7 +9,6 @@ Writes tests/data/stats/families.json. Needs the peers' venv (as make_peer_refer
 The figures are committed, so the Rust tests need no Python.
 """
 import json
-import math
 import os
 import warnings
 
@@ -17,24 +16,16 @@ import numpy as np
 import pandas as pd
 import statsforecast
 from statsforecast import StatsForecast
-from statsforecast.models import MSTL, AutoTheta, SeasonalNaive
+from statsforecast.models import MSTL, SeasonalNaive
 from statsforecast.mstl import mstl
 from statsforecast.ces import auto_ces, forecast_ces
 from statsforecast.theta import auto_theta, compute_pi_samples, forecast_theta
 from statsforecast.utils import _repeat_val_seas
 from statsforecast.utils import ConformalIntervals
 
-HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stats")
+from fixtures import HERE, clean, load
+
 warnings.simplefilter("ignore")
-
-
-def load(name, column):
-    frame = pd.read_csv(os.path.join(HERE, name))
-    return frame[column].astype(float).to_numpy()
-
-
-def clean(values):
-    return [None if (v is None or not math.isfinite(v)) else float(v) for v in values]
 
 
 SERIES = [

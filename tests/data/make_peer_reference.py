@@ -24,17 +24,9 @@ from statsforecast.models import (AutoARIMA, AutoETS, HistoricAverage, Naive,
                                   RandomWalkWithDrift, SeasonalNaive)
 from utilsforecast.losses import mase, smape
 
-HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stats")
+from fixtures import HERE, clean, load
+
 warnings.simplefilter("ignore")
-
-
-def load(name, column):
-    frame = pd.read_csv(os.path.join(HERE, name))
-    return frame[column].astype(float).to_numpy()
-
-
-def clean(values):
-    return [None if (v is None or not math.isfinite(v)) else float(v) for v in values]
 
 
 SERIES = [

@@ -8,26 +8,16 @@ diffuse initialisation, which is the exact likelihood of the differenced series 
 Foresight maximises.
 """
 import json
-import math
 import os
 import warnings
 
 import numpy as np
-import pandas as pd
 import statsmodels
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stats")
+from fixtures import HERE, clean, load
+
 warnings.simplefilter("ignore")
-
-
-def load(name, column):
-    frame = pd.read_csv(os.path.join(HERE, name))
-    return frame[column].astype(float).to_numpy()
-
-
-def clean(values):
-    return [None if (v is None or not math.isfinite(v)) else float(v) for v in values]
 
 
 CASES = [

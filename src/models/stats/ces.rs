@@ -126,12 +126,7 @@ impl AutoCes {
         let seasonal_ok = m > 1 && y.len() >= 2 * m;
         let forms: Vec<CesSeason> = match self.form {
             Some(form) if seasonal_ok || form == CesSeason::None => vec![form],
-            Some(_) => {
-                return Err(StatsError::NeedsSeason {
-                    model: "seasonal CES".into(),
-                    season: self.season,
-                });
-            }
+            Some(_) => return Err(season_refused(self.season, y.len())),
             None if seasonal_ok => CesSeason::ALL.to_vec(),
             None => vec![CesSeason::None],
         };
@@ -174,16 +169,29 @@ impl AutoCes {
             self.season.max(1)
         };
         if form != CesSeason::None && (m < 2 || y.len() < 2 * m) {
-            return Err(StatsError::NeedsSeason {
-                model: "seasonal CES".into(),
-                season: self.season,
-            });
+            return Err(season_refused(self.season, y.len()));
         }
         let initial = initial_states(y, form, m);
         finish(y, form, m, params, initial).ok_or_else(|| StatsError::NotConverged {
             model: "CES".into(),
             reason: "the recursions broke down at the given parameters".into(),
         })
+    }
+}
+
+/// Why a seasonal form cannot be fitted: no season, or fewer than two seasons of points.
+fn season_refused(season: usize, n: usize) -> StatsError {
+    if season < 2 {
+        StatsError::NeedsSeason {
+            model: "seasonal CES".into(),
+            season,
+        }
+    } else {
+        StatsError::TooShort {
+            model: format!("seasonal CES (season {season})"),
+            needed: 2 * season,
+            got: n,
+        }
     }
 }
 

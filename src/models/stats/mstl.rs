@@ -121,14 +121,24 @@ impl Mstl {
     /// Decomposes `y` and fits AutoETS (no season) to the adjusted series.
     ///
     /// # Errors
-    /// [`StatsError::NeedsSeason`] when no period fits twice; the model's failure otherwise.
+    /// [`StatsError::TooShort`] when no period fits twice, [`StatsError::NeedsSeason`]
+    /// without a period of 2 or more; the adjusted series' model's failure otherwise.
     pub fn fit(&self, y: &[f64]) -> Result<FittedMstl, StatsError> {
         check_series("MSTL", y, 4)?;
         let periods = self.usable(y.len());
         if periods.is_empty() {
-            return Err(StatsError::NeedsSeason {
-                model: "MSTL".into(),
-                season: self.periods.iter().copied().min().unwrap_or(1),
+            let shortest = self.periods.iter().copied().filter(|&p| p >= 2).min();
+            return Err(match shortest {
+                // Two full periods are needed to tell a season from noise.
+                Some(p) => StatsError::TooShort {
+                    model: format!("MSTL (period {p})"),
+                    needed: 2 * p,
+                    got: y.len(),
+                },
+                None => StatsError::NeedsSeason {
+                    model: "MSTL".into(),
+                    season: self.periods.iter().copied().max().unwrap_or(1),
+                },
             });
         }
         let decomposition = decompose(y, &periods)?;
@@ -253,6 +263,13 @@ mod tests {
         .fit(&y[..200])
         .unwrap();
         assert_eq!(short.decomposition().periods, vec![24]);
-        assert!(Mstl { periods: vec![500] }.fit(&y[..200]).is_err());
+        assert!(matches!(
+            Mstl { periods: vec![500] }.fit(&y[..200]),
+            Err(StatsError::TooShort {
+                needed: 1000,
+                got: 200,
+                ..
+            })
+        ));
     }
 }

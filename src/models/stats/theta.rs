@@ -80,6 +80,11 @@ struct Season {
 }
 
 impl Season {
+    /// `y` adjusted by `season`, or `y` itself without one.
+    fn apply(season: Option<&Season>, y: &[f64]) -> Vec<f64> {
+        season.map_or_else(|| y.to_vec(), |s| s.adjust(y))
+    }
+
     fn adjust(&self, y: &[f64]) -> Vec<f64> {
         let m = self.figure.len();
         y.iter()
@@ -137,11 +142,7 @@ impl AutoTheta {
     /// [`StatsError::NotConverged`] when no form gives finite errors.
     pub fn fit(&self, y: &[f64]) -> Result<FittedTheta, StatsError> {
         check_series("Theta", y, 4)?;
-        let season = self.season_of(y);
-        let adjusted = match &season {
-            Some(s) => s.adjust(y),
-            None => y.to_vec(),
-        };
+        let (season, adjusted) = self.adjusted(y);
         let forms: Vec<ThetaForm> = match self.form {
             Some(form) => vec![form],
             None => ThetaForm::ALL.to_vec(),
@@ -185,11 +186,7 @@ impl AutoTheta {
         theta: f64,
     ) -> Result<FittedTheta, StatsError> {
         check_series("Theta", y, 4)?;
-        let season = self.season_of(y);
-        let adjusted = match &season {
-            Some(s) => s.adjust(y),
-            None => y.to_vec(),
-        };
+        let (season, adjusted) = self.adjusted(y);
         let params = Params {
             level0,
             alpha,
@@ -208,6 +205,13 @@ impl AutoTheta {
             last: run.last,
             objective: run.objective,
         })
+    }
+
+    /// The seasonal adjustment for `y` and the adjusted series (`y` itself without one).
+    fn adjusted(&self, y: &[f64]) -> (Option<Season>, Vec<f64>) {
+        let season = self.season_of(y);
+        let adjusted = Season::apply(season.as_ref(), y);
+        (season, adjusted)
     }
 
     /// The seasonal adjustment StatsForecast makes: none unless the season tests
@@ -459,10 +463,7 @@ impl Fitted for FittedTheta {
 
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
         check_series("Theta", y, 4)?;
-        let adjusted = match &self.season {
-            Some(s) => s.adjust(y),
-            None => y.to_vec(),
-        };
+        let adjusted = Season::apply(self.season.as_ref(), y);
         let run =
             run(&adjusted, self.form, self.params).ok_or_else(|| StatsError::NotConverged {
                 model: self.label(),

@@ -17,7 +17,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT ?= 600
 
-.PHONY: setup lint web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-lstm-web bench-ui-flow bench-stats bench-lstm fmt
+.PHONY: setup lint web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-lstm-web bench-ui-flow bench-stats bench-pick bench-binary pyref bench-lstm fmt
 
 setup:
 	@bash .ci/setup.sh
@@ -78,35 +78,40 @@ bench: setup
 bench-web: setup
 	cargo test --target wasm32-unknown-unknown --test web_bench -- --nocapture
 
-## AutoETS / auto-ARIMA against StatsForecast and pmdarima (a venv with the peers is made
-## on first use). Foresight is built with its own crate at opt-level 3 (as a release build,
-## without rebuilding the dependencies); PEERS=--no-peers times Foresight alone.
+## Foresight's CLI with its own crate at opt-level 3 (as a release build, without rebuilding
+## the shared dependencies), kept as foresight-bench; the dev build is restored after.
+BENCH_BIN := $(CARGO_TARGET_DIR)/foresight-bench
+bench-binary: setup
+	cargo build --bin foresight $(WEB_OPT)
+	cp $(CARGO_TARGET_DIR)/debug/foresight $(BENCH_BIN)
+	cargo build --bin foresight
+
+## The statistical peers' venv (StatsForecast, pmdarima, statsmodels, sklearn), made on first use.
 PYREF ?= $(HOME)/.cache/foresight-pyref
-bench-stats: setup
+pyref:
 	test -x $(PYREF)/bin/python || python3 -m venv $(PYREF)
 	$(PYREF)/bin/python -c "import statsforecast, pmdarima, sklearn, utilsforecast" 2>/dev/null || \
 		$(PYREF)/bin/pip install statsforecast==2.1.1 pmdarima==2.1.1 scikit-learn utilsforecast
-	cargo build --bin foresight --config 'profile.dev.package.foresight.opt-level=3' \
-		--config 'profile.dev.package.foresight.debug-assertions=false' \
-		--config 'profile.dev.package.foresight.overflow-checks=false'
-	cp $(CARGO_TARGET_DIR)/debug/foresight $(CARGO_TARGET_DIR)/foresight-bench
-	cargo build --bin foresight
-	$(PYREF)/bin/python tests/bench/stats_peers.py --foresight $(CARGO_TARGET_DIR)/foresight-bench $(PEERS)
+
+## AutoETS / auto-ARIMA / Theta / CES / MSTL against StatsForecast and pmdarima;
+## PEERS=--no-peers times Foresight alone.
+bench-stats: bench-binary pyref
+	$(PYREF)/bin/python tests/bench/stats_peers.py --foresight $(BENCH_BIN) $(PEERS)
+
+## The leaderboard's pick against the best peer on real series outside the repo's fixtures
+## (../shared/data; DATA=--data DIR elsewhere), with conformal coverage and wall time.
+bench-pick: bench-binary pyref
+	$(PYREF)/bin/python tests/bench/pick_peers.py --foresight $(BENCH_BIN) $(DATA) $(PEERS)
 
 ## LSTM training step and single-window inference: Foresight's native CPU kernel (1 and 2
 ## threads) against PyTorch at the same thread counts (a venv with torch is made on first
 ## use); PEERS=--no-peers times Foresight alone.
 TORCHENV ?= $(HOME)/.cache/foresight-torch
-bench-lstm: setup
+bench-lstm: bench-binary
 	test -n "$(PEERS)" || test -x $(TORCHENV)/bin/python || python3 -m venv $(TORCHENV)
 	test -n "$(PEERS)" || $(TORCHENV)/bin/python -c "import torch" 2>/dev/null || \
 		$(TORCHENV)/bin/pip install torch
-	cargo build --bin foresight --config 'profile.dev.package.foresight.opt-level=3' \
-		--config 'profile.dev.package.foresight.debug-assertions=false' \
-		--config 'profile.dev.package.foresight.overflow-checks=false'
-	cp $(CARGO_TARGET_DIR)/debug/foresight $(CARGO_TARGET_DIR)/foresight-bench
-	cargo build --bin foresight
-	python3 tests/bench/lstm_peers.py --foresight $(CARGO_TARGET_DIR)/foresight-bench \
+	python3 tests/bench/lstm_peers.py --foresight $(BENCH_BIN) \
 		--torch-python $(TORCHENV)/bin/python $(PEERS)
 
 fmt:

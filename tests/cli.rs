@@ -233,7 +233,7 @@ fn backtest_refit_once_reuses_the_first_fit() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("--refit must be always, once or a number"),
+        stderr.contains("--refit must be auto, always, once or a number"),
         "{stderr}"
     );
 }

@@ -195,10 +195,11 @@ pub struct BacktestArgs {
     /// them (expanding).
     #[arg(long)]
     pub sliding: Option<usize>,
-    /// When models are fitted again: always (at every origin), once (at the first; later
-    /// origins reuse that fit, brought up to date with nothing estimated again), or N (at
-    /// every N-th origin).
-    #[arg(long, default_value = "always")]
+    /// When models are fitted again: auto (at every origin while they train on at most
+    /// 2,000 points; past that at the first origin and for the hold-out), always (at every
+    /// origin), once (at the first; later origins reuse that fit, brought up to date with
+    /// nothing estimated again), or N (at every N-th origin).
+    #[arg(long, default_value = "auto")]
     pub refit: String,
     /// For a panel (a group column): score every group, dealt into K folds; the LSTM trains
     /// once per fold on the other folds' groups and forecasts groups it never saw.

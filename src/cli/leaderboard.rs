@@ -6,8 +6,8 @@ use serde_json::json;
 use super::args::BacktestArgs;
 use super::run::{CliError, SessionRun, read_options};
 use crate::jobs::{
-    Event, FillStrategy, Host, Job, Leaderboard, LeaderboardRequest, ModelScore, Progress, Refit,
-    TrainSettings, lstm_defaults,
+    Event, FillStrategy, Host, Job, LONG_TRAINING, Leaderboard, LeaderboardRequest, ModelScore,
+    Progress, Refit, TrainSettings, lstm_defaults,
 };
 
 /// Progress on stderr as `fitting done/total model` (silent with `--json`).
@@ -44,7 +44,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
     };
     let refit = Refit::parse(&args.refit).ok_or_else(|| {
         CliError::Usage(format!(
-            "--refit must be always, once or a number of origins, got '{}'",
+            "--refit must be auto, always, once or a number of origins, got '{}'",
             args.refit
         ))
     })?;
@@ -229,6 +229,17 @@ pub fn table(board: &Leaderboard) -> String {
         "origins: {:?}; hold-out from point {} ({} points)\n",
         board.origins, board.holdout_start, board.plan.holdout
     );
+    let first = board
+        .origins
+        .first()
+        .copied()
+        .unwrap_or(board.holdout_start);
+    if board.plan.refit == Refit::Auto && first > LONG_TRAINING {
+        out += &format!(
+            "fitted at the first origin and for the hold-out, brought up to the origins between \
+             (more than {LONG_TRAINING} training points; --refit always fits at every origin)\n"
+        );
+    }
     if let Some(why) = &board.why {
         out += &format!("picked {why}\n");
     }

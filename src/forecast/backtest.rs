@@ -39,8 +39,13 @@ pub enum TrainingWindow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Refit {
-    /// Fit afresh at every origin and for the hold-out.
+    /// Fit afresh at every origin while the training range is short; past
+    /// [`LONG_TRAINING`] points, at the first origin and for the hold-out, the first fit
+    /// brought up to the origins between (parameters estimated on thousands of points
+    /// barely move a horizon later, and refits there cost most of a run).
     #[default]
+    Auto,
+    /// Fit afresh at every origin and for the hold-out.
     Always,
     /// Fit at every n-th origin (the first, the (n+1)-th, …; the hold-out counts as the
     /// last origin).
@@ -49,19 +54,26 @@ pub enum Refit {
     Once,
 }
 
+/// Training points past which [`Refit::Auto`] fits only at the first origin and for the
+/// hold-out.
+pub const LONG_TRAINING: usize = 2_000;
+
 impl Refit {
-    /// Whether the fit for origin number `i` (0 = the first) is a fresh one.
-    pub fn fits_at(&self, i: usize) -> bool {
+    /// Whether the fit for origin number `i` (0 = the first; the hold-out, if any, last) is
+    /// a fresh one, given whether it is the hold-out's and the points it trains on.
+    pub fn fits_at(&self, i: usize, holdout: bool, trained_on: usize) -> bool {
         match *self {
+            Refit::Auto => i == 0 || holdout || trained_on <= LONG_TRAINING,
             Refit::Always => true,
             Refit::Every(n) => i.is_multiple_of(n.max(1)),
             Refit::Once => i == 0,
         }
     }
 
-    /// Parses `always`, `once` or a count n (every n-th origin).
+    /// Parses `auto`, `always`, `once` or a count n (every n-th origin).
     pub fn parse(text: &str) -> Option<Refit> {
         match text.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(Refit::Auto),
             "always" | "1" => Some(Refit::Always),
             "once" | "never" | "0" => Some(Refit::Once),
             n => n.parse::<usize>().ok().map(Refit::Every),
@@ -110,7 +122,7 @@ impl BacktestPlan {
             holdout: horizon,
             season: season.max(1),
             levels: DEFAULT_LEVELS.to_vec(),
-            refit: Refit::Always,
+            refit: Refit::Auto,
             periods: vec![],
             ensembles: false,
         }
@@ -446,9 +458,9 @@ pub(super) async fn score_series<H: Host>(
     // The last fitted (or brought-up) model and the time its fit took.
     let mut last_fit: Option<(FittedModel, f64)> = None;
     for (i, (origin, start, end)) in fits.into_iter().enumerate() {
-        let reuse = series
-            .global
-            .or(last_fit.as_ref().filter(|_| !plan.refit.fits_at(i)));
+        let reuse = series.global.or(last_fit
+            .as_ref()
+            .filter(|_| !plan.refit.fits_at(i, origin.is_none(), end - start)));
         match fit_and_forecast(data, spec, reuse, (start, end), plan, compute, host).await {
             Ok((mut run, fitted)) => {
                 let fit_ms = run.fit_ms;
@@ -694,7 +706,11 @@ mod tests {
         let always = board(&data, &[ModelKind::Drift], &plan);
         assert_ne!(once.rows[1].forecast, always.rows[0].forecast);
         // Every second origin: origins 0 and 2 fit afresh, 1 and the hold-out condition.
-        assert!(Refit::Every(2).fits_at(2) && !Refit::Every(2).fits_at(3));
+        assert!(Refit::Every(2).fits_at(2, false, 10) && !Refit::Every(2).fits_at(3, false, 10));
+        let long = LONG_TRAINING + 1;
+        assert!(Refit::Auto.fits_at(3, false, LONG_TRAINING));
+        assert!(Refit::Auto.fits_at(0, false, long) && Refit::Auto.fits_at(4, true, long));
+        assert!(!Refit::Auto.fits_at(3, false, long));
         assert_eq!(Refit::parse("once"), Some(Refit::Once));
         assert_eq!(Refit::parse(" 5 "), Some(Refit::Every(5)));
         assert_eq!(Refit::parse("sometimes"), None);

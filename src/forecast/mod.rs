@@ -23,7 +23,9 @@ pub mod lstm;
 pub mod request;
 pub mod series;
 
-pub use backtest::{BacktestError, BacktestPlan, Leaderboard, Refit, TrainingWindow};
+pub use backtest::{
+    BacktestError, BacktestPlan, LONG_TRAINING, Leaderboard, Refit, TrainingWindow,
+};
 pub use catalog::ModelSpec;
 pub use fitted::{FitContext, FitError, FittedModel};
 pub use request::{LeaderboardRequest, Planned, run_leaderboard};

@@ -77,7 +77,7 @@ impl LeaderboardRequest {
             folds: 0,
             step: None,
             sliding: None,
-            refit: Refit::Always,
+            refit: Refit::Auto,
             group_folds: None,
             models: vec![],
             levels: DEFAULT_LEVELS.to_vec(),

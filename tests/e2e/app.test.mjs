@@ -344,7 +344,7 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   assert.equal(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] ${byId('model-error')}`), '');
   assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td.form`), /^LSTM 64→32, window 4$/);
   await page.uncheck(byId('compare-lstm'));
-  await page.selectOption(byId('refit-select'), 'always');
+  await page.selectOption(byId('refit-select'), 'auto');
 });
 
 test('a panel is compared across its groups, dealt into folds of groups', async () => {

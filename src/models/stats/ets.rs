@@ -79,6 +79,11 @@ const FULL_RESTARTS: usize = 12;
 const SCREEN_RESTARTS: usize = 1;
 /// Forms screened within this AICc of the best are refitted with every restart.
 const SCREEN_MARGIN: f64 = 10.0;
+/// Longest series whose initial seasonal states are estimated with the smoothing
+/// parameters. Past it they stay at the classical decomposition's values (statsmodels'
+/// "heuristic" initialisation): their pull on the likelihood fades within a few seasons, and
+/// estimating m − 1 more states on an hourly series made a fit cost half a minute.
+const ESTIMATED_SEASON_STATES_UP_TO: usize = 2_000;
 
 impl EtsSpec {
     /// Simple exponential smoothing, ETS(A,N,N).
@@ -215,13 +220,26 @@ impl EtsSpec {
             x.push(LOWER[3] + 0.99 * (UPPER[3] - LOWER[3]));
         }
         let n_smoothing = x.len();
-        x.extend(&states);
+        // On long series only the level (and trend) start is estimated; the seasonal start
+        // is held at the heuristic values.
+        let estimated = if self.has_season() && y.len() > ESTIMATED_SEASON_STATES_UP_TO {
+            1 + usize::from(self.has_trend())
+        } else {
+            states.len()
+        };
+        let held = &states[estimated..];
+        x.extend(&states[..estimated]);
+        let initial = |p: &[f64]| {
+            let mut free = p.to_vec();
+            free.extend(held);
+            self.full_states(&free)
+        };
         let mut work = Workspace::new(m);
         let objective = |p: &[f64]| -> f64 {
             let Some(smoothing) = self.smoothing(&p[..n_smoothing]) else {
                 return f64::INFINITY;
             };
-            let init = self.full_states(&p[n_smoothing..]);
+            let init = initial(&p[n_smoothing..]);
             match work.run(self, &smoothing, &init, y, None) {
                 Some(r) => r.criterion,
                 None => f64::INFINITY,
@@ -279,7 +297,7 @@ impl EtsSpec {
                 reason: "the parameters left their bounds".into(),
             });
         };
-        let init = self.full_states(&minimum.x[n_smoothing..]);
+        let init = initial(&minimum.x[n_smoothing..]);
         let mut fitted = vec![0.0; y.len()];
         let mut work = Workspace::new(m);
         let Some(run) = work.run(self, &smoothing, &init, y, Some(&mut fitted)) else {

@@ -2,7 +2,7 @@
 //! each with the automatic choices a forecaster would make for the season at hand.
 
 use super::arima::FourierTerms;
-use super::arima::auto::AutoArima;
+use super::arima::auto::{AutoArima, search_window};
 use super::baseline::Baseline;
 use super::ces::AutoCes;
 use super::ets::AutoEts;
@@ -164,7 +164,9 @@ fn theta(season: usize, form: ThetaForm) -> AutoTheta {
 }
 
 /// Dynamic harmonic regression with K harmonics of the season chosen by AICc among a few
-/// values (1, 2, 4, 6, 10, at most m/2).
+/// values (1, 2, 4, 6, 10, at most m/2). On a long series K and the orders are chosen on
+/// its latest points (the auto-ARIMA walk's search window) and only the pick is estimated
+/// on the whole series.
 fn fit_dhr(y: &[f64], season: usize) -> Result<super::arima::FittedArima, StatsError> {
     if season < 2 {
         return Err(StatsError::NeedsSeason {
@@ -172,6 +174,7 @@ fn fit_dhr(y: &[f64], season: usize) -> Result<super::arima::FittedArima, StatsE
             season,
         });
     }
+    let window = search_window(y, 1);
     let mut best: Option<super::arima::FittedArima> = None;
     let mut last_error = None;
     for k in [1usize, 2, 4, 6, 10]
@@ -182,13 +185,15 @@ fn fit_dhr(y: &[f64], season: usize) -> Result<super::arima::FittedArima, StatsE
             period: season as f64,
             harmonics: k,
         }]);
-        match auto.fit(y) {
+        match auto.fit(window) {
             Ok(f) if best.as_ref().is_none_or(|b| f.aicc < b.aicc) => best = Some(f),
             Ok(_) => {}
             Err(e) => last_error = Some(e),
         }
     }
-    best.ok_or_else(|| {
-        last_error.unwrap_or(StatsError::InvalidSpec("no harmonic count fits".into()))
-    })
+    match best {
+        Some(pick) if window.len() < y.len() => pick.spec().fit(y),
+        Some(pick) => Ok(pick),
+        None => Err(last_error.unwrap_or(StatsError::InvalidSpec("no harmonic count fits".into()))),
+    }
 }

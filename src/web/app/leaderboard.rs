@@ -339,6 +339,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                 <label title="Fitting at every origin is the honest default; fitting once (or every n-th origin) keeps the parameters and weights of the last fit and brings it up to each later origin — much faster, and what a model left in service would have forecast.">"Refit "
                     <select data-testid="refit-select"
                         on:change=move |ev| lb.refit.set(Refit::parse(&event_target_value(&ev)).unwrap_or_default())>
+                        <option value="auto" selected=move || lb.refit.get() == Refit::Auto>"auto (once on long series)"</option>
                         <option value="always" selected=move || lb.refit.get() == Refit::Always>"at every origin"</option>
                         <option value="2" selected=move || lb.refit.get() == Refit::Every(2)>"every 2nd origin"</option>
                         <option value="5" selected=move || lb.refit.get() == Refit::Every(5)>"every 5th origin"</option>

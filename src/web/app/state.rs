@@ -270,7 +270,7 @@ impl LeaderboardState {
             season: RwSignal::new(0),
             folds: RwSignal::new(LeaderboardRequest::new("").folds),
             compare_lstm: RwSignal::new(false),
-            refit: RwSignal::new(Refit::Always),
+            refit: RwSignal::new(Refit::Auto),
             group_folds: RwSignal::new(0),
         }
     }

@@ -585,6 +585,27 @@ mod tests {
     }
 
     #[test]
+    fn auto_refit_fits_long_series_at_the_first_origin_and_for_the_holdout() {
+        // Past LONG_TRAINING points the folds reuse the first fit (as `once`) and the
+        // hold-out is fitted afresh (as `always`).
+        let y: Vec<f64> = (0..LONG_TRAINING + 40)
+            .map(|t| 50.0 + 0.01 * t as f64 + (t % 4) as f64 + ((t * 7) % 11) as f64 * 0.3)
+            .collect();
+        let data = series(&y);
+        let mut plan = BacktestPlan::new(4, 4);
+        plan.folds = 3;
+        let mut at = |refit| {
+            plan.refit = refit;
+            board(&data, &[ModelKind::Drift], &plan).rows.remove(0)
+        };
+        let (auto, once, always) = (at(Refit::Auto), at(Refit::Once), at(Refit::Always));
+        assert_eq!(auto.backtest, once.backtest);
+        assert_ne!(auto.backtest, always.backtest);
+        assert_eq!(auto.forecast, always.forecast);
+        assert_ne!(auto.forecast, once.forecast);
+    }
+
+    #[test]
     fn origins_end_at_the_holdout_and_step_back() {
         let mut plan = BacktestPlan::new(4, 1);
         plan.folds = 3;

@@ -205,7 +205,8 @@ pub struct BacktestArgs {
     /// once per fold on the other folds' groups and forecasts groups it never saw.
     #[arg(long)]
     pub group_folds: Option<usize>,
-    /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr.
+    /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr,
+    /// theta (stm, otm, dstm, dotm), ces, mstl, ensemble, lstm.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,
     /// Missing values in the target: none (each model reports them), drop, ffill, linear or

@@ -193,6 +193,12 @@ impl<'a> RowScorer<'a> {
         }
     }
 
+    /// Keeps a fold fit's size (numbers kept) for the tie-break where no hold-out fit gives
+    /// one; the hold-out's, recorded after the folds, replaces it.
+    pub fn record_size(&mut self, parameters: usize) {
+        self.row.parameters = Some(parameters);
+    }
+
     /// Keeps the first failure (a fold or the hold-out), with the setting that would fix it.
     pub fn record_error(&mut self, message: String, setting: Option<String>) {
         self.failures += 1;

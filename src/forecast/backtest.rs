@@ -467,6 +467,7 @@ pub(super) async fn score_series<H: Host>(
                 match origin {
                     Some(origin) => {
                         let error = row.record_fold(&data.values, start, origin, &run.forecast);
+                        row.record_size(run.parameters);
                         calibration.add(&data.values[origin..], &run.forecast.point);
                         paths.folds.push(FoldPath {
                             origin,
@@ -700,6 +701,13 @@ mod tests {
         assert!(row.error.as_deref().unwrap().contains("season"));
         assert_eq!(row.error_setting.as_deref(), Some("season"));
         assert!(board.rows[0].error.is_none());
+
+        // Without a hold-out the sizes come from the fold fits (the tie-break needs them).
+        let mut folds_only = plan.clone();
+        folds_only.holdout = 0;
+        let board = self::board(&data, &models, &folds_only);
+        assert_eq!(board.rows[1].parameters, Some(5));
+        assert!(board.rows.iter().all(|r| r.holdout.is_none()));
     }
 
     #[test]

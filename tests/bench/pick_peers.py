@@ -223,6 +223,17 @@ def main():
               f"{fmt(r.get('seconds'), '.1f')} |")
     print()
     print(f"pick at or below the best peer on {wins} of {compared} series")
+    # Head to head: the pick against each peer run on every series (a forecaster who always
+    # runs that one peer), by series won and by the geometric mean of the MASE ratio.
+    names = sorted({k for r in lines for k in r.get("peers", {})})
+    for name in names:
+        ratios = [r["pick_mase"] / r["peers"][name] for r in lines
+                  if r.get("pick_mase") is not None and r.get("peers", {}).get(name)]
+        if ratios:
+            won = sum(1 for q in ratios if q <= 1 + 1e-9)
+            mean = math.exp(sum(math.log(q) for q in ratios) / len(ratios))
+            print(f"against {name}: pick at or below on {won} of {len(ratios)}; "
+                  f"geometric mean MASE ratio {mean:.3f}")
     for level in (80, 95):
         total, count = pooled[level]
         if count:

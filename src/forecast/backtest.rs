@@ -58,6 +58,10 @@ pub enum Refit {
 /// hold-out.
 pub const LONG_TRAINING: usize = 2_000;
 
+/// Windows the conformal intervals aim to be calibrated on (folds and the origins between
+/// them): enough for a 95% bound that is not simply the largest error seen.
+pub const CALIBRATION_WINDOWS: usize = 20;
+
 impl Refit {
     /// Whether the fit for origin number `i` (0 = the first; the hold-out, if any, last) is
     /// a fresh one, given whether it is the hold-out's and the points it trains on.
@@ -158,6 +162,32 @@ impl BacktestPlan {
             TrainingWindow::Sliding(len) => origin.saturating_sub(len),
         };
         (start, origin)
+    }
+
+    /// Origins after a fold's `origin` (before the next fold's) from which that fold's fit,
+    /// brought up with nothing estimated again, also forecasts for the conformal
+    /// calibration alone: with `folds` folds, enough that folds and these give about
+    /// [`CALIBRATION_WINDOWS`] windows, evenly between the folds, every one ending before
+    /// the hold-out at `holdout_start`. Five folds alone give five scores per step, whose
+    /// largest is then the 95% bound: such intervals cover about 5/6 of what follows.
+    pub fn calibration_origins(
+        &self,
+        origin: usize,
+        holdout_start: usize,
+        folds: usize,
+    ) -> Vec<usize> {
+        if folds < 2 {
+            return vec![];
+        }
+        let extra = CALIBRATION_WINDOWS
+            .saturating_sub(folds)
+            .div_ceil(folds - 1)
+            .min(self.step.saturating_sub(1));
+        let gap = self.step / (extra + 1);
+        (1..=extra)
+            .map(|j| origin + j * gap)
+            .filter(|o| o + self.horizon <= holdout_start)
+            .collect()
     }
 
     /// What a fit under this plan runs with: the device, the host, the horizon, levels
@@ -469,6 +499,21 @@ pub(super) async fn score_series<H: Host>(
                         let error = row.record_fold(&data.values, start, origin, &run.forecast);
                         row.record_size(run.parameters);
                         calibration.add(&data.values[origin..], &run.forecast.point);
+                        let between = plan.calibration_origins(
+                            origin,
+                            series.layout.holdout_start,
+                            series.layout.origins.len(),
+                        );
+                        calibrate_between(
+                            data,
+                            &fitted,
+                            &between,
+                            plan,
+                            compute,
+                            host,
+                            &mut calibration,
+                        )
+                        .await?;
                         paths.folds.push(FoldPath {
                             origin,
                             history_start: start,
@@ -490,6 +535,32 @@ pub(super) async fn score_series<H: Host>(
         host.step_done().await?;
     }
     Ok(paths)
+}
+
+/// Forecasts from each of `origins` with `fitted` brought up to it (nothing estimated
+/// again) into the conformal `calibration`; a failure there only leaves the window out.
+async fn calibrate_between<H: Host>(
+    data: &SeriesData,
+    fitted: &FittedModel,
+    origins: &[usize],
+    plan: &BacktestPlan,
+    compute: Compute<'_>,
+    host: &mut FittingHost<'_, H>,
+    calibration: &mut Calibration,
+) -> Result<(), BacktestError> {
+    for &origin in origins {
+        if host.cancelled() {
+            return Err(BacktestError::Cancelled);
+        }
+        let Ok(brought_up) = fitted.condition(data, origin) else {
+            continue;
+        };
+        let ctx = plan.fit_context(compute, host);
+        if let Ok(forecast) = brought_up.forecast(plan.horizon, &ctx).await {
+            calibration.add(&data.values[origin..], &forecast.point);
+        }
+    }
+    Ok(())
 }
 
 /// One fold's point forecast, kept so ensembles can combine the members' forecasts from
@@ -604,6 +675,26 @@ mod tests {
         assert_ne!(auto.backtest, always.backtest);
         assert_eq!(auto.forecast, always.forecast);
         assert_ne!(auto.forecast, once.forecast);
+    }
+
+    #[test]
+    fn calibration_origins_fill_the_gaps_between_folds_and_stop_before_the_holdout() {
+        let mut plan = BacktestPlan::new(8, 4);
+        plan.folds = 5;
+        // 5 folds 8 apart: 15 more windows over 4 gaps → 4 per gap, 1 step apart.
+        assert_eq!(
+            plan.calibration_origins(100, 200, 5),
+            vec![101, 102, 103, 104]
+        );
+        // The last fold's gap runs into the hold-out: nothing there.
+        assert!(plan.calibration_origins(132, 140, 5).is_empty());
+        // One fold has no gap; one step between origins leaves no room.
+        assert!(plan.calibration_origins(100, 200, 1).is_empty());
+        plan.step = 1;
+        assert!(plan.calibration_origins(100, 200, 5).is_empty());
+        // Twelve folds a day of hours apart: one more window per gap, half-way.
+        let hourly = BacktestPlan::new(24, 24);
+        assert_eq!(hourly.calibration_origins(1_000, 2_000, 12), vec![1_012]);
     }
 
     #[test]

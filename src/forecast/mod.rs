@@ -8,6 +8,7 @@
 //! family adds a variant to [`ModelSpec`], its fit in its own file here, and an entry in
 //! [`catalog`].
 //!
+//! [`plan`] says where and how a backtest scores (folds, window, hold-out, refit policy);
 //! [`backtest`] is the one rolling-origin loop (expanding or sliding window, a step
 //! between origins, a final hold-out, fitting afresh at every origin or every n-th and
 //! conditioning the last fit on the new points in between); the leaderboard
@@ -20,6 +21,7 @@ pub mod ensemble;
 pub mod fitted;
 pub mod grouped;
 pub mod lstm;
+pub mod plan;
 pub mod request;
 pub mod series;
 

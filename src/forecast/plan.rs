@@ -1,0 +1,320 @@
+//! Where and how a backtest scores its models: the horizon, the folds (rolling origins)
+//! and the step between them, the training window, the hold-out, when models are fitted
+//! again, and the origins between folds the conformal calibration also forecasts from.
+
+use serde::{Deserialize, Serialize};
+
+use super::backtest::{BacktestError, Compute};
+use super::fitted::FitContext;
+use crate::train::Host;
+
+/// Fewest rolling origins when none are chosen (more where a season needs them).
+pub const DEFAULT_FOLDS: usize = 5;
+/// Interval levels (percent) when none are chosen.
+pub const DEFAULT_LEVELS: [f64; 2] = [80.0, 95.0];
+
+/// How the training window moves between origins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrainingWindow {
+    /// Train on everything before the origin.
+    Expanding,
+    /// Train on the last `n` points before the origin.
+    Sliding(usize),
+}
+
+/// When a backtest fits its models again. Between fits, the last fitted model is
+/// conditioned on the points up to the next origin with nothing estimated again
+/// (statsmodels' `append(refit=False)`, darts' `retrain=False`): far cheaper, and what a
+/// model deployed without retraining would have forecast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Refit {
+    /// Fit afresh at every origin while the training range is short; past
+    /// [`LONG_TRAINING`] points, at the first origin and for the hold-out, the first fit
+    /// brought up to the origins between (parameters estimated on thousands of points
+    /// barely move a horizon later, and refits there cost most of a run).
+    #[default]
+    Auto,
+    /// Fit afresh at every origin and for the hold-out.
+    Always,
+    /// Fit at every n-th origin (the first, the (n+1)-th, …; the hold-out counts as the
+    /// last origin).
+    Every(usize),
+    /// Fit at the first origin only.
+    Once,
+}
+
+/// Training points past which [`Refit::Auto`] fits only at the first origin and for the
+/// hold-out.
+pub const LONG_TRAINING: usize = 2_000;
+
+/// Windows the conformal intervals aim to be calibrated on (folds and the origins between
+/// them): enough for a 95% bound that is not simply the largest error seen.
+pub const CALIBRATION_WINDOWS: usize = 20;
+
+impl Refit {
+    /// Whether the fit for origin number `i` (0 = the first; the hold-out, if any, last) is
+    /// a fresh one, given whether it is the hold-out's and the points it trains on.
+    pub fn fits_at(&self, i: usize, holdout: bool, trained_on: usize) -> bool {
+        match *self {
+            Refit::Auto => i == 0 || holdout || trained_on <= LONG_TRAINING,
+            Refit::Always => true,
+            Refit::Every(n) => i.is_multiple_of(n.max(1)),
+            Refit::Once => i == 0,
+        }
+    }
+
+    /// Parses `auto`, `always`, `once` or a count n (every n-th origin).
+    pub fn parse(text: &str) -> Option<Refit> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(Refit::Auto),
+            "always" | "1" => Some(Refit::Always),
+            "once" | "never" | "0" => Some(Refit::Once),
+            n => n.parse::<usize>().ok().map(Refit::Every),
+        }
+    }
+}
+
+/// Where and how the models are scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BacktestPlan {
+    /// Steps forecast from each origin.
+    pub horizon: usize,
+    /// Number of rolling origins (folds).
+    pub folds: usize,
+    /// Steps between consecutive origins.
+    pub step: usize,
+    /// Training window.
+    pub window: TrainingWindow,
+    /// Points at the end kept for the final hold-out (0: none).
+    pub holdout: usize,
+    /// Season length m (1 for none), for seasonal models and MASE.
+    pub season: usize,
+    /// Interval levels in percent.
+    pub levels: Vec<f64>,
+    /// When the models are fitted again.
+    #[serde(default)]
+    pub refit: Refit,
+    /// Further seasonal periods besides `season` for the multi-seasonal models (the week
+    /// of sub-daily data): MSTL's.
+    #[serde(default)]
+    pub periods: Vec<usize>,
+    /// Also score ensembles of the models (rows `ens-mean`, `ens-median`, `ens-inverse`,
+    /// `ens-stack`), built from their fold forecasts.
+    #[serde(default)]
+    pub ensembles: bool,
+}
+
+impl BacktestPlan {
+    /// A plan with three origins one horizon apart and a hold-out of one horizon.
+    pub fn new(horizon: usize, season: usize) -> Self {
+        BacktestPlan {
+            horizon,
+            folds: DEFAULT_FOLDS,
+            step: horizon,
+            window: TrainingWindow::Expanding,
+            holdout: horizon,
+            season: season.max(1),
+            levels: DEFAULT_LEVELS.to_vec(),
+            refit: Refit::Auto,
+            periods: vec![],
+            ensembles: false,
+        }
+    }
+
+    /// The fold origins (index of the first forecast point), oldest first: the last one
+    /// ends where the hold-out starts. Origins leaving fewer than `min_train` points to
+    /// train on are dropped.
+    pub fn origins(&self, n: usize, min_train: usize) -> Vec<usize> {
+        let Some(last) = self
+            .holdout
+            .checked_add(self.horizon)
+            .and_then(|end| n.checked_sub(end))
+        else {
+            return vec![];
+        };
+        // Stops at the first origin before the data (a huge fold count costs nothing).
+        let mut out: Vec<usize> = (0..self.folds)
+            .map_while(|i| {
+                i.checked_mul(self.step.max(1))
+                    .and_then(|back| last.checked_sub(back))
+            })
+            .take_while(|o| *o >= min_train)
+            .collect();
+        out.reverse();
+        out
+    }
+
+    /// The training range `[start, origin)` for an origin (the window slides or expands).
+    pub fn training_range(&self, origin: usize) -> (usize, usize) {
+        let start = match self.window {
+            TrainingWindow::Expanding => 0,
+            TrainingWindow::Sliding(len) => origin.saturating_sub(len),
+        };
+        (start, origin)
+    }
+
+    /// Origins after a fold's `origin` (before the next fold's) from which that fold's fit,
+    /// brought up with nothing estimated again, also forecasts for the conformal
+    /// calibration alone: with `folds` folds, enough that folds and these give about
+    /// [`CALIBRATION_WINDOWS`] windows, evenly between the folds, every one ending before
+    /// the hold-out at `holdout_start`. Five folds alone give five scores per step, whose
+    /// largest is then the 95% bound: such intervals cover about 5/6 of what follows.
+    pub fn calibration_origins(
+        &self,
+        origin: usize,
+        holdout_start: usize,
+        folds: usize,
+    ) -> Vec<usize> {
+        if folds < 2 {
+            return vec![];
+        }
+        let extra = CALIBRATION_WINDOWS
+            .saturating_sub(folds)
+            .div_ceil(folds - 1)
+            .min(self.step.saturating_sub(1));
+        let gap = self.step / (extra + 1);
+        (1..=extra)
+            .map(|j| origin + j * gap)
+            .filter(|o| o + self.horizon <= holdout_start)
+            .collect()
+    }
+
+    /// What a fit under this plan runs with: the device, the host, the horizon, levels
+    /// and season.
+    pub fn fit_context<'a, H: Host>(
+        &'a self,
+        compute: Compute<'a>,
+        host: &'a mut H,
+    ) -> FitContext<'a, H> {
+        FitContext {
+            device: compute.device,
+            backend: compute.backend,
+            host,
+            horizon: self.horizon,
+            levels: &self.levels,
+            season: self.season,
+            periods: &self.periods,
+        }
+    }
+
+    /// The fold origins and the hold-out start for a series of `n` points.
+    ///
+    /// # Errors
+    /// [`BacktestError::InvalidPlan`] for a zero horizon or fold count or a hold-out
+    /// longer than the horizon,
+    /// [`BacktestError::TooShort`] when not one fold fits.
+    pub fn layout(&self, n: usize) -> Result<Layout, BacktestError> {
+        if self.horizon == 0 || self.folds == 0 {
+            return Err(BacktestError::InvalidPlan(format!(
+                "horizon and folds must be at least 1; got horizon {} and {} folds",
+                self.horizon, self.folds
+            )));
+        }
+        if self.holdout > self.horizon {
+            return Err(BacktestError::InvalidPlan(format!(
+                "the hold-out ({}) is forecast from one origin, so it can be at most the horizon ({}); lengthen the horizon or shorten the hold-out",
+                self.holdout, self.horizon
+            )));
+        }
+        let min_train = self.season.saturating_mul(2).max(8);
+        let origins = self.origins(n, min_train);
+        if origins.is_empty() {
+            return Err(BacktestError::TooShort {
+                n,
+                holdout: self.holdout,
+                horizon: self.horizon,
+                min_train,
+            });
+        }
+        Ok(Layout {
+            origins,
+            holdout_start: n - self.holdout,
+        })
+    }
+}
+
+/// Where the folds fall on one series.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Fold origins (index of the first forecast point), oldest first.
+    pub origins: Vec<usize>,
+    /// Index where the hold-out starts (the series length when there is none).
+    pub holdout_start: usize,
+}
+
+impl Layout {
+    /// Fits per model: one per origin plus the hold-out.
+    pub fn fits_per_model(&self, plan: &BacktestPlan) -> usize {
+        self.origins.len() + usize::from(plan.holdout > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calibration_origins_fill_the_gaps_between_folds_and_stop_before_the_holdout() {
+        let mut plan = BacktestPlan::new(8, 4);
+        plan.folds = 5;
+        // 5 folds 8 apart: 15 more windows over 4 gaps → 4 per gap, 1 step apart.
+        assert_eq!(
+            plan.calibration_origins(100, 200, 5),
+            vec![101, 102, 103, 104]
+        );
+        // The last fold's gap runs into the hold-out: nothing there.
+        assert!(plan.calibration_origins(132, 140, 5).is_empty());
+        // One fold has no gap; one step between origins leaves no room.
+        assert!(plan.calibration_origins(100, 200, 1).is_empty());
+        plan.step = 1;
+        assert!(plan.calibration_origins(100, 200, 5).is_empty());
+        // Twelve folds a day of hours apart: one more window per gap, half-way.
+        let hourly = BacktestPlan::new(24, 24);
+        assert_eq!(hourly.calibration_origins(1_000, 2_000, 12), vec![1_012]);
+    }
+
+    #[test]
+    fn origins_end_at_the_holdout_and_step_back() {
+        let mut plan = BacktestPlan::new(4, 1);
+        plan.folds = 3;
+        plan.step = 2;
+        // n = 30, hold-out 4 → last origin 22; then 20, 18.
+        assert_eq!(plan.origins(30, 8), vec![18, 20, 22]);
+        assert!(plan.origins(14, 8).is_empty());
+        assert_eq!(plan.origins(18, 8), vec![8, 10]);
+        plan.window = TrainingWindow::Sliding(10);
+        assert_eq!(plan.training_range(18), (8, 18));
+        assert_eq!(plan.training_range(6), (0, 6));
+    }
+
+    #[test]
+    fn plans_that_cannot_hold_are_refused_without_overflow() {
+        let mut plan = BacktestPlan::new(4, 1);
+        plan.folds = usize::MAX;
+        // A huge fold count stops at the first origin before the data.
+        assert_eq!(plan.origins(30, 8), vec![10, 14, 18, 22]);
+        plan.holdout = usize::MAX;
+        assert!(plan.origins(30, 8).is_empty());
+        plan.horizon = usize::MAX;
+        assert!(matches!(
+            plan.layout(30),
+            Err(BacktestError::TooShort { .. })
+        ));
+        let mut plan = BacktestPlan::new(4, 1);
+        plan.holdout = 8;
+        let Err(BacktestError::InvalidPlan(message)) = plan.layout(60) else {
+            panic!("a hold-out longer than the horizon was accepted");
+        };
+        assert!(
+            message.contains("hold-out (8)") && message.contains("horizon (4)"),
+            "{message}"
+        );
+        plan.holdout = 4;
+        plan.season = usize::MAX;
+        assert!(matches!(
+            plan.layout(60),
+            Err(BacktestError::TooShort { .. })
+        ));
+    }
+}

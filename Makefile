@@ -98,8 +98,9 @@ pyref:
 bench-stats: bench-binary pyref
 	$(PYREF)/bin/python tests/bench/stats_peers.py --foresight $(BENCH_BIN) $(PEERS)
 
-## The leaderboard's pick against the best peer on real series outside the repo's fixtures
-## (../shared/data; DATA=--data DIR elsewhere), with conformal coverage and wall time.
+## The leaderboard's pick against the best peer on real series from ../shared/data (half
+## of them in none of the repo's fixtures; DATA="--data DIR" elsewhere), with the pick's
+## conformal coverage and wall time.
 bench-pick: bench-binary pyref
 	$(PYREF)/bin/python tests/bench/pick_peers.py --foresight $(BENCH_BIN) $(DATA) $(PEERS)
 

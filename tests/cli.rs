@@ -213,7 +213,7 @@ fn a_model_that_needs_a_season_names_the_flag() {
 #[test]
 fn backtest_refit_once_reuses_the_first_fit() {
     let once = backtest_json(&["--models", "drift,ets", "--folds", "2", "--refit", "once"]);
-    let always = backtest_json(&["--models", "drift,ets", "--folds", "2"]);
+    let always = backtest_json(&["--models", "drift,ets", "--folds", "2", "--refit", "always"]);
     for lines in [&once, &always] {
         assert_eq!(lines[0]["model"], "drift");
         assert_eq!(lines[0]["folds"], 2);

@@ -229,15 +229,20 @@ pub fn table(board: &Leaderboard) -> String {
         "origins: {:?}; hold-out from point {} ({} points)\n",
         board.origins, board.holdout_start, board.plan.holdout
     );
-    let first = board
-        .origins
-        .first()
-        .copied()
-        .unwrap_or(board.holdout_start);
-    if board.plan.refit == Refit::Auto && first > LONG_TRAINING {
+    let plan = &board.plan;
+    let reused = board.origins.iter().enumerate().any(|(i, &origin)| {
+        let (start, end) = plan.training_range(origin);
+        !plan.refit.fits_at(i, false, end - start)
+    });
+    if plan.refit == Refit::Auto && reused {
         out += &format!(
-            "fitted at the first origin and for the hold-out, brought up to the origins between \
-             (more than {LONG_TRAINING} training points; --refit always fits at every origin)\n"
+            "origins past {LONG_TRAINING} training points reuse the fit before them, brought up \
+             to date{}; --refit always fits at every origin\n",
+            if plan.holdout > 0 {
+                " (the hold-out is fitted afresh)"
+            } else {
+                ""
+            }
         );
     }
     if let Some(why) = &board.why {

@@ -275,11 +275,13 @@ impl Frequency {
 
     /// A default forecast horizon at this frequency (a day of hours or of half-hours, a
     /// week of days, …): a day of any step from a quarter-hour up that divides it, an hour
-    /// of shorter steps.
+    /// of shorter steps (at most 60 of them).
     pub fn default_horizon(&self) -> usize {
         match *self {
             Frequency::Seconds(s) if (900..DAY).contains(&s) && DAY % s == 0 => (DAY / s) as usize,
-            Frequency::Seconds(s) if s > 0 && s < 900 && 3_600 % s == 0 => (3_600 / s) as usize,
+            Frequency::Seconds(s) if s > 0 && s < 900 && 3_600 % s == 0 => {
+                ((3_600 / s) as usize).min(60)
+            }
             Frequency::Seconds(DAY) => 7,
             Frequency::BusinessDaily => 23, // the naphtha service's month of business days
             Frequency::Seconds(604_800) | Frequency::Weekly { .. } => 4,
@@ -442,5 +444,6 @@ mod tests {
         let horizon = |s| Frequency::Seconds(s).default_horizon();
         assert_eq!((horizon(1_800), horizon(900), horizon(3_600)), (48, 96, 24));
         assert_eq!((horizon(300), horizon(60), horizon(7 * 3_600)), (12, 60, 1));
+        assert_eq!(horizon(1), 60);
     }
 }

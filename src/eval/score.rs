@@ -31,7 +31,8 @@ pub struct ModelScore {
     pub fit_ms: Option<f64>,
     /// Time to forecast the hold-out, in milliseconds.
     pub forecast_ms: Option<f64>,
-    /// Size of the model fitted before the hold-out: the numbers it keeps to forecast.
+    /// Size of the model fitted before the hold-out (the last fold's fit when the plan
+    /// keeps no hold-out): the numbers it keeps to forecast.
     #[serde(default)]
     pub parameters: Option<usize>,
     /// The hold-out forecast (point and the model's own intervals), for the chart.
@@ -101,6 +102,8 @@ pub struct RowScorer<'a> {
     first_error: Option<(String, Option<String>)>,
     failures: usize,
     wants_holdout: bool,
+    /// The size of the last fold fit, for a row with no hold-out fit to give one.
+    fold_size: Option<usize>,
 }
 
 impl<'a> RowScorer<'a> {
@@ -138,6 +141,7 @@ impl<'a> RowScorer<'a> {
             first_error: None,
             failures: 0,
             wants_holdout,
+            fold_size: None,
         }
     }
 
@@ -193,10 +197,10 @@ impl<'a> RowScorer<'a> {
         }
     }
 
-    /// Keeps a fold fit's size (numbers kept) for the tie-break where no hold-out fit gives
-    /// one; the hold-out's, recorded after the folds, replaces it.
+    /// Keeps a fold fit's size (numbers kept) for the tie-break where the plan has no
+    /// hold-out to give one.
     pub fn record_size(&mut self, parameters: usize) {
-        self.row.parameters = Some(parameters);
+        self.fold_size = Some(parameters);
     }
 
     /// Keeps the first failure (a fold or the hold-out), with the setting that would fix it.
@@ -209,6 +213,9 @@ impl<'a> RowScorer<'a> {
     pub fn finish(mut self) -> ModelScore {
         let scored = self.fold_metrics.len() + self.holdout_metrics.len();
         let mut row = self.row;
+        if !self.wants_holdout {
+            row.parameters = row.parameters.or(self.fold_size);
+        }
         row.backtest =
             (!self.fold_metrics.is_empty()).then(|| Metrics::average(&self.fold_metrics));
         row.backtest_intervals = average_intervals(&self.fold_intervals, self.levels);

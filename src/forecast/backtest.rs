@@ -261,11 +261,16 @@ pub(super) async fn score_series<H: Host>(
                         let error = row.record_fold(&data.values, start, origin, &run.forecast);
                         row.record_size(run.parameters);
                         calibration.add(&data.values[origin..], &run.forecast.point);
-                        let between = plan.calibration_origins(
-                            origin,
-                            series.layout.holdout_start,
-                            series.layout.origins.len(),
-                        );
+                        // The calibration only serves the hold-out's intervals.
+                        let between = if plan.holdout == 0 || plan.levels.is_empty() {
+                            vec![]
+                        } else {
+                            plan.calibration_origins(
+                                origin,
+                                series.layout.holdout_start,
+                                series.layout.origins.len(),
+                            )
+                        };
                         calibrate_between(
                             data,
                             &fitted,

@@ -45,8 +45,8 @@ pub enum Refit {
 }
 
 /// Training points past which [`Refit::Auto`] fits only at the first origin and for the
-/// hold-out.
-pub const LONG_TRAINING: usize = 2_000;
+/// hold-out: the models' own threshold for a long series.
+pub const LONG_TRAINING: usize = crate::models::stats::LONG_SERIES;
 
 /// Windows the conformal intervals aim to be calibrated on (folds and the origins between
 /// them): enough for a 95% bound that is not simply the largest error seen.
@@ -173,9 +173,8 @@ impl BacktestPlan {
             .saturating_sub(folds)
             .div_ceil(folds - 1)
             .min(self.step.saturating_sub(1));
-        let gap = self.step / (extra + 1);
         (1..=extra)
-            .map(|j| origin + j * gap)
+            .map(|j| origin + j * self.step / (extra + 1))
             .filter(|o| o + self.horizon <= holdout_start)
             .collect()
     }
@@ -258,10 +257,10 @@ mod tests {
     fn calibration_origins_fill_the_gaps_between_folds_and_stop_before_the_holdout() {
         let mut plan = BacktestPlan::new(8, 4);
         plan.folds = 5;
-        // 5 folds 8 apart: 15 more windows over 4 gaps → 4 per gap, 1 step apart.
+        // 5 folds 8 apart: 15 more windows over 4 gaps → 4 per gap, spread over it.
         assert_eq!(
             plan.calibration_origins(100, 200, 5),
-            vec![101, 102, 103, 104]
+            vec![101, 103, 104, 106]
         );
         // The last fold's gap runs into the hold-out: nothing there.
         assert!(plan.calibration_origins(132, 140, 5).is_empty());

@@ -39,7 +39,7 @@ pub struct LeaderboardRequest {
     pub step: Option<usize>,
     /// Sliding training window length; expanding when `None`.
     pub sliding: Option<usize>,
-    /// When the models are fitted again (at every origin unless asked otherwise).
+    /// When the models are fitted again (automatically: at every origin on short series).
     #[serde(default)]
     pub refit: Refit,
     /// For a panel: score every group, dealt into this many folds; the LSTM trains once

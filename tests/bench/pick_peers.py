@@ -1,5 +1,8 @@
 """Does the leaderboard's pick forecast as well as the best thing a forecaster could have run
-themselves? On real series that are not in this repo's fixtures, Foresight's
+themselves? On fourteen real series from `../shared/data` (seven of them, the EIA weekly,
+FRED monthly, WTI daily, Seattle hourly and I-94 hourly ones, are in none of this repo's
+fixtures; the others' files are also under tests/data/stats, which only the parity tests
+read), Foresight's
 `backtest --models all,ensemble` (default folds) picks a model before seeing the hold-out;
 the peers (StatsForecast's AutoETS / AutoARIMA / AutoTheta / AutoCES / MSTL / seasonal
 naive / naive and statsmodels' Holt-Winters) each forecast the same hold-out, and the best
@@ -170,7 +173,6 @@ def main():
             continue
         path = os.path.join(args.data, file)
         y = read_column(path, column)
-        # Leading gaps (a ragged start) are not part of the series.
         train, actual = y[:-h], y[-h:]
         line = {"series": name, "n": len(train), "m": m, "h": h}
         try:

@@ -11,7 +11,7 @@
 
 use super::decompose::classical_seasonal;
 use super::optimize::{Minimum, NelderMead};
-use super::{Fitted, Forecast, Interval, StatsError, check_series, normal};
+use super::{Fitted, Forecast, Interval, LONG_SERIES, StatsError, check_series, normal};
 
 /// Additive or multiplicative error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,11 +79,12 @@ const FULL_RESTARTS: usize = 12;
 const SCREEN_RESTARTS: usize = 1;
 /// Forms screened within this AICc of the best are refitted with every restart.
 const SCREEN_MARGIN: f64 = 10.0;
-/// Longest series whose initial seasonal states are estimated with the smoothing
-/// parameters. Past it they stay at the classical decomposition's values (statsmodels'
-/// "heuristic" initialisation): their pull on the likelihood fades within a few seasons, and
-/// estimating m − 1 more states on an hourly series made a fit cost half a minute.
-const ESTIMATED_SEASON_STATES_UP_TO: usize = 2_000;
+/// Longest season whose initial states are always estimated. On a long series
+/// ([`LONG_SERIES`]) with a longer season they stay at the classical decomposition's values
+/// (statsmodels' "heuristic" initialisation): their pull on the likelihood fades within a
+/// few seasons, and estimating m − 1 more states on an hourly series made a fit cost half
+/// a minute.
+const ALWAYS_ESTIMATED_SEASON: usize = 12;
 
 impl EtsSpec {
     /// Simple exponential smoothing, ETS(A,N,N).
@@ -136,7 +137,8 @@ impl EtsSpec {
         self.error == ErrorKind::Multiplicative || self.season == SeasonKind::Multiplicative
     }
 
-    /// Estimated parameters: smoothing ones plus free initial states.
+    /// Parameters: smoothing ones plus free initial states (all estimated, except the
+    /// seasonal starts a long series holds).
     fn parameter_count(&self) -> usize {
         let smoothing = 1
             + usize::from(self.has_trend())
@@ -222,11 +224,12 @@ impl EtsSpec {
         let n_smoothing = x.len();
         // On long series only the level (and trend) start is estimated; the seasonal start
         // is held at the heuristic values.
-        let estimated = if self.has_season() && y.len() > ESTIMATED_SEASON_STATES_UP_TO {
-            1 + usize::from(self.has_trend())
-        } else {
-            states.len()
-        };
+        let estimated =
+            if self.has_season() && self.m() > ALWAYS_ESTIMATED_SEASON && y.len() > LONG_SERIES {
+                1 + usize::from(self.has_trend())
+            } else {
+                states.len()
+            };
         let held = &states[estimated..];
         x.extend(&states[..estimated]);
         let initial = |p: &[f64]| {
@@ -315,6 +318,8 @@ impl EtsSpec {
             } else {
                 0.0
             };
+        // Held seasonal starts are not estimated: they do not count against the fit.
+        let k = n_smoothing + estimated;
         let np = (k + 1) as f64;
         let aic = -2.0 * log_likelihood + 2.0 * np;
         let aicc = if n > np + 1.0 {
@@ -765,7 +770,7 @@ pub struct FittedEts {
     /// Whether Nelder–Mead met its tolerance.
     pub converged: bool,
     fitted: Vec<f64>,
-    /// The optimiser's vector at the optimum (smoothing parameters, free states), so a
+    /// The optimiser's vector at the optimum (smoothing parameters, estimated states), so a
     /// later search can go on from it.
     optimum: Vec<f64>,
 }

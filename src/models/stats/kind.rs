@@ -174,7 +174,7 @@ fn fit_dhr(y: &[f64], season: usize) -> Result<super::arima::FittedArima, StatsE
             season,
         });
     }
-    let window = search_window(y, 1);
+    let window = search_window(y, season);
     let mut best: Option<super::arima::FittedArima> = None;
     let mut last_error = None;
     for k in [1usize, 2, 4, 6, 10]
@@ -191,8 +191,10 @@ fn fit_dhr(y: &[f64], season: usize) -> Result<super::arima::FittedArima, StatsE
             Err(e) => last_error = Some(e),
         }
     }
+    // The window is the series' tail, so its fit forecasts from the same point: it stands
+    // in should the estimate on the whole series fail.
     match best {
-        Some(pick) if window.len() < y.len() => pick.spec().fit(y),
+        Some(pick) if window.len() < y.len() => Ok(pick.spec().fit(y).unwrap_or(pick)),
         Some(pick) => Ok(pick),
         None => Err(last_error.unwrap_or(StatsError::InvalidSpec("no harmonic count fits".into()))),
     }

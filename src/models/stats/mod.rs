@@ -22,6 +22,13 @@ pub mod theta;
 
 pub use error::StatsError;
 
+/// Points past which a series counts as long: the automatic searches (ARIMA orders and
+/// harmonic counts) compare candidates on its latest points, ETS holds its seasonal start
+/// at the heuristic values, and the backtest's automatic refit fits once before the folds.
+/// Candidates on twenty thousand points cost seconds each, and what is chosen on two
+/// thousand is rarely what the rest would overturn.
+pub const LONG_SERIES: usize = 2_000;
+
 use serde::{Deserialize, Serialize};
 
 /// One prediction interval: `lower[h]..upper[h]` holds the future value at step `h + 1` with

@@ -336,7 +336,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                     <input type="number" min="0" max="50" data-testid="folds-input" prop:value=move || lb.folds.get()
                         title="0: enough folds to span a season, at least 5"
                         on:change=move |ev| lb.folds.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
-                <label title="Fitting at every origin is the honest default; fitting once (or every n-th origin) keeps the parameters and weights of the last fit and brings it up to each later origin — much faster, and what a model left in service would have forecast.">"Refit "
+                <label title="Auto (the default) fits at every origin on a short series and, past 2,000 training points, at the first origin and for the hold-out; at every origin is the most faithful; fitting once (or every n-th origin) keeps the parameters and weights of the last fit and brings it up to each later origin — much faster, and what a model left in service would have forecast.">"Refit "
                     <select data-testid="refit-select"
                         on:change=move |ev| lb.refit.set(Refit::parse(&event_target_value(&ev)).unwrap_or_default())>
                         <option value="auto" selected=move || lb.refit.get() == Refit::Auto>"auto (once on long series)"</option>

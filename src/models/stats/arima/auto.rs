@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::tests_of_order::{ndiffs, nsdiffs};
 use super::{ArimaOrder, ArimaSpec, FittedArima, FourierTerms, Method};
-use crate::models::stats::{StatsError, check_series};
+use crate::models::stats::{LONG_SERIES, StatsError, check_series};
 
 /// Search limits and switches.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,15 +144,11 @@ impl AutoArima {
     }
 }
 
-/// Most points the stepwise walk compares orders on: past it, the walk runs on the latest
-/// [`SEARCH_POINTS`] (at least ten seasons) and only the pick is estimated on the whole
-/// series. An order chosen on two thousand points is the one chosen on twenty thousand far
-/// more often than not, and each candidate on a long series cost seconds.
-pub const SEARCH_POINTS: usize = 2_000;
-
-/// The latest points the walk compares orders on.
+/// The latest points the walk compares orders on: all of a short series; of a long one
+/// ([`LONG_SERIES`]) the latest [`LONG_SERIES`] points or ten seasons of `m`, whichever is
+/// more. Only the pick is then estimated on the whole series.
 pub fn search_window(y: &[f64], m: usize) -> &[f64] {
-    let keep = SEARCH_POINTS.max(10 * m);
+    let keep = LONG_SERIES.max(10 * m);
     &y[y.len().saturating_sub(keep)..]
 }
 

@@ -92,6 +92,10 @@ def foresight_run(binary, path, column, m, h):
         "conformal_coverage_95": row.get("conformal_coverage_95"),
         "conformal_coverage_80": row.get("conformal_coverage_80"),
         "seconds": seconds,
+        # Every row's fold and hold-out figures, to study selection rules offline.
+        "rows": {name: {k: r.get(k) for k in ("backtest_mase", "backtest_spread", "folds",
+                                              "mase", "parameters")}
+                 for name, r in rows.items()},
     }
 
 

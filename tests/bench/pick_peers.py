@@ -60,14 +60,14 @@ SERIES = [
 ]
 
 
-def foresight_run(binary, path, column, m, h):
+def foresight_run(binary, path, column, m, h, folds=None):
     """The leaderboard of `foresight backtest` at default folds: the pick, its hold-out
     figures, our best row, the wall time."""
     t0 = time.perf_counter()
     out = subprocess.run(
         [binary, "backtest", "--csv", path, "--target", column, "--season", str(m),
          "--horizon", str(h), "--holdout", str(h), "--models", "all,ensemble",
-         "--fill", "linear", "--json"],
+         "--fill", "linear", "--json"] + (["--folds", str(folds)] if folds else []),
         capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if out.returncode != 0:
@@ -159,6 +159,7 @@ def main():
     parser.add_argument("--data", default=DEFAULT_DATA, help="folder of the series")
     parser.add_argument("--only", help="run the series whose name contains this")
     parser.add_argument("--no-peers", action="store_true", help="Foresight alone")
+    parser.add_argument("--folds", type=int, help="Foresight's folds (default: its own)")
     parser.add_argument("--peer-limit", type=float, default=300,
                         help="seconds a peer's fit may take before it is stopped")
     parser.add_argument("--peer-cache", default=os.path.expanduser(
@@ -180,7 +181,7 @@ def main():
         train, actual = y[:-h], y[-h:]
         line = {"series": name, "n": len(train), "m": m, "h": h}
         try:
-            line.update(foresight_run(args.foresight, path, column, m, h))
+            line.update(foresight_run(args.foresight, path, column, m, h, args.folds))
         except RuntimeError as e:
             line["error"] = str(e)
         if not args.no_peers:

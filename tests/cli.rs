@@ -236,6 +236,24 @@ fn backtest_refit_once_reuses_the_first_fit() {
         stderr.contains("--refit must be auto, always, once or a number"),
         "{stderr}"
     );
+
+    // On a long series (4,032 half-hourly points) the default refit says it reused fits.
+    let long = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/stats/taylor_uk_demand_halfhourly_2000.csv"
+    );
+    let table = |refit: &str| {
+        let output = foresight()
+            .args([
+                "backtest", "--csv", long, "--models", "naive", "--refit", refit,
+            ])
+            .output()
+            .expect("runs");
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(table("auto").contains("reuse the fit before them"));
+    assert!(!table("always").contains("reuse the fit before them"));
 }
 
 #[test]

@@ -230,11 +230,7 @@ pub fn table(board: &Leaderboard) -> String {
         board.origins, board.holdout_start, board.plan.holdout
     );
     let plan = &board.plan;
-    let reused = board.origins.iter().enumerate().any(|(i, &origin)| {
-        let (start, end) = plan.training_range(origin);
-        !plan.refit.fits_at(i, false, end - start)
-    });
-    if plan.refit == Refit::Auto && reused {
+    if plan.refit == Refit::Auto && plan.reuses_fits(&board.origins) {
         out += &format!(
             "origins past {LONG_TRAINING} training points reuse the fit before them, brought up \
              to date{}; --refit always fits at every origin\n",

@@ -252,7 +252,7 @@ pub(super) async fn score_series<H: Host>(
     for (i, (origin, start, end)) in fits.into_iter().enumerate() {
         let reuse = series.global.or(last_fit
             .as_ref()
-            .filter(|_| !plan.refit.fits_at(i, origin.is_none(), end - start)));
+            .filter(|_| !plan.fits_afresh(i, origin.is_none(), (start, end))));
         match fit_and_forecast(data, spec, reuse, (start, end), plan, compute, host).await {
             Ok((mut run, fitted)) => {
                 let fit_ms = run.fit_ms;
@@ -261,16 +261,11 @@ pub(super) async fn score_series<H: Host>(
                         let error = row.record_fold(&data.values, start, origin, &run.forecast);
                         row.record_size(run.parameters);
                         calibration.add(&data.values[origin..], &run.forecast.point);
-                        // The calibration only serves the hold-out's intervals.
-                        let between = if plan.holdout == 0 || plan.levels.is_empty() {
-                            vec![]
-                        } else {
-                            plan.calibration_origins(
-                                origin,
-                                series.layout.holdout_start,
-                                series.layout.origins.len(),
-                            )
-                        };
+                        let between = plan.calibration_origins(
+                            origin,
+                            series.layout.holdout_start,
+                            series.layout.origins.len(),
+                        );
                         calibrate_between(
                             data,
                             &fitted,

@@ -159,14 +159,15 @@ impl BacktestPlan {
     /// calibration alone: with `folds` folds, enough that folds and these give about
     /// [`CALIBRATION_WINDOWS`] windows, evenly between the folds, every one ending before
     /// the hold-out at `holdout_start`. Five folds alone give five scores per step, whose
-    /// largest is then the 95% bound: such intervals cover about 5/6 of what follows.
+    /// largest is then the 95% bound: such intervals cover about 5/6 of what follows. None
+    /// where nothing would use them (no hold-out, or no interval levels).
     pub fn calibration_origins(
         &self,
         origin: usize,
         holdout_start: usize,
         folds: usize,
     ) -> Vec<usize> {
-        if folds < 2 {
+        if folds < 2 || self.holdout == 0 || self.levels.is_empty() {
             return vec![];
         }
         let extra = CALIBRATION_WINDOWS
@@ -177,6 +178,20 @@ impl BacktestPlan {
             .map(|j| origin + j * self.step / (extra + 1))
             .filter(|o| o + self.horizon <= holdout_start)
             .collect()
+    }
+
+    /// Whether fit number `i` (the folds' oldest first, then the hold-out's when
+    /// `holdout`), trained on `start..end`, is a fresh one under the refit policy.
+    pub fn fits_afresh(&self, i: usize, holdout: bool, (start, end): (usize, usize)) -> bool {
+        self.refit.fits_at(i, holdout, end - start)
+    }
+
+    /// Whether any of the fold `origins` reuses an earlier fit brought up to date.
+    pub fn reuses_fits(&self, origins: &[usize]) -> bool {
+        origins
+            .iter()
+            .enumerate()
+            .any(|(i, &origin)| !self.fits_afresh(i, false, self.training_range(origin)))
     }
 
     /// What a fit under this plan runs with: the device, the host, the horizon, levels
@@ -266,6 +281,10 @@ mod tests {
         assert!(plan.calibration_origins(132, 140, 5).is_empty());
         // One fold has no gap; one step between origins leaves no room.
         assert!(plan.calibration_origins(100, 200, 1).is_empty());
+        // Without a hold-out nothing would use them.
+        let mut no_holdout = plan.clone();
+        no_holdout.holdout = 0;
+        assert!(no_holdout.calibration_origins(100, 200, 5).is_empty());
         plan.step = 1;
         assert!(plan.calibration_origins(100, 200, 5).is_empty());
         // Twelve folds a day of hours apart: one more window per gap, half-way.

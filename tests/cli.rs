@@ -298,3 +298,53 @@ fn backtest_grouped_folds_score_every_group_of_a_panel() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("need a panel"));
 }
+
+#[test]
+fn regressions_use_the_named_factors_and_report_their_size() {
+    let run = |features: &[&str]| {
+        let mut args = vec![
+            "backtest",
+            "--csv",
+            "tests/data/stats/us_macro_quarterly.csv",
+            "--target",
+            "infl",
+            "--models",
+            "ridge,lasso,enet",
+            "--horizon",
+            "4",
+            "--json",
+        ];
+        args.extend_from_slice(features);
+        let out = foresight().args(&args).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json line"))
+            .collect::<Vec<_>>()
+    };
+    let alone = run(&[]);
+    let with = run(&["--features", "tbilrate,unemp"]);
+    for lines in [&alone, &with] {
+        let rows: Vec<&serde_json::Value> =
+            lines.iter().filter(|l| l.get("model").is_some()).collect();
+        let names: Vec<&str> = rows.iter().filter_map(|r| r["model"].as_str()).collect();
+        assert_eq!(names, ["ridge", "lasso", "enet"]);
+        for row in rows {
+            assert!(row["mase"].as_f64().is_some_and(f64::is_finite), "{row}");
+            assert!(row["coverage_95"].as_f64().is_some(), "{row}");
+        }
+    }
+    // Two factors add their last value and change: four more features per step.
+    let label = |lines: &[serde_json::Value]| lines[0]["label"].to_string();
+    assert_ne!(
+        label(&alone),
+        label(&with),
+        "{} / {}",
+        label(&alone),
+        label(&with)
+    );
+}

@@ -8,6 +8,7 @@ use super::catalog::ModelSpec;
 use super::lstm::{FittedLstm, fit_lstm, fit_lstm_across};
 use super::series::SeriesData;
 use crate::data::DataError;
+use crate::models::stats::kind::FitInput;
 use crate::models::stats::{Fitted, Forecast, StatsError};
 use crate::train::{Host, TrainError};
 
@@ -235,11 +236,27 @@ impl ModelSpec {
         ctx: &mut FitContext<'_, H>,
     ) -> Result<FittedModel, FitError> {
         let family = match self {
-            ModelSpec::Stats(kind) => Family::Stats(kind.fit_seasons(
-                &data.values[start..end],
-                ctx.season,
-                ctx.periods,
-            )?),
+            ModelSpec::Stats(kind) => {
+                // The regressions read the covariates' past (the frame's other columns)
+                // from the fit's first point on; the rest never look at them.
+                let factors: Vec<&[f64]> = if kind.uses_factors() {
+                    data.frame
+                        .columns
+                        .iter()
+                        .skip(1)
+                        .map(|c| c.values.get(start..).unwrap_or(&[]))
+                        .collect()
+                } else {
+                    vec![]
+                };
+                Family::Stats(kind.fit_input(&FitInput {
+                    y: &data.values[start..end],
+                    season: ctx.season,
+                    periods: ctx.periods,
+                    horizon: ctx.horizon,
+                    factors: &factors,
+                })?)
+            }
             ModelSpec::Lstm(settings) => {
                 Family::Lstm(Box::new(fit_lstm(data, start, end, settings, ctx).await?))
             }

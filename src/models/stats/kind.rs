@@ -6,6 +6,7 @@ use super::arima::auto::{AutoArima, search_window};
 use super::baseline::Baseline;
 use super::ces::AutoCes;
 use super::ets::AutoEts;
+use super::linear::{DirectRegression, Penalty};
 use super::mstl::Mstl;
 use super::theta::{AutoTheta, ThetaForm};
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,14 @@ pub enum ModelKind {
     Dstm,
     /// Dynamic optimised Theta.
     Dotm,
+    /// Ridge regression per step ahead on recent changes, the season and other columns'
+    /// last values, the penalty chosen by time-series cross-validation.
+    Ridge,
+    /// The lasso, likewise (drops the features that do not help).
+    Lasso,
+    /// The elastic net (half lasso, half ridge), likewise.
+    #[serde(rename = "enet")]
+    ElasticNet,
 }
 
 impl ModelKind {
@@ -69,11 +78,14 @@ impl ModelKind {
 
     /// Models asked for by name only: single forms of a family `all` already runs
     /// automatically.
-    pub const NAMED_ONLY: [ModelKind; 4] = [
+    pub const NAMED_ONLY: [ModelKind; 7] = [
         ModelKind::Stm,
         ModelKind::Otm,
         ModelKind::Dstm,
         ModelKind::Dotm,
+        ModelKind::Ridge,
+        ModelKind::Lasso,
+        ModelKind::ElasticNet,
     ];
 
     /// The name used in the CLI, the JSON lines and the leaderboard's `data-model`.
@@ -93,6 +105,9 @@ impl ModelKind {
             ModelKind::Otm => "otm",
             ModelKind::Dstm => "dstm",
             ModelKind::Dotm => "dotm",
+            ModelKind::Ridge => "ridge",
+            ModelKind::Lasso => "lasso",
+            ModelKind::ElasticNet => "enet",
         }
     }
 
@@ -111,13 +126,40 @@ impl ModelKind {
 
     /// Fits the model to `y` with season length `season` and, for the models that take
     /// several (MSTL), further seasonal `periods` (e.g. the week of half-hourly data
-    /// besides its day).
+    /// besides its day); the regressions forecast two seasons (at least 8 steps).
     pub fn fit_seasons(
         &self,
         y: &[f64],
         season: usize,
         periods: &[usize],
     ) -> Result<Box<dyn Fitted>, StatsError> {
+        self.fit_input(&FitInput {
+            y,
+            season,
+            periods,
+            horizon: (2 * season).max(8),
+            factors: &[],
+        })
+    }
+
+    /// Whether the model uses other columns (factors) when it is given them.
+    pub fn uses_factors(&self) -> bool {
+        self.penalty().is_some()
+    }
+
+    fn penalty(&self) -> Option<Penalty> {
+        match self {
+            ModelKind::Ridge => Some(Penalty::Ridge),
+            ModelKind::Lasso => Some(Penalty::Lasso),
+            ModelKind::ElasticNet => Some(ELASTIC_NET),
+            _ => None,
+        }
+    }
+
+    /// Fits the model to what `input` gives: the univariate models read the series and
+    /// seasons, the regressions also the horizon and the factors.
+    pub fn fit_input(&self, input: &FitInput<'_>) -> Result<Box<dyn Fitted>, StatsError> {
+        let (y, season, periods) = (input.y, input.season, input.periods);
         Ok(match self {
             ModelKind::Naive => Box::new(Baseline::Naive.fit(y)?),
             ModelKind::SeasonalNaive => {
@@ -152,8 +194,44 @@ impl ModelKind {
             ModelKind::Otm => Box::new(theta(season, ThetaForm::Optimized).fit(y)?),
             ModelKind::Dstm => Box::new(theta(season, ThetaForm::DynamicStandard).fit(y)?),
             ModelKind::Dotm => Box::new(theta(season, ThetaForm::DynamicOptimized).fit(y)?),
+            ModelKind::Ridge => Box::new(regression(Penalty::Ridge, input)?),
+            ModelKind::Lasso => Box::new(regression(Penalty::Lasso, input)?),
+            ModelKind::ElasticNet => Box::new(regression(ELASTIC_NET, input)?),
         })
     }
+}
+
+/// What a fit is given: the series, its seasons, the steps it must forecast and other
+/// columns it may use.
+#[derive(Debug, Clone, Copy)]
+pub struct FitInput<'a> {
+    /// The series (no gaps).
+    pub y: &'a [f64],
+    /// Season length (1 for none).
+    pub season: usize,
+    /// Further seasonal periods (MSTL's and the regressions').
+    pub periods: &'a [usize],
+    /// Steps ahead the fitted model must forecast (the regressions fit one per step).
+    pub horizon: usize,
+    /// Other columns aligned with `y` from its first point, possibly running past its end
+    /// (only points before a forecast's origin are read).
+    pub factors: &'a [&'a [f64]],
+}
+
+/// The elastic net `enet` fits: half lasso, half ridge.
+const ELASTIC_NET: Penalty = Penalty::ElasticNet { l1_ratio: 0.5 };
+
+fn regression(
+    penalty: Penalty,
+    input: &FitInput<'_>,
+) -> Result<super::linear::FittedDirect, StatsError> {
+    DirectRegression {
+        penalty,
+        season: input.season,
+        periods: input.periods.to_vec(),
+        horizon: input.horizon,
+    }
+    .fit(input.y, input.factors)
 }
 
 fn theta(season: usize, form: ThetaForm) -> AutoTheta {

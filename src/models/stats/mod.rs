@@ -1,11 +1,13 @@
 //! Statistical forecasting models, in f64 on the CPU (WebGPU has no f64): the naive family,
-//! exponential smoothing (ETS) and ARIMA. Every model sits behind one face: a [`ModelSpec`]
+//! exponential smoothing (ETS), ARIMA and harmonic regression, Theta, CES, MSTL and the
+//! penalised regressions (ridge, lasso, elastic net). Every model sits behind one face: a [`ModelSpec`]
 //! is fitted to a series and gives a [`Fitted`] model, which forecasts a point path with
 //! prediction intervals at the asked levels.
 //!
 //! Reference implementations the numbers are checked against (fixtures in
 //! `tests/data/stats/`, written by `tests/data/make_stats_reference.py`): statsmodels'
-//! `SARIMAX` and `ETSModel`, StatsForecast's `AutoETS` / `AutoARIMA`, pmdarima.
+//! `SARIMAX` and `ETSModel`, StatsForecast's `AutoETS` / `AutoARIMA` / `AutoTheta` /
+//! `AutoCES` / `MSTL`, pmdarima, scikit-learn's `Ridge` / `Lasso` / `ElasticNet`.
 
 pub mod arima;
 pub mod baseline;
@@ -14,6 +16,7 @@ pub mod decompose;
 pub mod error;
 pub mod ets;
 pub mod kind;
+pub mod linear;
 pub mod mstl;
 pub mod normal;
 pub mod optimize;

@@ -309,7 +309,7 @@ fn regressions_use_the_named_factors_and_report_their_size() {
             "--target",
             "infl",
             "--models",
-            "ridge,lasso,enet",
+            "ridge,lasso,elasticnet",
             "--horizon",
             "4",
             "--json",
@@ -332,7 +332,7 @@ fn regressions_use_the_named_factors_and_report_their_size() {
         let rows: Vec<&serde_json::Value> =
             lines.iter().filter(|l| l.get("model").is_some()).collect();
         let names: Vec<&str> = rows.iter().filter_map(|r| r["model"].as_str()).collect();
-        assert_eq!(names, ["ridge", "lasso", "enet"]);
+        assert_eq!(names, ["ridge", "lasso", "elasticnet"]);
         for row in rows {
             assert!(row["mase"].as_f64().is_some_and(f64::is_finite), "{row}");
             assert!(row["coverage_95"].as_f64().is_some(), "{row}");
@@ -346,5 +346,46 @@ fn regressions_use_the_named_factors_and_report_their_size() {
         "{} / {}",
         label(&alone),
         label(&with)
+    );
+}
+
+#[test]
+fn move_limits_hold_the_forecasts_and_say_which_steps_they_bound() {
+    let lines = backtest_json(&[
+        "--models",
+        "naive,drift",
+        "--horizon",
+        "6",
+        "--limit-step",
+        "0.5",
+        "--floor",
+        "0",
+    ]);
+    let row = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l["model"] == name)
+            .unwrap_or_else(|| panic!("{name} row"))
+    };
+    // Naive repeats the last value: no limit reached. Drift climbs about 2.4 a month, so a
+    // step of 0.5 bounds every step.
+    assert_eq!(row("naive")["limited_steps"], serde_json::json!([]));
+    assert_eq!(
+        row("drift")["limited_steps"],
+        serde_json::json!([1, 2, 3, 4, 5, 6])
+    );
+    let unlimited = backtest_json(&["--models", "drift", "--horizon", "6"]);
+    assert!(unlimited[0].get("limited_steps").is_none());
+    assert_ne!(unlimited[0]["mae"], row("drift")["mae"]);
+
+    let out = foresight()
+        .args(["backtest", "--models", "naive", "--limit-total", "lots"])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--limit-total: 'lots' is not a limit"),
+        "{err}"
     );
 }

@@ -206,18 +206,32 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub group_folds: Option<usize>,
     /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr,
-    /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, enet, ensemble, lstm.
+    /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, elasticnet, ensemble, lstm.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,
     /// Missing values in the target: none (each model reports them), drop, ffill, linear or
     /// seasonal.
     #[arg(long, default_value = "none")]
     pub fill: String,
+    /// Largest change of a forecast from one step to the next (the first from the last
+    /// actual), in the series' units or with % of the previous value: every model's
+    /// forecasts are held to it before they are scored.
+    #[arg(long)]
+    pub limit_step: Option<String>,
+    /// Largest change of a forecast from the last actual at any step (units, or %).
+    #[arg(long)]
+    pub limit_total: Option<String>,
+    /// A band around the last actual a forecast stays in, in % of it (e.g. 50%).
+    #[arg(long)]
+    pub band: Option<String>,
+    /// Smallest value a forecast takes (e.g. 0 for prices and volumes).
+    #[arg(long, allow_hyphen_values = true)]
+    pub floor: Option<String>,
     /// Interval levels in percent, comma-separated.
     #[arg(long, value_delimiter = ',', default_values_t = LeaderboardRequest::new("").levels)]
     pub levels: Vec<f64>,
     /// Extra input columns (factors), comma-separated, for the LSTM and the regressions
-    /// (ridge, lasso, enet: their last value and change at each origin); the other
+    /// (ridge, lasso, elasticnet: their last value and change at each origin); the other
     /// statistical models are univariate.
     #[arg(long, value_delimiter = ',')]
     pub features: Vec<String>,

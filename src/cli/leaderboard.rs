@@ -7,7 +7,7 @@ use super::args::BacktestArgs;
 use super::run::{CliError, SessionRun, read_options};
 use crate::jobs::{
     Event, FillStrategy, Host, Job, LONG_TRAINING, Leaderboard, LeaderboardRequest, ModelScore,
-    Progress, Refit, TrainSettings, lstm_defaults,
+    MoveLimits, Progress, Refit, TrainSettings, lstm_defaults, step_runs,
 };
 
 /// Progress on stderr as `fitting done/total model` (silent with `--json`).
@@ -48,6 +48,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
             args.refit
         ))
     })?;
+    let limits = move_limits(args)?;
     let options = read_options(&args.read)?;
     let mut host = FittingHost {
         clock: std::time::Instant::now(),
@@ -83,6 +84,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         levels: args.levels.clone(),
         covariates: args.features.clone(),
         lstm,
+        limits,
     };
     let view = match session.run(Job::Leaderboard(request), &mut host) {
         Event::Leaderboard(view) => view,
@@ -98,6 +100,18 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         print!("{}", table(&board));
     }
     Ok(())
+}
+
+/// The move limits the flags set (`--limit-step`, `--limit-total`, `--band`, `--floor`).
+fn move_limits(args: &BacktestArgs) -> Result<MoveLimits, CliError> {
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    MoveLimits::parse(
+        &text(&args.limit_step),
+        &text(&args.limit_total),
+        &text(&args.band),
+        &text(&args.floor),
+    )
+    .map_err(|e| CliError::Usage(format!("--{e}")))
 }
 
 /// A row's error with the flag that fixes it, where the engine names a setting.
@@ -172,6 +186,9 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
                 if !row.members.is_empty() {
                     obj.insert("members".into(), json!(row.members));
                 }
+                if !board.plan.limits.is_empty() {
+                    obj.insert("limited_steps".into(), json!(row.limited_steps));
+                }
             }
             v.to_string()
         })
@@ -240,6 +257,20 @@ pub fn table(board: &Leaderboard) -> String {
                 ""
             }
         );
+    }
+    if !plan.limits.is_empty() {
+        out += &format!("forecasts held to {}", plan.limits.describe());
+        let bounded: Vec<String> = board
+            .rows
+            .iter()
+            .filter(|r| !r.limited_steps.is_empty())
+            .map(|r| format!("{} steps {}", r.model, step_runs(&r.limited_steps)))
+            .collect();
+        if bounded.is_empty() {
+            out += "; no hold-out forecast reached them\n";
+        } else {
+            out += &format!("; on the hold-out they bound {}\n", bounded.join("; "));
+        }
     }
     if let Some(why) = &board.why {
         out += &format!("picked {why}\n");

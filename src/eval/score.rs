@@ -44,6 +44,9 @@ pub struct ModelScore {
     /// Conformal interval scores on the hold-out (coverage, width, interval score).
     #[serde(default)]
     pub holdout_conformal: Vec<IntervalScore>,
+    /// Steps (1-based) of the hold-out forecast whose point the move limits bounded.
+    #[serde(default)]
+    pub limited_steps: Vec<usize>,
     /// For an ensemble: its members and their weights on the hold-out forecast.
     #[serde(default)]
     pub members: Vec<Member>,
@@ -84,6 +87,8 @@ pub struct Scored {
     pub forecast_ms: f64,
     /// Size of the fitted model.
     pub parameters: usize,
+    /// Steps (1-based) whose point forecast the plan's move limits bounded.
+    pub limited: Vec<usize>,
 }
 
 /// Collects one model's fold and hold-out forecasts into its leaderboard row: the same
@@ -128,6 +133,7 @@ impl<'a> RowScorer<'a> {
                 forecast: None,
                 conformal: vec![],
                 holdout_conformal: vec![],
+                limited_steps: vec![],
                 members: vec![],
                 error: None,
                 error_setting: None,
@@ -194,6 +200,7 @@ impl<'a> RowScorer<'a> {
         if shows {
             self.row.forecast = Some(run.forecast);
             self.row.conformal = run.conformal;
+            self.row.limited_steps = run.limited;
         }
     }
 
@@ -424,6 +431,7 @@ mod tests {
             label: "drift".into(),
             fit_ms: 1.0,
             forecast_ms: 0.1,
+            limited: vec![],
             parameters: 3,
         };
         row.record_holdout(&y, 17, scored, true);

@@ -247,6 +247,7 @@ pub(super) async fn score_series<H: Host>(
     }
     let mut paths = SeriesPaths::default();
     let mut calibration = Calibration::default();
+    let windows = plan.calibration_windows(series.layout);
     // The last fitted (or brought-up) model and the time its fit took.
     let mut last_fit: Option<(FittedModel, f64)> = None;
     for (i, (origin, start, end)) in fits.into_iter().enumerate() {
@@ -260,22 +261,23 @@ pub(super) async fn score_series<H: Host>(
                     Some(origin) => {
                         let error = row.record_fold(&data.values, start, origin, &run.forecast);
                         row.record_size(run.parameters);
-                        calibration.add(&data.values[origin..], &run.forecast.point);
-                        let between = plan.calibration_origins(
-                            origin,
-                            series.layout.holdout_start,
-                            series.layout.origins.len(),
+                        calibration.add_scaled(
+                            &data.values[origin..],
+                            &run.forecast.point,
+                            plan.conformal_scale(&data.values, origin),
                         );
-                        calibrate_between(
-                            data,
-                            &fitted,
-                            &between,
-                            plan,
-                            compute,
-                            host,
-                            &mut calibration,
-                        )
-                        .await?;
+                        let served: Vec<usize> = windows
+                            .iter()
+                            .filter(|&&(fold, _)| fold == i)
+                            .map(|&(_, o)| o)
+                            .collect();
+                        let extra =
+                            calibrate_at(data, &fitted, &served, plan, compute, host).await?;
+                        for (o, point) in &extra {
+                            let scale = plan.conformal_scale(&data.values, *o);
+                            calibration.add_scaled(&data.values[*o..], point, scale);
+                        }
+                        paths.calibration.extend(extra);
                         paths.folds.push(FoldPath {
                             origin,
                             history_start: start,
@@ -284,7 +286,16 @@ pub(super) async fn score_series<H: Host>(
                         });
                     }
                     None => {
-                        run.conformal = calibration.intervals(&run.forecast.point, &plan.levels);
+                        run.conformal = calibration.intervals_scaled(
+                            &run.forecast.point,
+                            &plan.levels,
+                            plan.conformal_scale(&data.values, end),
+                        );
+                        plan.limits.apply_to_intervals(
+                            last_before(data, end),
+                            &run.forecast.point,
+                            &mut run.conformal,
+                        );
                         paths.holdout = Some(run.clone());
                         row.record_holdout(&data.values, end, run, series.shows);
                     }
@@ -299,17 +310,18 @@ pub(super) async fn score_series<H: Host>(
     Ok(paths)
 }
 
-/// Forecasts from each of `origins` with `fitted` brought up to it (nothing estimated
-/// again) into the conformal `calibration`; a failure there only leaves the window out.
-async fn calibrate_between<H: Host>(
+/// The point forecasts from each of `origins` with `fitted` brought up to (or run over
+/// the points before) it, nothing estimated again, for the conformal calibration; a
+/// failure there only leaves the window out.
+async fn calibrate_at<H: Host>(
     data: &SeriesData,
     fitted: &FittedModel,
     origins: &[usize],
     plan: &BacktestPlan,
     compute: Compute<'_>,
     host: &mut FittingHost<'_, H>,
-    calibration: &mut Calibration,
-) -> Result<(), BacktestError> {
+) -> Result<Vec<(usize, Vec<f64>)>, BacktestError> {
+    let mut out = Vec::with_capacity(origins.len());
     for &origin in origins {
         if host.cancelled() {
             return Err(BacktestError::Cancelled);
@@ -318,11 +330,22 @@ async fn calibrate_between<H: Host>(
             continue;
         };
         let ctx = plan.fit_context(compute, host);
-        if let Ok(forecast) = brought_up.forecast(plan.horizon, &ctx).await {
-            calibration.add(&data.values[origin..], &forecast.point);
+        if let Ok(mut forecast) = brought_up.forecast(plan.horizon, &ctx).await {
+            plan.limits.apply(last_before(data, origin), &mut forecast);
+            out.push((origin, forecast.point));
         }
     }
-    Ok(())
+    Ok(out)
+}
+
+/// The last actual before `origin`, which move limits are measured from (NaN, so no
+/// limit applies, where there is none).
+pub(super) fn last_before(data: &SeriesData, origin: usize) -> f64 {
+    origin
+        .checked_sub(1)
+        .and_then(|i| data.values.get(i))
+        .copied()
+        .unwrap_or(f64::NAN)
 }
 
 /// One fold's point forecast, kept so ensembles can combine the members' forecasts from
@@ -344,6 +367,10 @@ pub struct FoldPath {
 pub struct SeriesPaths {
     /// The folds that scored, oldest first.
     pub folds: Vec<FoldPath>,
+    /// The point forecasts from the conformal calibration's other origins
+    /// ([`BacktestPlan::calibration_windows`]), oldest first, so ensembles calibrate on
+    /// the same windows.
+    pub calibration: Vec<(usize, Vec<f64>)>,
     /// The hold-out forecast with its fit's form, times and size (`None` when it failed
     /// or the plan keeps no hold-out).
     pub holdout: Option<Scored>,
@@ -368,8 +395,9 @@ async fn fit_and_forecast<H: Host>(
         None => (spec.fit(data, start, end, &mut ctx).await?, 0.0),
     };
     let t1 = ctx.host.now_ms();
-    let forecast = fitted.forecast(plan.horizon, &ctx).await?;
+    let mut forecast = fitted.forecast(plan.horizon, &ctx).await?;
     let t2 = ctx.host.now_ms();
+    let limited = plan.limits.apply(last_before(data, end), &mut forecast);
     let scored = Scored {
         forecast,
         conformal: vec![],
@@ -377,6 +405,7 @@ async fn fit_and_forecast<H: Host>(
         fit_ms: earlier_ms + (t1 - t0),
         forecast_ms: t2 - t1,
         parameters: fitted.parameters(),
+        limited,
     };
     Ok((scored, fitted))
 }

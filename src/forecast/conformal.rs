@@ -12,6 +12,28 @@ use crate::models::stats::simulate::sample_intervals;
 /// Fewest folds conformal intervals are made from (StatsForecast's `n_windows` minimum).
 pub const MIN_WINDOWS: usize = 2;
 
+/// The series' local scale at `origin`: the mean absolute change between neighbours over
+/// the points before it (two seasons, at least the horizon and 20 points). Conformal scores
+/// divided by it at their own origin, and bounds multiplied by it at the forecast's, let
+/// the intervals follow a series whose swings grow with its level or come in calm and
+/// turbulent spells, where raw errors from older windows would be too small or too large.
+/// A flat stretch gets a floor, so its scale is never zero.
+pub fn local_scale(y: &[f64], origin: usize, season: usize, horizon: usize) -> f64 {
+    let window = (2 * season).max(horizon).max(20);
+    let end = origin.min(y.len());
+    let start = end.saturating_sub(window + 1);
+    let (sum, count) = y[start..end]
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .filter(|d| d.is_finite())
+        .fold((0.0, 0usize), |(s, c), d| (s + d, c + 1));
+    let floor = 1e-9 * (1.0 + end.checked_sub(1).map_or(0.0, |i| y[i].abs()));
+    if count == 0 {
+        return floor.max(1.0);
+    }
+    (sum / count as f64).max(floor)
+}
+
 /// Absolute fold errors per step ahead, gathered origin by origin.
 #[derive(Debug, Clone, Default)]
 pub struct Calibration {
@@ -22,12 +44,17 @@ pub struct Calibration {
 impl Calibration {
     /// Adds one fold's forecast and what happened (pairs with a non-finite side skipped).
     pub fn add(&mut self, actual: &[f64], point: &[f64]) {
+        self.add_scaled(actual, point, 1.0);
+    }
+
+    /// Adds one window's errors divided by the series' [`local_scale`] at its origin.
+    pub fn add_scaled(&mut self, actual: &[f64], point: &[f64], scale: f64) {
         if self.scores.len() < point.len() {
             self.scores.resize(point.len(), vec![]);
         }
         for ((scores, a), p) in self.scores.iter_mut().zip(actual).zip(point) {
             if a.is_finite() && p.is_finite() {
-                scores.push((a - p).abs());
+                scores.push((a - p).abs() / scale);
             }
         }
     }
@@ -41,6 +68,12 @@ impl Calibration {
     /// [`MIN_WINDOWS`] folds (one error says nothing of a spread). A step no fold reached
     /// takes the last step's scores that exist.
     pub fn intervals(&self, point: &[f64], levels: &[f64]) -> Vec<Interval> {
+        self.intervals_scaled(point, levels, 1.0)
+    }
+
+    /// The intervals around `point` with scores added by [`Calibration::add_scaled`]:
+    /// the bounds' spread multiplied by the local `scale` at the forecast's origin.
+    pub fn intervals_scaled(&self, point: &[f64], levels: &[f64], scale: f64) -> Vec<Interval> {
         if self.windows() < MIN_WINDOWS {
             return vec![];
         }
@@ -57,7 +90,7 @@ impl Calibration {
                 spread
             })
             .collect();
-        sample_intervals(&per_step, levels, |h, v| point[h] + v)
+        sample_intervals(&per_step, levels, |h, v| point[h] + v * scale)
     }
 }
 
@@ -82,5 +115,32 @@ mod tests {
         assert_eq!((i.lower[1], i.upper[1]), (9.0, 11.0));
         assert_eq!((i.lower[2], i.upper[2]), (9.0, 11.0));
         assert!(Calibration::default().intervals(&[1.0], &[80.0]).is_empty());
+    }
+
+    #[test]
+    fn scaled_scores_follow_the_local_swing() {
+        // Changes of 1 for 30 points, then of 10: the scale at each origin is the mean
+        // absolute change over the 20 (or two seasons, or the horizon) before it.
+        let y: Vec<f64> = (0..60)
+            .map(|t| {
+                if t < 30 {
+                    t as f64
+                } else {
+                    29.0 + 10.0 * (t - 29) as f64
+                }
+            })
+            .collect();
+        assert_eq!(local_scale(&y, 25, 1, 1), 1.0);
+        assert_eq!(local_scale(&y, 60, 1, 1), 10.0);
+        assert_eq!(local_scale(&y, 40, 12, 1), (14.0 + 10.0 * 10.0) / 24.0);
+        // A flat stretch has a floor, not zero; no points at all give 1.
+        assert!(local_scale(&[5.0; 30], 30, 1, 1) > 0.0);
+        assert_eq!(local_scale(&[], 0, 1, 1), 1.0);
+        // Errors of 2 where the scale was 1 become bounds of ±20 where it is 10.
+        let mut c = Calibration::default();
+        c.add_scaled(&[2.0], &[0.0], 1.0);
+        c.add_scaled(&[-2.0], &[0.0], 1.0);
+        let i = &c.intervals_scaled(&[100.0], &[100.0 - 1e-9], 10.0)[0];
+        assert!((i.lower[0] - 80.0).abs() < 1e-6 && (i.upper[0] - 120.0).abs() < 1e-6);
     }
 }

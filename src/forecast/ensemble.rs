@@ -7,7 +7,7 @@
 //! hold-out uses weights from every fold. On a panel each group chooses its own members;
 //! the row shows the charted group's.
 
-use super::backtest::{BacktestPlan, FoldPath, SeriesPaths};
+use super::backtest::{BacktestPlan, FoldPath, SeriesPaths, last_before};
 use super::conformal::Calibration;
 use super::series::SeriesData;
 use crate::eval::score::{Member, ModelScore, RowScorer, Scored};
@@ -107,6 +107,8 @@ struct Pooled<'a> {
     folds: Vec<&'a FoldPath>,
     holdout: Option<&'a Scored>,
     errors: Vec<f64>,
+    /// Forecasts from the calibration's other origins ([`SeriesPaths::calibration`]).
+    calibration: &'a [(usize, Vec<f64>)],
 }
 
 fn score_one(
@@ -147,6 +149,7 @@ fn score_one(
                 errors: folds.iter().map(|f| f.error).collect(),
                 folds,
                 holdout: paths.holdout.as_ref(),
+                calibration: &paths.calibration,
             })
         })
         .collect();
@@ -176,12 +179,39 @@ fn score_one(
         }
         let fold = pool[0].folds[target];
         row.record_fold(y, fold.history_start, origin, &plain(point.clone()));
-        calibration.add(&y[origin..], &point);
+        calibration.add_scaled(&y[origin..], &point, plan.conformal_scale(y, origin));
     }
     let all: Vec<usize> = (0..origins.len()).collect();
     let weights = choose(combiner, &pool, &all, y);
     if weights.is_empty() {
         return Err("no member has finite fold errors to weigh".into());
+    }
+    // The calibration's other windows, combined with the final weights where every member
+    // forecast from them (the weights come from the folds, which share no actual with
+    // these windows when the folds are a horizon apart, as by default).
+    let extra: Vec<usize> = pool[weights[0].0]
+        .calibration
+        .iter()
+        .map(|(o, _)| *o)
+        .collect();
+    for origin in extra {
+        let paths: Option<Vec<&[f64]>> = (0..pool.len())
+            .map(|i| {
+                if weights.iter().any(|&(w, _)| w == i) {
+                    pool[i]
+                        .calibration
+                        .iter()
+                        .find(|(o, _)| *o == origin)
+                        .map(|(_, p)| &p[..])
+                } else {
+                    Some(&[][..])
+                }
+            })
+            .collect();
+        if let Some(paths) = paths {
+            let point = combine(combiner, &weights, |i| paths[i]);
+            calibration.add_scaled(&y[origin..], &point, plan.conformal_scale(y, origin));
+        }
     }
     let members = weights
         .iter()
@@ -199,15 +229,32 @@ fn score_one(
             pool[i].holdout.map_or(&[][..], |r| &r.forecast.point[..])
         });
         let names: Vec<&str> = weights.iter().map(|&(i, _)| pool[i].name).collect();
+        let origin = y.len() - plan.holdout;
+        let last = last_before(data, origin);
+        let mut forecast = plain(point);
+        // The members were held to the limits; so is their combination. A step counts as
+        // bounded where any member's was.
+        let mut limited = plan.limits.apply(last, &mut forecast);
+        limited.extend(runs.iter().flat_map(|r| r.limited.iter().copied()));
+        limited.sort_unstable();
+        limited.dedup();
+        let mut conformal = calibration.intervals_scaled(
+            &forecast.point,
+            &plan.levels,
+            plan.conformal_scale(y, origin),
+        );
+        plan.limits
+            .apply_to_intervals(last, &forecast.point, &mut conformal);
         let run = Scored {
-            conformal: calibration.intervals(&point, &plan.levels),
-            forecast: plain(point),
+            conformal,
+            forecast,
             label: format!("{} of {}", combiner.verb(), names.join(", ")),
             fit_ms: runs.iter().map(|r| r.fit_ms).sum(),
             forecast_ms: runs.iter().map(|r| r.forecast_ms).sum(),
             parameters: runs.iter().map(|r| r.parameters).sum::<usize>() + weights.len(),
+            limited,
         };
-        row.record_holdout(y, y.len() - plan.holdout, run, shows);
+        row.record_holdout(y, origin, run, shows);
     }
     Ok(members)
 }
@@ -441,8 +488,8 @@ mod tests {
         assert!(board.rows.iter().all(|r| r.holdout_conformal.len() == 2));
         assert!(board.why.is_some());
 
-        // One fold leaves no other fold to choose members on: the ensembles say so, and
-        // no row has conformal intervals (one error is no spread).
+        // One fold leaves no other fold to choose members on: the ensembles say so; the
+        // single models still calibrate on the windows before that fold.
         plan.folds = 1;
         let board = board_of(&plan);
         let mean = board.rows.iter().find(|r| r.model == "ens-mean").unwrap();
@@ -451,7 +498,13 @@ mod tests {
             "{:?}",
             mean.error
         );
-        assert!(board.rows.iter().all(|r| r.conformal.is_empty()));
+        for row in &board.rows {
+            assert_eq!(
+                row.conformal.is_empty(),
+                row.model.starts_with("ens-"),
+                "{row:?}"
+            );
+        }
         assert_ne!(board.selected.as_deref(), Some("ens-mean"));
     }
 

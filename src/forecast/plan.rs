@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::backtest::{BacktestError, Compute};
+use super::conformal::local_scale;
 use super::fitted::FitContext;
+use super::limits::MoveLimits;
 use crate::train::Host;
 
 /// Fewest rolling origins when none are chosen (more where a season needs them).
@@ -103,6 +105,10 @@ pub struct BacktestPlan {
     /// `ens-stack`), built from their fold forecasts.
     #[serde(default)]
     pub ensembles: bool,
+    /// Limits every forecast (folds, calibration windows, hold-out) is held to before it
+    /// is scored, as it would be published.
+    #[serde(default)]
+    pub limits: MoveLimits,
 }
 
 impl BacktestPlan {
@@ -119,6 +125,7 @@ impl BacktestPlan {
             refit: Refit::Auto,
             periods: vec![],
             ensembles: false,
+            limits: MoveLimits::default(),
         }
     }
 
@@ -154,30 +161,58 @@ impl BacktestPlan {
         (start, origin)
     }
 
-    /// Origins after a fold's `origin` (before the next fold's) from which that fold's fit,
-    /// brought up with nothing estimated again, also forecasts for the conformal
-    /// calibration alone: with `folds` folds, enough that folds and these give about
-    /// [`CALIBRATION_WINDOWS`] windows, evenly between the folds, every one ending before
-    /// the hold-out at `holdout_start`. Five folds alone give five scores per step, whose
-    /// largest is then the 95% bound: such intervals cover about 5/6 of what follows. None
-    /// where nothing would use them (no hold-out, or no interval levels).
-    pub fn calibration_origins(
-        &self,
-        origin: usize,
-        holdout_start: usize,
-        folds: usize,
-    ) -> Vec<usize> {
-        if folds < 2 || self.holdout == 0 || self.levels.is_empty() {
+    /// The origins the conformal calibration forecasts from besides the folds, each with
+    /// the fold whose fit serves it (its index in `layout.origins`): one horizon apart,
+    /// back from the last fold, so that folds and these windows number about
+    /// [`CALIBRATION_WINDOWS`] and no two windows share an actual. A window after a fold is
+    /// served by the latest fold before it, brought up with nothing estimated again; one
+    /// before the first fold by the first fold's fit, run over the points before it (its
+    /// parameters saw that window; its state did not). Windows never reach into the
+    /// hold-out and leave at least two of the longest season to run over.
+    ///
+    /// Five folds alone give five scores per step, whose largest is then the 95% bound,
+    /// and windows packed between the folds share most of their actuals: either way such
+    /// intervals cover about 5/6 of what follows. Windows spread over a longer span also
+    /// see more of the series' moods. None where nothing would use them (no hold-out, or
+    /// no interval levels).
+    pub fn calibration_windows(&self, layout: &Layout) -> Vec<(usize, usize)> {
+        let (Some(&first), Some(&last)) = (layout.origins.first(), layout.origins.last()) else {
+            return vec![];
+        };
+        if self.holdout == 0 || self.levels.is_empty() {
             return vec![];
         }
-        let extra = CALIBRATION_WINDOWS
-            .saturating_sub(folds)
-            .div_ceil(folds - 1)
-            .min(self.step.saturating_sub(1));
-        (1..=extra)
-            .map(|j| origin + j * self.step / (extra + 1))
-            .filter(|o| o + self.horizon <= holdout_start)
-            .collect()
+        let longest = self.periods.iter().copied().fold(self.season, usize::max);
+        let floor = longest.saturating_mul(2).max(8);
+        let step = self.horizon.max(1);
+        let wanted = CALIBRATION_WINDOWS.saturating_sub(layout.origins.len());
+        let mut windows: Vec<(usize, usize)> = (0..)
+            .map_while(|k: usize| k.checked_mul(step).and_then(|back| last.checked_sub(back)))
+            .take_while(|&origin| origin >= floor)
+            .filter(|origin| !layout.origins.contains(origin))
+            .filter(|&origin| origin + self.horizon <= layout.holdout_start)
+            .take(wanted)
+            .map(|origin| {
+                let fold = if origin < first {
+                    0
+                } else {
+                    layout
+                        .origins
+                        .iter()
+                        .rposition(|&o| o <= origin)
+                        .unwrap_or(0)
+                };
+                (fold, origin)
+            })
+            .collect();
+        windows.reverse();
+        windows
+    }
+
+    /// The series' local scale at `origin` that conformal scores are divided by (and
+    /// bounds multiplied by): [`local_scale`] with this plan's season and horizon.
+    pub fn conformal_scale(&self, y: &[f64], origin: usize) -> f64 {
+        local_scale(y, origin, self.season, self.horizon)
     }
 
     /// Whether fit number `i` (the folds' oldest first, then the hold-out's when
@@ -269,27 +304,61 @@ mod tests {
     use super::*;
 
     #[test]
-    fn calibration_origins_fill_the_gaps_between_folds_and_stop_before_the_holdout() {
+    fn calibration_windows_step_back_a_horizon_at_a_time_from_the_last_fold() {
         let mut plan = BacktestPlan::new(8, 4);
         plan.folds = 5;
-        // 5 folds 8 apart: 15 more windows over 4 gaps → 4 per gap, spread over it.
+        let layout = plan.layout(200).unwrap();
+        assert_eq!(layout.origins, vec![152, 160, 168, 176, 184]);
+        let windows = plan.calibration_windows(&layout);
+        // Folds one horizon apart: the other 15 windows all lie before the first fold,
+        // served by its fit, the oldest leaving two seasons (8 points) to run over.
+        assert_eq!(windows.len(), 15);
+        assert_eq!(windows.first(), Some(&(0, 32)));
+        assert_eq!(windows.last(), Some(&(0, 144)));
+        assert!(windows.windows(2).all(|w| w[1].1 - w[0].1 == 8));
+        // A short series has fewer; the floor keeps two of the longest season.
+        let short = plan.layout(80).unwrap();
+        let origins: Vec<usize> = plan
+            .calibration_windows(&short)
+            .iter()
+            .map(|w| w.1)
+            .collect();
+        assert_eq!(origins, vec![8, 16, 24]);
+        plan.periods = vec![20];
+        let origins: Vec<usize> = plan
+            .calibration_windows(&short)
+            .iter()
+            .map(|w| w.1)
+            .collect();
+        assert!(origins.is_empty());
+        plan.periods.clear();
+        // Folds two horizons apart: the windows between them are served by the fold before.
+        plan.step = 16;
+        let layout = plan.layout(200).unwrap();
+        assert_eq!(layout.origins, vec![120, 136, 152, 168, 184]);
+        let windows = plan.calibration_windows(&layout);
         assert_eq!(
-            plan.calibration_origins(100, 200, 5),
-            vec![101, 103, 104, 106]
+            &windows[windows.len() - 4..],
+            &[(0, 128), (1, 144), (2, 160), (3, 176)]
         );
-        // The last fold's gap runs into the hold-out: nothing there.
-        assert!(plan.calibration_origins(132, 140, 5).is_empty());
-        // One fold has no gap; one step between origins leaves no room.
-        assert!(plan.calibration_origins(100, 200, 1).is_empty());
-        // Without a hold-out nothing would use them.
+        assert!(windows.iter().all(|&(_, o)| o + 8 <= layout.holdout_start));
+        // Without a hold-out or levels nothing would use them.
         let mut no_holdout = plan.clone();
         no_holdout.holdout = 0;
-        assert!(no_holdout.calibration_origins(100, 200, 5).is_empty());
-        plan.step = 1;
-        assert!(plan.calibration_origins(100, 200, 5).is_empty());
-        // Twelve folds a day of hours apart: one more window per gap, half-way.
-        let hourly = BacktestPlan::new(24, 24);
-        assert_eq!(hourly.calibration_origins(1_000, 2_000, 12), vec![1_012]);
+        assert!(
+            no_holdout
+                .calibration_windows(&no_holdout.layout(200).unwrap())
+                .is_empty()
+        );
+        plan.levels.clear();
+        assert!(plan.calibration_windows(&layout).is_empty());
+        // As many folds as windows wanted: none more.
+        let mut many = BacktestPlan::new(8, 4);
+        many.folds = CALIBRATION_WINDOWS;
+        assert!(
+            many.calibration_windows(&many.layout(400).unwrap())
+                .is_empty()
+        );
     }
 
     #[test]

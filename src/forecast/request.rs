@@ -11,6 +11,7 @@ use super::backtest::{
 use super::catalog::{LSTM_MODEL, ModelSpec};
 use super::ensemble::ENSEMBLE;
 use super::grouped::{Group, run_grouped};
+use super::limits::MoveLimits;
 use super::series::{Covariate, SeriesChoice, SeriesData, series_data};
 use crate::data::clean::FillStrategy;
 use crate::data::frame::Frame;
@@ -48,20 +49,24 @@ pub struct LeaderboardRequest {
     #[serde(default)]
     pub group_folds: Option<usize>,
     /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`, `theta`,
-    /// `ces`, `mstl`, the Theta forms `stm` `otm` `dstm` `dotm`, `lstm`, and `ensemble` for
+    /// `ces`, `mstl`, `ridge`, `lasso`, `elasticnet`, the Theta forms `stm` `otm` `dstm`
+    /// `dotm`, `lstm`, and `ensemble` for
     /// the ensembles of the others); every statistical model and the ensembles when empty
     /// or `all`.
     pub models: Vec<String>,
     /// Interval levels in percent.
     pub levels: Vec<f64>,
     /// Other columns the models may use as inputs, known only up to the origin (the LSTM
-    /// uses them; the statistical models are univariate).
+    /// and the regressions use them; the other statistical models are univariate).
     #[serde(default)]
     pub covariates: Vec<String>,
     /// Also score the LSTM with these settings (its horizon and split are set by the
     /// plan), on the same origins; `None` leaves it out (it trains once per fold).
     #[serde(default)]
     pub lstm: Option<TrainSettings>,
+    /// Limits every forecast is held to (none by default).
+    #[serde(default)]
+    pub limits: MoveLimits,
 }
 
 impl LeaderboardRequest {
@@ -83,6 +88,7 @@ impl LeaderboardRequest {
             levels: DEFAULT_LEVELS.to_vec(),
             covariates: vec![],
             lstm: None,
+            limits: MoveLimits::default(),
         }
     }
 
@@ -301,6 +307,7 @@ fn backtest_plan(request: &LeaderboardRequest, series: &SeriesData) -> BacktestP
             .filter(|&p| p > series.season)
             .collect(),
         ensembles: request.wants_ensembles(),
+        limits: request.limits.clone(),
     }
 }
 

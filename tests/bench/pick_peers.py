@@ -11,6 +11,7 @@ one peer).
 
     make bench-pick                       # builds `foresight` (opt-level 3), runs everything
     python3 tests/bench/pick_peers.py --foresight PATH [--data DIR] [--only NAME] [--no-peers]
+                                      [--ends K]
 
 Prints one JSON line per series, then a table:
     {"series", "n", "m", "h", "pick", "pick_mase", "why", "best_row", "best_row_mase",
@@ -19,7 +20,10 @@ and the pooled empirical coverage of the pick's conformal 80% and 95% intervals 
 held-out point. `seconds` is the wall time of Foresight's whole `backtest` run (every
 model, every fold, the hold-out). Needs the peers' venv (see tests/data/make_peer_reference.py)
 unless --no-peers; the series are read from `../shared/data` (see its README) unless --data.
-The peers' scores are kept in --peer-cache (they do not depend on Foresight), so a rerun
+With `--ends K`, each series is also cut short by 1, …, K − 1 horizons and run again
+(Foresight alone), so the coverage is pooled over K hold-out windows per series rather than
+one: a single window's points share one forecast, so one series' surprise sways it. The
+peers' scores are kept in --peer-cache (they do not depend on Foresight), so a rerun
 after a change to Foresight runs Foresight alone.
 """
 import argparse
@@ -29,6 +33,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 
@@ -60,13 +65,13 @@ SERIES = [
 ]
 
 
-def foresight_run(binary, path, column, m, h, folds=None):
+def foresight_run(binary, path, column, m, h, folds=None, models="all,ensemble"):
     """The leaderboard of `foresight backtest` at default folds: the pick, its hold-out
     figures, our best row, the wall time."""
     t0 = time.perf_counter()
     out = subprocess.run(
         [binary, "backtest", "--csv", path, "--target", column, "--season", str(m),
-         "--horizon", str(h), "--holdout", str(h), "--models", "all,ensemble",
+         "--horizon", str(h), "--holdout", str(h), "--models", models,
          "--fill", "linear", "--json"] + (["--folds", str(folds)] if folds else []),
         capture_output=True, text=True)
     seconds = time.perf_counter() - t0
@@ -94,7 +99,8 @@ def foresight_run(binary, path, column, m, h, folds=None):
         "seconds": seconds,
         # Every row's fold and hold-out figures, to study selection rules offline.
         "rows": {name: {k: r.get(k) for k in ("backtest_mase", "backtest_spread", "folds",
-                                              "mase", "parameters")}
+                                              "mase", "parameters",
+                                              "conformal_coverage_95")}
                  for name, r in rows.items()},
     }
 
@@ -160,6 +166,11 @@ def main():
     parser.add_argument("--only", help="run the series whose name contains this")
     parser.add_argument("--no-peers", action="store_true", help="Foresight alone")
     parser.add_argument("--folds", type=int, help="Foresight's folds (default: its own)")
+    parser.add_argument("--models", default="all,ensemble",
+                        help="Foresight's --models (default: all,ensemble)")
+    parser.add_argument("--ends", type=int, default=1,
+                        help="hold-out windows per series for the coverage: the series cut "
+                             "short by 0, 1, …, ENDS − 1 horizons (peers on the whole only)")
     parser.add_argument("--peer-limit", type=float, default=300,
                         help="seconds a peer's fit may take before it is stopped")
     parser.add_argument("--peer-cache", default=os.path.expanduser(
@@ -172,7 +183,7 @@ def main():
         with open(args.peer_cache) as f:
             cache = json.load(f)
     warnings.simplefilter("ignore")
-    lines = []
+    lines, cuts = [], []
     for name, file, column, m, h in SERIES:
         if args.only and args.only.lower() not in name.lower():
             continue
@@ -181,7 +192,8 @@ def main():
         train, actual = y[:-h], y[-h:]
         line = {"series": name, "n": len(train), "m": m, "h": h}
         try:
-            line.update(foresight_run(args.foresight, path, column, m, h, args.folds))
+            line.update(foresight_run(args.foresight, path, column, m, h, args.folds,
+                                      args.models))
         except RuntimeError as e:
             line["error"] = str(e)
         if not args.no_peers:
@@ -198,6 +210,21 @@ def main():
         print(json.dumps(line))
         sys.stdout.flush()
         lines.append(line)
+        for cut in range(1, args.ends):
+            more = {"series": name, "n": len(train) - cut * h, "m": m, "h": h, "cut": cut}
+            with tempfile.NamedTemporaryFile("w", suffix=".csv") as short:
+                with open(path) as f:
+                    rows = [r for r in f.read().splitlines() if r.strip()]
+                short.write("\n".join(rows[:len(rows) - cut * h]) + "\n")
+                short.flush()
+                try:
+                    more.update(foresight_run(args.foresight, short.name, column, m, h,
+                                              args.folds, args.models))
+                except RuntimeError as e:
+                    more["error"] = str(e)
+            print(json.dumps(more))
+            sys.stdout.flush()
+            cuts.append(more)
     print()
     print("| series | n | m | h | pick | pick MASE | our best row | best peer | peer MASE "
           "| pick ≤ peer | conformal 80% / 95% | seconds |")
@@ -207,6 +234,12 @@ def main():
 
     def fmt(v, spec=".3f"):
         return "—" if v is None else format(v, spec)
+    for r in cuts:
+        for level in (80, 95):
+            c = r.get(f"conformal_coverage_{level}")
+            if c is not None:
+                pooled[level][0] += c * r["h"]
+                pooled[level][1] += r["h"]
     for r in lines:
         win = ""
         if r.get("pick_mase") is not None and r.get("peer_mase") is not None:
@@ -245,7 +278,16 @@ def main():
         total, count = pooled[level]
         if count:
             print(f"pooled conformal {level}% coverage of the pick: {total / count:.3f} "
-                  f"over {count} held-out points")
+                  f"over {count} held-out points ({args.ends} window(s) per series)")
+    if cuts:
+        print()
+        print("| series | conformal 80% / 95% per window, latest first |")
+        print("|---|---|")
+        for r in lines:
+            per = [r] + [c for c in cuts if c["series"] == r["series"]]
+            cells = ", ".join(f"{fmt(c.get('conformal_coverage_80'), '.2f')} / "
+                              f"{fmt(c.get('conformal_coverage_95'), '.2f')}" for c in per)
+            print(f"| {r['series']} | {cells} |")
 
 
 if __name__ == "__main__":

@@ -276,20 +276,45 @@ test('the leaderboard scores every model on the same folds, with the numbers the
   // Two folds: the fewest that give ensembles a fold to choose on and conformal intervals
   // a spread.
   await setNumber('folds-input', 2);
+  // A limit that does not read is refused with the field's name; nothing runs.
+  await page.fill(byId('limit-total'), 'ten');
+  await page.click(byId('compare-button'));
+  await waitState('error', 10000);
+  assert.match(await page.textContent(byId('error-banner')), /limit-total: 'ten' is not a limit/);
+  await page.fill(byId('limit-total'), '');
+  // Forecasts held to a step limit and a floor, as the CLI's --limit-step and --floor.
+  await page.fill(byId('limit-step'), '12%');
+  await page.fill(byId('limit-floor'), '0');
   await page.click(byId('compare-button'));
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="ens-stack"]`, { timeout: 240000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.deepEqual([...models].sort(), ['arima', 'ces', 'dhr', 'drift', 'ens-inverse', 'ens-mean', 'ens-median', 'ens-stack', 'ets', 'mean', 'mstl', 'naive', 'snaive', 'theta']);
+  assert.deepEqual([...models].sort(), ['arima', 'ces', 'dhr', 'drift', 'elasticnet', 'ens-inverse', 'ens-mean', 'ens-median', 'ens-stack', 'ets', 'lasso', 'mean', 'mstl', 'naive', 'ridge', 'snaive', 'theta']);
   const cell = (model, metric) => page.textContent(`${byId('leaderboard')} tr[data-model="${model}"] td[data-metric="${metric}"]`);
   // The same request through the native CLI: the page shows the engine's numbers.
   const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/foresight-target');
   const bin = path.join(target, 'debug', 'foresight');
   assert.ok(fs.existsSync(bin), `build the CLI first (${bin})`);
   const { execFileSync } = await import('node:child_process');
-  const out = execFileSync(bin, ['backtest', '--csv', csv, '--horizon', '12', '--folds', '2', '--fill', 'ffill', '--json'], { encoding: 'utf8' });
+  const out = execFileSync(bin, ['backtest', '--csv', csv, '--horizon', '12', '--folds', '2', '--fill', 'ffill', '--limit-step', '12%', '--floor', '0', '--json'], { encoding: 'utf8' });
   const lines = out.trim().split('\n').map((l) => JSON.parse(l));
   const last = lines.pop();
+  // The page says which steps the limits bound, as the CLI's limited_steps do.
+  const note = await page.textContent(byId('limits-note'));
+  assert.match(note, /^Forecasts held to step ≤ 12%, floor 0; /);
+  const runs = (steps) => steps.reduce((acc, s) => {
+    const last = acc[acc.length - 1];
+    if (last && last[1] + 1 === s) last[1] = s; else acc.push([s, s]);
+    return acc;
+  }, []).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
+  for (const row of lines) {
+    assert.ok(Array.isArray(row.limited_steps), `${row.model}: limited_steps`);
+    // The simple models forecast alike in wasm and natively, so the same steps are bound.
+    if (['naive', 'snaive', 'drift', 'mean'].includes(row.model)) {
+      const named = new RegExp(`(bound |, )${row.model} \\(steps ${runs(row.limited_steps)}\\)`).test(note);
+      assert.equal(named, row.limited_steps.length > 0, `${row.model} ${JSON.stringify(row.limited_steps)}: ${note}`);
+    }
+  }
   const selected = last.selected;
   // The pick says why, on the page as in the CLI.
   assert.match(last.why, new RegExp(`^${selected}: `));
@@ -317,6 +342,8 @@ test('the leaderboard scores every model on the same folds, with the numbers the
   const drawn = await page.$eval(byId('leaderboard-chart'), (c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v < 200));
   assert.ok(drawn, 'the leaderboard chart has ink on it');
   await page.click(byId('overlay-naive'));
+  await page.fill(byId('limit-step'), '');
+  await page.fill(byId('limit-floor'), '');
 });
 
 test('the LSTM joins the leaderboard on the same origins, fitted once and brought up to each', async () => {
@@ -332,7 +359,7 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="lstm"]`, { timeout: 600000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.equal(models.length, 15);
+  assert.equal(models.length, 18);
   assert.ok(models.includes('lstm'));
   const cell = (metric) => page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td[data-metric="${metric}"]`);
   // The LSTM has no intervals of its own; its conformal ones (two folds) are scored.

@@ -9,7 +9,7 @@ use super::state::{
     RunState,
 };
 use crate::jobs::{
-    ExploreRequest, Job, LeaderboardRequest, ReadOptions, TrainSettings, WindowSpec,
+    ExploreRequest, Job, LeaderboardRequest, MoveLimits, ReadOptions, TrainSettings, WindowSpec,
 };
 use crate::web::client::WorkerClient;
 
@@ -234,6 +234,18 @@ impl Actions {
             self.fail("load a data set and choose a target column first".into());
             return;
         }
+        let limits = match MoveLimits::parse(
+            &b.limit_step.get_untracked(),
+            &b.limit_total.get_untracked(),
+            &b.limit_band.get_untracked(),
+            &b.limit_floor.get_untracked(),
+        ) {
+            Ok(limits) => limits,
+            Err(e) => {
+                self.fail(e.to_string());
+                return;
+            }
+        };
         let horizon = m.horizon.get_untracked().max(1);
         let season = b.season.get_untracked();
         let with_lstm = b.compare_lstm.get_untracked();
@@ -254,6 +266,7 @@ impl Actions {
             } else {
                 vec![]
             },
+            limits,
             ..LeaderboardRequest::new(m.target.get_untracked())
         };
         self.run.error.set(None);

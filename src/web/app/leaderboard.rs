@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::actions::Actions;
 use super::format::format_value;
 use super::state::{AppState, DataState, LeaderboardState, RunState};
-use crate::jobs::{IntervalScore, ModelScore, Refit};
+use crate::jobs::{IntervalScore, ModelScore, Refit, step_runs};
 use crate::web::charts;
 
 /// One sortable column: header, key, and how to read it from a row.
@@ -302,9 +302,25 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                 );
             }
         }
+        let limits = (!plan.limits.is_empty()).then(|| {
+            let bounded: Vec<String> = view
+                .board
+                .rows
+                .iter()
+                .filter(|r| !r.limited_steps.is_empty())
+                .map(|r| format!("{} (steps {})", r.model, step_runs(&r.limited_steps)))
+                .collect();
+            let where_ = if bounded.is_empty() {
+                "no hold-out forecast reached them".to_string()
+            } else {
+                format!("on the hold-out they bound {}", bounded.join(", "))
+            };
+            format!("Forecasts held to {}; {where_}.", plan.limits.describe())
+        });
         let why = view.board.why.clone().map(|why| format!("Picked {why}."));
         Some(view! {
             <p class="plan">{summary}</p>
+            <p class="plan" data-testid="limits-note">{limits}</p>
             <p class="why" data-testid="pick-reason">{why}</p>
             <div class="table-scroll">
             <table data-testid="leaderboard" class="leaderboard">
@@ -327,7 +343,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
     view! {
         <section class="panel leaderboard-panel">
             <h2>"Compare models"</h2>
-            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES and MSTL — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with four ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above."</p>
+            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES, MSTL, ridge, lasso and elastic net (one regression per step on recent changes, the season and the chosen inputs' past) — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with four ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above."</p>
             <div class="row">
                 <label>"Season (0 = from frequency) "
                     <input type="number" min="0" data-testid="season-input" prop:value=move || lb.season.get()
@@ -349,6 +365,18 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                     style:display=move || if data.is_panel() { "inline" } else { "none" }>"Folds of groups "
                     <input type="number" min="0" max="50" data-testid="group-folds-input" prop:value=move || lb.group_folds.get()
                         on:change=move |ev| lb.group_folds.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
+                <label title="Largest change from one step to the next (the first from the last actual): a number in the series' units, or a percentage of the previous value (5%). Every model's forecasts are held to the limits before they are scored.">"Max step "
+                    <input type="text" size="6" data-testid="limit-step" placeholder="none" prop:value=move || lb.limit_step.get()
+                        on:input=move |ev| lb.limit_step.set(event_target_value(&ev)) /></label>
+                <label title="Largest change from the last actual at any step: units, or a percentage of it.">"Max total "
+                    <input type="text" size="6" data-testid="limit-total" placeholder="none" prop:value=move || lb.limit_total.get()
+                        on:input=move |ev| lb.limit_total.set(event_target_value(&ev)) /></label>
+                <label title="A band around the last actual the forecast stays in, in percent of it.">"Band ± % "
+                    <input type="text" size="5" data-testid="limit-band" placeholder="none" prop:value=move || lb.limit_band.get()
+                        on:input=move |ev| lb.limit_band.set(event_target_value(&ev)) /></label>
+                <label title="Smallest value a forecast takes (0 for prices and volumes).">"Floor "
+                    <input type="text" size="5" data-testid="limit-floor" placeholder="none" prop:value=move || lb.limit_floor.get()
+                        on:input=move |ev| lb.limit_floor.set(event_target_value(&ev)) /></label>
                 <label>"Include LSTM "
                     <input type="checkbox" data-testid="compare-lstm" prop:checked=move || lb.compare_lstm.get()
                         on:change=move |ev| lb.compare_lstm.set(event_target_checked(&ev)) /></label>

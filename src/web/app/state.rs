@@ -259,6 +259,15 @@ pub(crate) struct LeaderboardState {
     pub refit: RwSignal<Refit>,
     /// For a panel: score every group in this many folds of groups (0: the chosen series).
     pub group_folds: RwSignal<usize>,
+    /// Move limits as typed (empty: none): largest step, largest total change, band (%),
+    /// floor.
+    pub limit_step: RwSignal<String>,
+    /// Largest change from the last actual.
+    pub limit_total: RwSignal<String>,
+    /// Band around the last actual, in percent.
+    pub limit_band: RwSignal<String>,
+    /// Smallest forecast value.
+    pub limit_floor: RwSignal<String>,
 }
 
 impl LeaderboardState {
@@ -272,6 +281,10 @@ impl LeaderboardState {
             compare_lstm: RwSignal::new(false),
             refit: RwSignal::new(Refit::Auto),
             group_folds: RwSignal::new(0),
+            limit_step: RwSignal::new(String::new()),
+            limit_total: RwSignal::new(String::new()),
+            limit_band: RwSignal::new(String::new()),
+            limit_floor: RwSignal::new(String::new()),
         }
     }
 }

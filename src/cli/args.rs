@@ -206,7 +206,8 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub group_folds: Option<usize>,
     /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr,
-    /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, elasticnet, ensemble, lstm.
+    /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, elasticnet, garch, ensemble,
+    /// lstm.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,
     /// Missing values in the target: none (each model reports them), drop, ffill, linear or

@@ -49,7 +49,7 @@ pub struct LeaderboardRequest {
     #[serde(default)]
     pub group_folds: Option<usize>,
     /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`, `theta`,
-    /// `ces`, `mstl`, `ridge`, `lasso`, `elasticnet`, the Theta forms `stm` `otm` `dstm`
+    /// `ces`, `mstl`, `ridge`, `lasso`, `elasticnet`, `garch`, the Theta forms `stm` `otm` `dstm`
     /// `dotm`, `lstm`, and `ensemble` for
     /// the ensembles of the others); every statistical model and the ensembles when empty
     /// or `all`.

@@ -6,6 +6,7 @@ use super::arima::auto::{AutoArima, search_window};
 use super::baseline::Baseline;
 use super::ces::AutoCes;
 use super::ets::AutoEts;
+use super::garch::{Errors, Garch};
 use super::linear::{DirectRegression, Penalty};
 use super::mstl::Mstl;
 use super::theta::{AutoTheta, ThetaForm};
@@ -59,11 +60,14 @@ pub enum ModelKind {
     /// The elastic net (half lasso, half ridge), likewise.
     #[serde(rename = "elasticnet")]
     ElasticNet,
+    /// GARCH(1,1) on the returns (log changes of a positive series): the level carried by
+    /// the mean return, intervals from the forecast volatility.
+    Garch,
 }
 
 impl ModelKind {
     /// Every statistical model `all` runs, in leaderboard order.
-    pub const ALL: [ModelKind; 13] = [
+    pub const ALL: [ModelKind; 14] = [
         ModelKind::Naive,
         ModelKind::SeasonalNaive,
         ModelKind::Drift,
@@ -77,6 +81,7 @@ impl ModelKind {
         ModelKind::Ridge,
         ModelKind::Lasso,
         ModelKind::ElasticNet,
+        ModelKind::Garch,
     ];
 
     /// Models asked for by name only: single forms of a family `all` already runs
@@ -108,6 +113,7 @@ impl ModelKind {
             ModelKind::Ridge => "ridge",
             ModelKind::Lasso => "lasso",
             ModelKind::ElasticNet => "elasticnet",
+            ModelKind::Garch => "garch",
         }
     }
 
@@ -197,6 +203,14 @@ impl ModelKind {
             ModelKind::Ridge => Box::new(regression(Penalty::Ridge, input)?),
             ModelKind::Lasso => Box::new(regression(Penalty::Lasso, input)?),
             ModelKind::ElasticNet => Box::new(regression(ELASTIC_NET, input)?),
+            ModelKind::Garch => Box::new(
+                Garch {
+                    p: 1,
+                    q: 1,
+                    errors: Errors::Normal,
+                }
+                .fit_levels(y)?,
+            ),
         })
     }
 }

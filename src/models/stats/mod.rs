@@ -15,6 +15,7 @@ pub mod ces;
 pub mod decompose;
 pub mod error;
 pub mod ets;
+pub mod garch;
 pub mod kind;
 pub mod linear;
 pub mod mstl;

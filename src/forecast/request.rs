@@ -49,7 +49,7 @@ pub struct LeaderboardRequest {
     #[serde(default)]
     pub group_folds: Option<usize>,
     /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`, `theta`,
-    /// `ces`, `mstl`, `ridge`, `lasso`, `elasticnet`, `garch`, the Theta forms `stm` `otm` `dstm`
+    /// `ces`, `mstl`, `ridge`, `lasso`, `elasticnet`, `garch`, `var`, the Theta forms `stm` `otm` `dstm`
     /// `dotm`, `lstm`, and `ensemble` for
     /// the ensembles of the others); every statistical model and the ensembles when empty
     /// or `all`.
@@ -57,7 +57,7 @@ pub struct LeaderboardRequest {
     /// Interval levels in percent.
     pub levels: Vec<f64>,
     /// Other columns the models may use as inputs, known only up to the origin (the LSTM
-    /// and the regressions use them; the other statistical models are univariate).
+    /// the regressions and VAR use them; the other statistical models are univariate).
     #[serde(default)]
     pub covariates: Vec<String>,
     /// Also score the LSTM with these settings (its horizon and split are set by the

@@ -63,11 +63,14 @@ pub enum ModelKind {
     /// GARCH(1,1) on the returns (log changes of a positive series): the level carried by
     /// the mean return, intervals from the forecast volatility.
     Garch,
+    /// Vector autoregression of the target with the factors, on first differences, the
+    /// order by AIC (an AR on the changes without factors).
+    Var,
 }
 
 impl ModelKind {
     /// Every statistical model `all` runs, in leaderboard order.
-    pub const ALL: [ModelKind; 14] = [
+    pub const ALL: [ModelKind; 15] = [
         ModelKind::Naive,
         ModelKind::SeasonalNaive,
         ModelKind::Drift,
@@ -82,6 +85,7 @@ impl ModelKind {
         ModelKind::Lasso,
         ModelKind::ElasticNet,
         ModelKind::Garch,
+        ModelKind::Var,
     ];
 
     /// Models asked for by name only: single forms of a family `all` already runs
@@ -114,6 +118,7 @@ impl ModelKind {
             ModelKind::Lasso => "lasso",
             ModelKind::ElasticNet => "elasticnet",
             ModelKind::Garch => "garch",
+            ModelKind::Var => "var",
         }
     }
 
@@ -150,7 +155,7 @@ impl ModelKind {
 
     /// Whether the model uses other columns (factors) when it is given them.
     pub fn uses_factors(&self) -> bool {
-        self.penalty().is_some()
+        self.penalty().is_some() || *self == ModelKind::Var
     }
 
     fn penalty(&self) -> Option<Penalty> {
@@ -211,6 +216,7 @@ impl ModelKind {
                 }
                 .fit_levels(y)?,
             ),
+            ModelKind::Var => Box::new(super::var::fit_levels(y, input.factors)?),
         })
     }
 }

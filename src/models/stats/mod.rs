@@ -23,6 +23,7 @@ pub mod normal;
 pub mod optimize;
 pub mod simulate;
 pub mod theta;
+pub mod var;
 
 pub use error::StatsError;
 

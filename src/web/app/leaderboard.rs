@@ -343,7 +343,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
     view! {
         <section class="panel leaderboard-panel">
             <h2>"Compare models"</h2>
-            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES, MSTL, ridge, lasso and elastic net (one regression per step on recent changes, the season and the chosen inputs' past) and GARCH(1,1) on the returns — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with four ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above."</p>
+            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES, MSTL, ridge, lasso and elastic net (one regression per step on recent changes, the season and the chosen inputs' past) GARCH(1,1) on the returns and a VAR of the changes — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with four ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above."</p>
             <div class="row">
                 <label>"Season (0 = from frequency) "
                     <input type="number" min="0" data-testid="season-input" prop:value=move || lb.season.get()

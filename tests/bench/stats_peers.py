@@ -1,6 +1,9 @@
 """Automatic model choice, side by side: Foresight's AutoETS, auto-ARIMA, AutoTheta, AutoCES
 and MSTL against StatsForecast's AutoETS / AutoARIMA / AutoTheta / AutoCES / MSTL and
-pmdarima's auto_arima, on the same training points.
+pmdarima's auto_arima, on the same training points; then the price analyst's families —
+GARCH against `arch`, VAR against statsmodels, ridge / lasso / elastic net against
+scikit-learn's cross-validated `RidgeCV` / `LassoCV` / `ElasticNetCV` on the same features
+(one regression per step, as ours) — fit and forecast time and hold-out MASE.
 
     make bench-stats                     # builds `foresight` (opt-level 3), runs everything
     python3 tests/bench/stats_peers.py --foresight PATH [--no-peers] [--pmdarima-long]
@@ -11,8 +14,9 @@ shows the form it chose, the wall time of that fit (Foresight's from its own clo
 the fit, as `foresight backtest --json` reports it; the peers' around their `fit` call,
 after an untimed warm-up so numba's compilation is not counted) and the hold-out MASE.
 Besides the table it prints one JSON line per figure:
-    {"series": …, "n": …, "m": …, "tool": …, "model": "ets"|"arima"|"theta"|"ces"|"mstl", "choice": …,
-     "fit_ms": …, "mase": …}
+    {"series": …, "n": …, "m": …, "tool": …, "model": "ets"|"arima"|"theta"|"ces"|"mstl"|
+     "garch"|"var"|"ridge"|"lasso"|"elasticnet", "choice": …, "fit_ms": …, "mase": …}
+(for the families `fit_ms` is fit plus forecast, for both tools.)
 pmdarima is skipped on seasons longer than 12 unless --pmdarima-long is given (one
 candidate there takes minutes), and a peer's fit is stopped after --peer-limit seconds
 (300 by default; the row then says so). Needs the peers' venv (see tests/data/make_peer_reference.py)
@@ -160,6 +164,108 @@ def peer_rows(y, m, h, with_pmdarima, limit_s):
     return rows
 
 
+# The families: (name, file, column, season, horizon, models, factors).
+FAMILIES = [
+    ("WTI crude (business daily)", "wti_crude_daily_2012_2019.csv", "wti_usd_bbl", 5, 23,
+     ["garch", "ridge", "lasso", "elasticnet"], []),
+    ("US inflation (quarterly)", "us_macro_quarterly.csv", "infl", 4, 8,
+     ["var", "ridge", "lasso", "elasticnet"], ["unemp", "tbilrate"]),
+    ("air passengers (monthly)", "air_passengers_monthly.csv", "passengers_thousands", 12, 12,
+     ["ridge", "lasso", "elasticnet"], []),
+]
+
+
+def family_rows(binary, path, column, m, h, models, factors):
+    """Foresight's fit + forecast time (ms) and hold-out MASE of each family model."""
+    cmd = [binary, "backtest", "--csv", path, "--target", column, "--season", str(m),
+           "--horizon", str(h), "--holdout", str(h), "--folds", "1",
+           "--models", ",".join(models), "--fill", "linear", "--json"]
+    if factors:
+        cmd += ["--features", ",".join(factors)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    rows = []
+    for line in out.stdout.splitlines():
+        v = json.loads(line)
+        if "model" in v:
+            ms = None if v.get("fit_ms") is None else v["fit_ms"] + (v.get("forecast_ms") or 0)
+            rows.append(("foresight", v["model"], v.get("label") or v.get("error"), ms,
+                         v.get("mase")))
+    return rows
+
+
+def direct_design(y, factors, m, k):
+    """Foresight's regression features for step k (see src/models/stats/linear/direct.rs):
+    recent changes, the change to the same phase a season back, two Fourier pairs of the
+    target's phase, each factor's last value and change; target y[e+k-1] - y[e-1]."""
+    import numpy as np
+    lags = min(max(m, 3), 24)
+    seasons = [m] if m >= 2 else []
+    start = max([lags, 2] + seasons)
+
+    def row(series, e):
+        last = series[e - 1]
+        r = [series[e - 1 - j] - last for j in range(1, lags)]
+        target = e + k - 1
+        for p in seasons:
+            r.append(series[target - p * (-(-k // p))] - last)
+            phase = 2 * math.pi * (target % p) / p
+            for j in range(1, min(p // 2, 2) + 1):
+                r += [math.sin(phase * j), math.cos(phase * j)]
+        for f in factors:
+            r += [f[e - 1], f[e - 1] - f[e - 2]]
+        return r
+    origins = range(max(start, len(y) + 1 - k - 4000), len(y) + 1 - k)
+    x = np.array([row(y, e) for e in origins])
+    t = np.array([y[e + k - 1] - y[e - 1] for e in origins])
+    return x, t, row(y, len(y))
+
+
+def family_peer(key, train, factors, m, h):
+    """The Python peer's fit + forecast: (choice, ms, forecast path)."""
+    import numpy as np
+    from arch import arch_model
+    from sklearn.linear_model import ElasticNetCV, LassoCV, RidgeCV
+    from sklearn.model_selection import TimeSeriesSplit
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from statsmodels.tsa.api import VAR
+    warnings.simplefilter("ignore")
+    # Imports are not timed; the fit and the forecast are.
+    t0 = time.perf_counter()
+    if key == "garch":
+        r = 100 * np.diff(np.log(train))
+        res = arch_model(r, mean="Constant", vol="GARCH", p=1, q=1).fit(disp="off")
+        res.forecast(horizon=h, reindex=False)
+        mu = res.params["mu"]
+        pred = [train[-1] * math.exp(k * mu / 100) for k in range(1, h + 1)]
+        choice = "arch GARCH(1,1)"
+    elif key == "var":
+        data = np.diff(np.column_stack([train] + factors), axis=0)
+        fit = VAR(data).fit(maxlags=int(round(12 * (len(data) / 100) ** 0.25)), ic="aic")
+        changes = fit.forecast(data[-fit.k_ar:], steps=h)[:, 0] if fit.k_ar else \
+            np.repeat(fit.params[0, 0], h)
+        pred = list(train[-1] + np.cumsum(changes))
+        choice = f"statsmodels VAR({fit.k_ar})"
+    else:
+        pred = []
+        for k in range(1, h + 1):
+            x, t, now = direct_design(list(train), [list(f) for f in factors], m, k)
+            model = {
+                "ridge": lambda: RidgeCV(alphas=np.logspace(-3, 3, 13) * len(t)),
+                "lasso": lambda: LassoCV(cv=TimeSeriesSplit(3), alphas=13),
+                "elasticnet": lambda: ElasticNetCV(l1_ratio=0.5, cv=TimeSeriesSplit(3),
+                                                   alphas=13),
+            }[key]()
+            pipe = make_pipeline(StandardScaler(), model).fit(x, t)
+            pred.append(train[-1] + float(pipe.predict(np.array([now]))[0]))
+        choice = f"sklearn {key} CV per step"
+    return choice, 1000 * (time.perf_counter() - t0), pred
+
+
+def read_frame_columns(path, columns):
+    return [read_column(path, c) for c in columns]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--foresight", required=True, help="path of the foresight binary")
@@ -179,6 +285,23 @@ def main():
                    foresight_rows(args.foresight, path, column, m, h)]
         if not args.no_peers:
             figures += peer_rows(y, m, h, args.pmdarima_long or m <= 12, args.peer_limit)
+        for tool, model, choice, fit_ms, score in figures:
+            line = {"series": name, "n": len(y) - h, "m": m, "tool": tool, "model": model,
+                    "choice": choice, "fit_ms": fit_ms,
+                    "mase": None if score is None or not math.isfinite(score) else score}
+            print(json.dumps(line))
+            table.append(line)
+        sys.stdout.flush()
+    for name, file, column, m, h, models, factors in FAMILIES:
+        path = os.path.join(DATA, file)
+        y = read_column(path, column)
+        cols = read_frame_columns(path, factors)
+        figures = family_rows(args.foresight, path, column, m, h, models, factors)
+        if not args.no_peers:
+            train, actual = y[:-h], y[-h:]
+            for key in models:
+                choice, ms, pred = family_peer(key, train, [c[:-h] for c in cols], m, h)
+                figures.append(("python", key, choice, ms, mase(train, actual, pred, m)))
         for tool, model, choice, fit_ms, score in figures:
             line = {"series": name, "n": len(y) - h, "m": m, "tool": tool, "model": model,
                     "choice": choice, "fit_ms": fit_ms,

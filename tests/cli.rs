@@ -389,3 +389,28 @@ fn move_limits_hold_the_forecasts_and_say_which_steps_they_bound() {
         "{err}"
     );
 }
+
+#[test]
+fn the_dynamic_ensemble_reports_its_weights_over_time() {
+    let lines = backtest_json(&["--models", "naive,snaive,drift,ets,ensemble", "--folds", "4"]);
+    let dynamic = lines
+        .iter()
+        .find(|l| l["model"] == "ens-dynamic")
+        .expect("ens-dynamic row");
+    let path = dynamic["weights_over_time"].as_array().expect("weights over time");
+    // Folds 2–4 (the first has no fold before it) and the hold-out.
+    assert_eq!(path.len(), 4, "{dynamic}");
+    assert_eq!(dynamic["folds"], 3);
+    for at in path {
+        let total: f64 = at["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .map(|m| m["weight"].as_f64().expect("weight"))
+            .sum();
+        assert!((total - 1.0).abs() < 1e-9, "{at}");
+    }
+    // The hold-out's weights are the row's members.
+    assert_eq!(path[3]["members"], dynamic["members"]);
+    assert!(lines.iter().filter(|l| l.get("weights_over_time").is_some()).count() == 1);
+}

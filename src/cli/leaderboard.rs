@@ -186,6 +186,9 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
                 if !row.members.is_empty() {
                     obj.insert("members".into(), json!(row.members));
                 }
+                if !row.weight_path.is_empty() {
+                    obj.insert("weights_over_time".into(), json!(row.weight_path));
+                }
                 if !board.plan.limits.is_empty() {
                     obj.insert("limited_steps".into(), json!(row.limited_steps));
                 }

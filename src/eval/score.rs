@@ -50,6 +50,10 @@ pub struct ModelScore {
     /// For an ensemble: its members and their weights on the hold-out forecast.
     #[serde(default)]
     pub members: Vec<Member>,
+    /// For the dynamic ensemble: its members and weights at each origin, the hold-out's
+    /// last.
+    #[serde(default)]
+    pub weight_path: Vec<WeightsAt>,
     /// Why the model failed, when it did; the other models still ran.
     pub error: Option<String>,
     /// The setting that would fix the error, in the data's terms (`season`, `fill`,
@@ -70,6 +74,16 @@ pub struct Member {
     /// Its weight in the combination (the weights sum to 1; a median's members weigh
     /// equally).
     pub weight: f64,
+}
+
+/// An ensemble's members and weights as chosen at one origin (index of its first
+/// forecast point): the dynamic ensemble's weights over time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeightsAt {
+    /// The origin.
+    pub origin: usize,
+    /// Members and weights chosen there.
+    pub members: Vec<Member>,
 }
 
 /// One fit's forecast from one origin, with what the fit says about itself.
@@ -135,6 +149,7 @@ impl<'a> RowScorer<'a> {
                 holdout_conformal: vec![],
                 limited_steps: vec![],
                 members: vec![],
+                weight_path: vec![],
                 error: None,
                 error_setting: None,
                 warning: None,

@@ -4,13 +4,15 @@
 //! the folds only; an ensemble's score on a fold uses members and weights chosen on the
 //! folds whose forecast windows do not overlap it (so none of its actuals were seen), which
 //! ranks it against single models without peeking; it needs two folds at least. Its
-//! hold-out uses weights from every fold. On a panel each group chooses its own members;
+//! hold-out uses weights from every fold. The dynamic ensemble instead looks only back:
+//! at each origin its weights come from the folds before it, the latest counting most, so
+//! its weights move over time as the members' recent errors do (its path is kept). On a panel each group chooses its own members;
 //! the row shows the charted group's.
 
 use super::backtest::{BacktestPlan, FoldPath, SeriesPaths, last_before};
 use super::conformal::Calibration;
 use super::series::SeriesData;
-use crate::eval::score::{Member, ModelScore, RowScorer, Scored};
+use crate::eval::score::{Member, ModelScore, RowScorer, Scored, WeightsAt};
 use crate::models::stats::Forecast;
 
 /// Members the mean, median and inverse-error ensembles take (the best on the folds).
@@ -32,15 +34,19 @@ pub enum Combiner {
     /// Non-negative least squares of the actuals on the members' fold forecasts (the best
     /// [`STACK_POOL`]), weights scaled to sum to 1.
     Stacking,
+    /// Weights proportional to 1 / recent error over the best [`TOP_K`] by it: the fold
+    /// errors before the origin, each fold half the weight of the one after it.
+    Dynamic,
 }
 
 impl Combiner {
     /// Every combiner, in leaderboard order.
-    pub const ALL: [Combiner; 4] = [
+    pub const ALL: [Combiner; 5] = [
         Combiner::Mean,
         Combiner::Median,
         Combiner::InverseError,
         Combiner::Stacking,
+        Combiner::Dynamic,
     ];
 
     /// The row's name.
@@ -50,6 +56,7 @@ impl Combiner {
             Combiner::Median => "ens-median",
             Combiner::InverseError => "ens-inverse",
             Combiner::Stacking => "ens-stack",
+            Combiner::Dynamic => "ens-dynamic",
         }
     }
 
@@ -59,6 +66,7 @@ impl Combiner {
             Combiner::Median => "median",
             Combiner::InverseError => "inverse-error weights",
             Combiner::Stacking => "stacking",
+            Combiner::Dynamic => "recent-error weights",
         }
     }
 }
@@ -85,16 +93,21 @@ pub fn ensemble_rows(
             let mut row =
                 RowScorer::new(combiner.name(), plan.season, &plan.levels, plan.holdout > 0);
             let mut members = vec![];
+            let mut path = vec![];
             for (s, data) in series.iter().enumerate() {
                 let shows = s == shown;
                 match score_one(combiner, candidates, s, data, plan, &mut row, shows) {
-                    Ok(weights) if shows || members.is_empty() => members = weights,
+                    Ok((weights, over_time)) if shows || members.is_empty() => {
+                        members = weights;
+                        path = over_time;
+                    }
                     Ok(_) => {}
                     Err(message) => row.record_error(message, None),
                 }
             }
             let mut score = row.finish();
             score.members = members;
+            score.weight_path = path;
             score
         })
         .collect()
@@ -119,7 +132,7 @@ fn score_one(
     plan: &BacktestPlan,
     row: &mut RowScorer<'_>,
     shows: bool,
-) -> Result<Vec<Member>, String> {
+) -> Result<(Vec<Member>, Vec<WeightsAt>), String> {
     let y = &data.values;
     // The origins any model scored; the pool: the models that scored every one of them
     // (and the hold-out), their folds matched by origin.
@@ -160,19 +173,39 @@ fn score_one(
         ));
     }
     let mut calibration = Calibration::default();
+    let mut path = vec![];
+    let named = |weights: &[(usize, f64)]| -> Vec<Member> {
+        weights
+            .iter()
+            .map(|&(i, weight)| Member {
+                model: pool[i].name.to_string(),
+                weight,
+            })
+            .collect()
+    };
     for (target, &origin) in origins.iter().enumerate() {
         // Members and weights from the folds whose forecast windows do not overlap this
-        // one's (none of its actuals seen); a fold with no such neighbour is not scored.
+        // one's (none of its actuals seen) — for the dynamic ensemble, only those before
+        // it; a fold with no such neighbour is not scored.
         let training: Vec<usize> = origins
             .iter()
             .enumerate()
-            .filter(|&(_, &o)| o.abs_diff(origin) >= plan.horizon)
+            .filter(|&(_, &o)| match combiner {
+                Combiner::Dynamic => o + plan.horizon <= origin,
+                _ => o.abs_diff(origin) >= plan.horizon,
+            })
             .map(|(f, _)| f)
             .collect();
         if training.is_empty() {
             continue;
         }
         let weights = choose(combiner, &pool, &training, y);
+        if combiner == Combiner::Dynamic {
+            path.push(WeightsAt {
+                origin,
+                members: named(&weights),
+            });
+        }
         let point = combine(combiner, &weights, |i| &pool[i].folds[target].point);
         if point.is_empty() {
             return Err("no member has finite fold errors to weigh".into());
@@ -213,13 +246,13 @@ fn score_one(
             calibration.add_scaled(&y[origin..], &point, plan.conformal_scale(y, origin));
         }
     }
-    let members = weights
-        .iter()
-        .map(|&(i, weight)| Member {
-            model: pool[i].name.to_string(),
-            weight,
-        })
-        .collect();
+    let members = named(&weights);
+    if combiner == Combiner::Dynamic {
+        path.push(WeightsAt {
+            origin: y.len() - plan.holdout,
+            members: members.clone(),
+        });
+    }
     if plan.holdout > 0 {
         let runs: Vec<&Scored> = weights
             .iter()
@@ -256,7 +289,7 @@ fn score_one(
         };
         row.record_holdout(y, origin, run, shows);
     }
-    Ok(members)
+    Ok((members, path))
 }
 
 fn plain(point: Vec<f64>) -> Forecast {
@@ -273,8 +306,20 @@ fn choose(
     training: &[usize],
     y: &[f64],
 ) -> Vec<(usize, f64)> {
-    let mean_error =
-        |i: usize| training.iter().map(|&f| pool[i].errors[f]).sum::<f64>() / training.len() as f64;
+    // The dynamic ensemble weighs each fold half as much as the one after it.
+    let latest = training.iter().copied().max().unwrap_or(0);
+    let fold_weight = |f: usize| match combiner {
+        Combiner::Dynamic => 0.5f64.powi((latest - f) as i32),
+        _ => 1.0,
+    };
+    let total_weight: f64 = training.iter().map(|&f| fold_weight(f)).sum();
+    let mean_error = |i: usize| {
+        training
+            .iter()
+            .map(|&f| fold_weight(f) * pool[i].errors[f])
+            .sum::<f64>()
+            / total_weight
+    };
     let mut ranked: Vec<(usize, f64)> = (0..pool.len())
         .map(|i| (i, mean_error(i)))
         .filter(|(_, e)| e.is_finite())
@@ -290,7 +335,7 @@ fn choose(
             let w = 1.0 / top.len().max(1) as f64;
             top.into_iter().map(|i| (i, w)).collect()
         }
-        Combiner::InverseError => {
+        Combiner::InverseError | Combiner::Dynamic => {
             let top = &ranked[..ranked.len().min(TOP_K)];
             let inverse: Vec<f64> = top.iter().map(|(_, e)| 1.0 / e.max(1e-12)).collect();
             let total: f64 = inverse.iter().sum();
@@ -460,12 +505,14 @@ mod tests {
             .unwrap()
         };
         let board = board_of(&plan);
-        assert_eq!(board.rows.len(), 8);
+        assert_eq!(board.rows.len(), 9);
         let row = |name: &str| board.rows.iter().find(|r| r.model == name).unwrap();
         for combiner in Combiner::ALL {
             let ens = row(combiner.name());
             assert_eq!(ens.error, None, "{}", combiner.name());
-            assert_eq!(ens.folds_scored, plan.folds);
+            // The dynamic ensemble looks only back: the first fold has nothing before it.
+            let scored = plan.folds - usize::from(combiner == Combiner::Dynamic);
+            assert_eq!(ens.folds_scored, scored, "{}", combiner.name());
             let total: f64 = ens.members.iter().map(|m| m.weight).sum();
             assert!((total - 1.0).abs() < 1e-9, "{}: {total}", combiner.name());
             assert_eq!(ens.conformal.len(), 2);
@@ -484,6 +531,29 @@ mod tests {
                 / TOP_K as f64;
             assert!((v - expected).abs() < 1e-9);
         }
+        // The dynamic ensemble's weights over time: one set per scored fold, then the
+        // hold-out's, each summing to 1; only it keeps a path.
+        let dynamic = row("ens-dynamic");
+        let path = &dynamic.weight_path;
+        assert_eq!(path.len(), plan.folds);
+        assert!(path.windows(2).all(|w| w[0].origin < w[1].origin));
+        assert_eq!(
+            path.last().map(|w| w.origin),
+            Some(data.len() - plan.holdout)
+        );
+        assert_eq!(path.last().map(|w| &w.members), Some(&dynamic.members));
+        for at in path {
+            let total: f64 = at.members.iter().map(|m| m.weight).sum();
+            assert!((total - 1.0).abs() < 1e-9);
+        }
+        assert!(
+            board
+                .rows
+                .iter()
+                .filter(|r| !r.weight_path.is_empty())
+                .count()
+                == 1
+        );
         // Every single model has conformal intervals too, scored on the hold-out.
         assert!(board.rows.iter().all(|r| r.holdout_conformal.len() == 2));
         assert!(board.why.is_some());

@@ -486,3 +486,79 @@ pub fn draw_leaderboard(
     legend(&mut chart, font, SeriesLabelPosition::UpperLeft)?;
     root.present().map_err(|e| e.to_string())
 }
+
+/// The dynamic ensemble's weights over time: one line per member, a point per origin (the
+/// hold-out's last); a member left out at an origin weighs 0 there.
+pub fn draw_weights(canvas: &HtmlCanvasElement, view: &LeaderboardView) -> Result<(), String> {
+    let Some(row) = view.board.rows.iter().find(|r| !r.weight_path.is_empty()) else {
+        return Ok(());
+    };
+    let path = &row.weight_path;
+    let ratio = fit_to_screen(canvas);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let labels: Vec<String> = path
+        .iter()
+        .map(|at| {
+            at.origin
+                .checked_sub(view.first_shown)
+                .and_then(|i| view.labels.get(i))
+                .cloned()
+                .unwrap_or_else(|| format!("point {}", at.origin))
+        })
+        .collect();
+    let mut names: Vec<&str> = vec![];
+    for at in path {
+        for m in &at.members {
+            if !names.contains(&m.model.as_str()) {
+                names.push(&m.model);
+            }
+        }
+    }
+    let font = (13.0 * ratio) as u32;
+    let mut chart = ChartBuilder::on(&root)
+        .margin((10.0 * ratio) as u32)
+        .x_label_area_size((32.0 * ratio) as u32)
+        .y_label_area_size((48.0 * ratio) as u32)
+        .caption(
+            format!(
+                "{}: weights by origin (the last is the hold-out's)",
+                row.model
+            ),
+            ("sans-serif", font + 2),
+        )
+        .build_cartesian_2d(0f64..(path.len().max(2) - 1) as f64, 0f64..1.05)
+        .map_err(|e| e.to_string())?;
+    time_axis(&mut chart, &labels, font)?;
+    let stroke = (2.0 * ratio) as u32;
+    for (i, name) in names.iter().enumerate() {
+        let color = OVERLAYS[i % OVERLAYS.len()];
+        let weights: Vec<(f64, f64)> = path
+            .iter()
+            .enumerate()
+            .map(|(x, at)| {
+                let w = at
+                    .members
+                    .iter()
+                    .find(|m| m.model == *name)
+                    .map_or(0.0, |m| m.weight);
+                (x as f64, w)
+            })
+            .collect();
+        chart
+            .draw_series(LineSeries::new(weights.clone(), color.stroke_width(stroke)))
+            .map_err(|e| e.to_string())?
+            .label(name.to_string())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+        chart
+            .draw_series(
+                weights
+                    .into_iter()
+                    .map(|p| Circle::new(p, (3.0 * ratio) as u32, color.filled())),
+            )
+            .map_err(|e| e.to_string())?;
+    }
+    legend(&mut chart, font, SeriesLabelPosition::UpperLeft)?;
+    root.present().map_err(|e| e.to_string())
+}

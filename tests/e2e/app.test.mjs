@@ -289,7 +289,7 @@ test('the leaderboard scores every model on the same folds, with the numbers the
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="ens-stack"]`, { timeout: 240000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.deepEqual([...models].sort(), ['arima', 'ces', 'dhr', 'drift', 'elasticnet', 'ens-inverse', 'ens-mean', 'ens-median', 'ens-stack', 'ets', 'garch', 'lasso', 'mean', 'mstl', 'naive', 'ridge', 'snaive', 'theta', 'var']);
+  assert.deepEqual([...models].sort(), ['arima', 'ces', 'dhr', 'drift', 'elasticnet', 'ens-dynamic', 'ens-inverse', 'ens-mean', 'ens-median', 'ens-stack', 'ets', 'garch', 'lasso', 'mean', 'mstl', 'naive', 'ridge', 'snaive', 'theta', 'var']);
   const cell = (model, metric) => page.textContent(`${byId('leaderboard')} tr[data-model="${model}"] td[data-metric="${metric}"]`);
   // The same request through the native CLI: the page shows the engine's numbers.
   const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/foresight-target');
@@ -341,6 +341,11 @@ test('the leaderboard scores every model on the same folds, with the numbers the
   assert.deepEqual(sorted, [...sorted].sort((a, b) => a - b));
   const drawn = await page.$eval(byId('leaderboard-chart'), (c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v < 200));
   assert.ok(drawn, 'the leaderboard chart has ink on it');
+  // The dynamic ensemble's weights over time are drawn from the engine's path.
+  const dynamic = lines.find((l) => l.model === 'ens-dynamic');
+  assert.ok(Array.isArray(dynamic.weights_over_time) && dynamic.weights_over_time.length >= 2, 'ens-dynamic has weights over time');
+  const inked = await page.$eval(byId('ensemble-weights-chart'), (c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v < 200));
+  assert.ok(inked, 'the ensemble weights chart has ink on it');
   await page.click(byId('overlay-naive'));
   await page.fill(byId('limit-step'), '');
   await page.fill(byId('limit-floor'), '');
@@ -359,7 +364,7 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="lstm"]`, { timeout: 600000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.equal(models.length, 20);
+  assert.equal(models.length, 21);
   assert.ok(models.includes('lstm'));
   const cell = (metric) => page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td[data-metric="${metric}"]`);
   // The LSTM has no intervals of its own; its conformal ones (two folds) are scored.

@@ -181,6 +181,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
     let chosen = RwSignal::new(None::<String>);
     let overlaid = RwSignal::new(Vec::<String>::new());
     let canvas = NodeRef::<html::Canvas>::new();
+    let weights_canvas = NodeRef::<html::Canvas>::new();
     // A new leaderboard: the pick is the engine's selection, overlays reset.
     Effect::new(move |_| {
         let selected = lb
@@ -199,6 +200,20 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             run.fail(format!("could not draw the leaderboard chart: {e}"));
         }
     });
+    Effect::new(move |_| {
+        let (Some(view), Some(c)) = (lb.board.get(), weights_canvas.get()) else {
+            return;
+        };
+        if let Err(e) = charts::draw_weights(&c, &view) {
+            run.fail(format!("could not draw the ensemble weights: {e}"));
+        }
+    });
+    let has_weights = move || {
+        lb.board.with(|b| {
+            b.as_ref()
+                .is_some_and(|v| v.board.rows.iter().any(|r| !r.weight_path.is_empty()))
+        })
+    };
     let compare = move |_| actions.compare();
     let rows = move || {
         let Some(view) = lb.board.get() else {
@@ -389,6 +404,8 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             {table}
             <canvas node_ref=canvas data-testid="leaderboard-chart" class="chart"
                 style:display=move || if lb.board.with(Option::is_some) { "block" } else { "none" }></canvas>
+            <canvas node_ref=weights_canvas data-testid="ensemble-weights-chart" class="chart"
+                style:display=move || if has_weights() { "block" } else { "none" }></canvas>
         </section>
     }
 }

@@ -101,13 +101,13 @@ fn inspect_reports_what_it_read() {
 
 /// `backtest --json` on the monthly airline series with `args`: one JSON value per line.
 fn backtest_json(args: &[&str]) -> Vec<serde_json::Value> {
+    backtest_json_on("tests/data/stats/air_passengers_monthly.csv", args)
+}
+
+/// `backtest --json` on `csv` with `args`: one JSON value per line.
+fn backtest_json_on(csv: &str, args: &[&str]) -> Vec<serde_json::Value> {
     let out = foresight()
-        .args([
-            "backtest",
-            "--csv",
-            "tests/data/stats/air_passengers_monthly.csv",
-            "--json",
-        ])
+        .args(["backtest", "--csv", csv, "--json"])
         .args(args)
         .output()
         .expect("runs");
@@ -303,28 +303,15 @@ fn backtest_grouped_folds_score_every_group_of_a_panel() {
 fn regressions_use_the_named_factors_and_report_their_size() {
     let run = |features: &[&str]| {
         let mut args = vec![
-            "backtest",
-            "--csv",
-            "tests/data/stats/us_macro_quarterly.csv",
             "--target",
             "infl",
             "--models",
             "ridge,lasso,elasticnet",
             "--horizon",
             "4",
-            "--json",
         ];
         args.extend_from_slice(features);
-        let out = foresight().args(&args).output().expect("runs");
-        assert!(
-            out.status.success(),
-            "stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json line"))
-            .collect::<Vec<_>>()
+        backtest_json_on("tests/data/stats/us_macro_quarterly.csv", &args)
     };
     let alone = run(&[]);
     let with = run(&["--features", "tbilrate,unemp"]);
@@ -392,12 +379,19 @@ fn move_limits_hold_the_forecasts_and_say_which_steps_they_bound() {
 
 #[test]
 fn the_dynamic_ensemble_reports_its_weights_over_time() {
-    let lines = backtest_json(&["--models", "naive,snaive,drift,ets,ensemble", "--folds", "4"]);
+    let lines = backtest_json(&[
+        "--models",
+        "naive,snaive,drift,ets,ensemble",
+        "--folds",
+        "4",
+    ]);
     let dynamic = lines
         .iter()
         .find(|l| l["model"] == "ens-dynamic")
         .expect("ens-dynamic row");
-    let path = dynamic["weights_over_time"].as_array().expect("weights over time");
+    let path = dynamic["weights_over_time"]
+        .as_array()
+        .expect("weights over time");
     // Folds 2–4 (the first has no fold before it) and the hold-out.
     assert_eq!(path.len(), 4, "{dynamic}");
     assert_eq!(dynamic["folds"], 3);
@@ -412,5 +406,11 @@ fn the_dynamic_ensemble_reports_its_weights_over_time() {
     }
     // The hold-out's weights are the row's members.
     assert_eq!(path[3]["members"], dynamic["members"]);
-    assert!(lines.iter().filter(|l| l.get("weights_over_time").is_some()).count() == 1);
+    assert!(
+        lines
+            .iter()
+            .filter(|l| l.get("weights_over_time").is_some())
+            .count()
+            == 1
+    );
 }

@@ -10,13 +10,8 @@
 use foresight::models::stats::garch::{Errors, Garch, backcast};
 use serde_json::Value;
 
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
+mod common;
+use common::floats;
 
 fn close(ours: f64, theirs: f64, what: &str) {
     let ok = if theirs.abs() < 1e-6 {

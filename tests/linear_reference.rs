@@ -7,13 +7,8 @@
 use foresight::models::stats::linear::{Gram, Penalty, Standardiser};
 use serde_json::Value;
 
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
+mod common;
+use common::floats;
 
 #[test]
 fn ridge_lasso_and_elastic_net_match_sklearn_on_standardised_factors() {

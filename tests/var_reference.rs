@@ -8,13 +8,8 @@
 use foresight::models::stats::var::{Criterion, fit, select_order};
 use serde_json::Value;
 
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
+mod common;
+use common::floats;
 
 fn rows(v: &Value) -> Vec<Vec<f64>> {
     v.as_array().expect("rows").iter().map(floats).collect()

@@ -262,6 +262,17 @@ def family_peer(key, train, factors, m, h):
     return choice, 1000 * (time.perf_counter() - t0), pred
 
 
+def emit(table, name, n, m, figures):
+    """Prints one JSON line per figure and keeps it for the table."""
+    for tool, model, choice, fit_ms, score in figures:
+        line = {"series": name, "n": n, "m": m, "tool": tool, "model": model,
+                "choice": choice, "fit_ms": fit_ms,
+                "mase": None if score is None or not math.isfinite(score) else score}
+        print(json.dumps(line))
+        table.append(line)
+    sys.stdout.flush()
+
+
 def read_frame_columns(path, columns):
     return [read_column(path, c) for c in columns]
 
@@ -285,13 +296,7 @@ def main():
                    foresight_rows(args.foresight, path, column, m, h)]
         if not args.no_peers:
             figures += peer_rows(y, m, h, args.pmdarima_long or m <= 12, args.peer_limit)
-        for tool, model, choice, fit_ms, score in figures:
-            line = {"series": name, "n": len(y) - h, "m": m, "tool": tool, "model": model,
-                    "choice": choice, "fit_ms": fit_ms,
-                    "mase": None if score is None or not math.isfinite(score) else score}
-            print(json.dumps(line))
-            table.append(line)
-        sys.stdout.flush()
+        emit(table, name, len(y) - h, m, figures)
     for name, file, column, m, h, models, factors in FAMILIES:
         path = os.path.join(DATA, file)
         y = read_column(path, column)
@@ -302,13 +307,7 @@ def main():
             for key in models:
                 choice, ms, pred = family_peer(key, train, [c[:-h] for c in cols], m, h)
                 figures.append(("python", key, choice, ms, mase(train, actual, pred, m)))
-        for tool, model, choice, fit_ms, score in figures:
-            line = {"series": name, "n": len(y) - h, "m": m, "tool": tool, "model": model,
-                    "choice": choice, "fit_ms": fit_ms,
-                    "mase": None if score is None or not math.isfinite(score) else score}
-            print(json.dumps(line))
-            table.append(line)
-        sys.stdout.flush()
+        emit(table, name, len(y) - h, m, figures)
     print()
     print(f"| series | n | m | model | tool | choice | fit ms | hold-out MASE |")
     print(f"|---|---:|---:|---|---|---|---:|---:|")

@@ -11,8 +11,7 @@
 
 use std::sync::Arc;
 
-use super::normal::two_sided_z;
-use super::{Fitted, Forecast, Interval, StatsError, check_series};
+use super::{Fitted, Forecast, StatsError, check_series};
 
 /// The criterion that picks the lag order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -441,18 +440,7 @@ impl Fitted for FittedVarLevel {
             .iter()
             .map(|m| m[0].sqrt())
             .collect();
-        let intervals = levels
-            .iter()
-            .map(|&level| {
-                let z = two_sided_z(level)?;
-                Ok(Interval {
-                    level,
-                    lower: point.iter().zip(&sd).map(|(p, s)| p - z * s).collect(),
-                    upper: point.iter().zip(&sd).map(|(p, s)| p + z * s).collect(),
-                })
-            })
-            .collect::<Result<Vec<_>, StatsError>>()?;
-        Ok(Forecast { point, intervals })
+        Forecast::normal(point, &sd, levels)
     }
 
     fn fitted_values(&self) -> Vec<f64> {

@@ -380,18 +380,14 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                     style:display=move || if data.is_panel() { "inline" } else { "none" }>"Folds of groups "
                     <input type="number" min="0" max="50" data-testid="group-folds-input" prop:value=move || lb.group_folds.get()
                         on:change=move |ev| lb.group_folds.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
-                <label title="Largest change from one step to the next (the first from the last actual): a number in the series' units, or a percentage of the previous value (5%). Every model's forecasts are held to the limits before they are scored.">"Max step "
-                    <input type="text" size="6" data-testid="limit-step" placeholder="none" prop:value=move || lb.limit_step.get()
-                        on:input=move |ev| lb.limit_step.set(event_target_value(&ev)) /></label>
-                <label title="Largest change from the last actual at any step: units, or a percentage of it.">"Max total "
-                    <input type="text" size="6" data-testid="limit-total" placeholder="none" prop:value=move || lb.limit_total.get()
-                        on:input=move |ev| lb.limit_total.set(event_target_value(&ev)) /></label>
-                <label title="A band around the last actual the forecast stays in, in percent of it.">"Band ± % "
-                    <input type="text" size="5" data-testid="limit-band" placeholder="none" prop:value=move || lb.limit_band.get()
-                        on:input=move |ev| lb.limit_band.set(event_target_value(&ev)) /></label>
-                <label title="Smallest value a forecast takes (0 for prices and volumes).">"Floor "
-                    <input type="text" size="5" data-testid="limit-floor" placeholder="none" prop:value=move || lb.limit_floor.get()
-                        on:input=move |ev| lb.limit_floor.set(event_target_value(&ev)) /></label>
+                <LimitField label="Max step " testid="limit-step" value=lb.limit_step
+                    title="Largest change from one step to the next (the first from the last actual): a number in the series' units, or a percentage of the previous value (5%). Every model's forecasts are held to the limits before they are scored." />
+                <LimitField label="Max total " testid="limit-total" value=lb.limit_total
+                    title="Largest change from the last actual at any step: units, or a percentage of it." />
+                <LimitField label="Band ± % " testid="limit-band" value=lb.limit_band
+                    title="A band around the last actual the forecast stays in, in percent of it." />
+                <LimitField label="Floor " testid="limit-floor" value=lb.limit_floor
+                    title="Smallest value a forecast takes (0 for prices and volumes)." />
                 <label>"Include LSTM "
                     <input type="checkbox" data-testid="compare-lstm" prop:checked=move || lb.compare_lstm.get()
                         on:change=move |ev| lb.compare_lstm.set(event_target_checked(&ev)) /></label>
@@ -407,6 +403,21 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             <canvas node_ref=weights_canvas data-testid="ensemble-weights-chart" class="chart"
                 style:display=move || if has_weights() { "block" } else { "none" }></canvas>
         </section>
+    }
+}
+
+/// A move limit's text field (empty: no limit), read when the comparison starts.
+#[component]
+fn LimitField(
+    label: &'static str,
+    testid: &'static str,
+    title: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label title=title>{label}
+            <input type="text" size="6" data-testid=testid placeholder="none" prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) /></label>
     }
 }
 

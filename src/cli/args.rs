@@ -171,9 +171,11 @@ pub struct BacktestArgs {
     /// For a panel: the group (series) to model; the first group when left out.
     #[arg(long)]
     pub series: Option<String>,
-    /// Column to forecast; the first numeric column when left out.
-    #[arg(long)]
-    pub target: Option<String>,
+    /// Column to forecast; the first numeric column when left out. Several, comma-separated,
+    /// give a leaderboard per target, each with the other targets among its factors (so
+    /// `var` models them together and the regressions use them).
+    #[arg(long, value_delimiter = ',')]
+    pub target: Vec<String>,
     /// Steps forecast from each origin; a frequency-based default when left out.
     #[arg(long)]
     pub horizon: Option<usize>,

@@ -68,36 +68,59 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         settings.data.window = args.lstm_window.unwrap_or(summary.suggested_window);
         settings
     });
-    let request = LeaderboardRequest {
-        target: args.target.clone().unwrap_or_default(),
-        series: args.series.clone(),
-        fill,
-        season: args.season,
-        horizon: args.horizon,
-        holdout: args.holdout,
-        folds: args.folds.unwrap_or(0),
-        step: args.step,
-        sliding: args.sliding,
-        refit,
-        group_folds: args.group_folds,
-        models: args.models.clone(),
-        levels: args.levels.clone(),
-        covariates: args.features.clone(),
-        lstm,
-        limits,
-    };
-    let view = match session.run(Job::Leaderboard(request), &mut host) {
-        Event::Leaderboard(view) => view,
-        other => return Err(CliError::from_event(other)),
-    };
-    let board = view.board;
-    if args.json {
-        for line in json_lines(&board) {
-            println!("{line}");
-        }
+    // One leaderboard per target; with several, each has the others among its factors.
+    let targets: Vec<String> = if args.target.is_empty() {
+        vec![String::new()]
     } else {
-        eprintln!();
-        print!("{}", table(&board));
+        args.target.iter().map(|t| t.trim().to_string()).collect()
+    };
+    let several = targets.len() > 1;
+    for target in &targets {
+        let mut covariates = args.features.clone();
+        if several {
+            covariates.extend(
+                targets
+                    .iter()
+                    .filter(|t| *t != target && !covariates.contains(t))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let request = LeaderboardRequest {
+            target: target.clone(),
+            series: args.series.clone(),
+            fill,
+            season: args.season,
+            horizon: args.horizon,
+            holdout: args.holdout,
+            folds: args.folds.unwrap_or(0),
+            step: args.step,
+            sliding: args.sliding,
+            refit,
+            group_folds: args.group_folds,
+            models: args.models.clone(),
+            levels: args.levels.clone(),
+            covariates,
+            lstm: lstm.clone(),
+            limits: limits.clone(),
+        };
+        let view = match session.run(Job::Leaderboard(request), &mut host) {
+            Event::Leaderboard(view) => view,
+            other => return Err(CliError::from_event(other)),
+        };
+        let board = view.board;
+        let named = several.then_some(view.target.as_str());
+        if args.json {
+            for line in json_lines(&board, named) {
+                println!("{line}");
+            }
+        } else {
+            eprintln!();
+            if let Some(name) = named {
+                println!("== {name} ==");
+            }
+            print!("{}", table(&board));
+        }
     }
     Ok(())
 }
@@ -129,8 +152,8 @@ fn error_text(row: &ModelScore) -> Option<String> {
 }
 
 /// One JSON object per model (hold-out metrics, fit time, the backtest means, the error if
-/// any), then `{"selected": …}`.
-pub fn json_lines(board: &Leaderboard) -> Vec<String> {
+/// any), then `{"selected": …}`; each with `"target"` when one of several is named.
+pub fn json_lines(board: &Leaderboard, target: Option<&str>) -> Vec<String> {
     let mut lines: Vec<String> = board
         .rows
         .iter()
@@ -182,6 +205,9 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
                 "warning": row.warning,
             });
             if let Some(obj) = v.as_object_mut() {
+                if let Some(t) = target {
+                    obj.insert("target".into(), json!(t));
+                }
                 obj.extend(coverage);
                 if !row.members.is_empty() {
                     obj.insert("members".into(), json!(row.members));
@@ -197,6 +223,9 @@ pub fn json_lines(board: &Leaderboard) -> Vec<String> {
         })
         .collect();
     let mut last = json!({ "selected": board.selected, "why": board.why });
+    if let Some(t) = target {
+        last["target"] = json!(t);
+    }
     if board.group_folds > 0 {
         last["groups"] = json!(board.groups);
         last["group_folds"] = json!(board.group_folds);

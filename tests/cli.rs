@@ -419,7 +419,14 @@ fn the_dynamic_ensemble_reports_its_weights_over_time() {
 fn several_targets_give_a_leaderboard_each_with_the_others_as_factors() {
     let lines = backtest_json_on(
         "tests/data/stats/us_macro_quarterly.csv",
-        &["--target", "infl,unemp", "--models", "naive,var", "--horizon", "4"],
+        &[
+            "--target",
+            "infl,unemp",
+            "--models",
+            "naive,var",
+            "--horizon",
+            "4",
+        ],
     );
     // Per target: two model lines and the selection, each naming the target.
     assert_eq!(lines.len(), 6);
@@ -429,7 +436,12 @@ fn several_targets_give_a_leaderboard_each_with_the_others_as_factors() {
         assert!(block[2].get("selected").is_some());
         // The VAR models the target with the other one: two columns.
         let var = block.iter().find(|l| l["model"] == "var").expect("var row");
-        assert!(var["label"].as_str().is_some_and(|l| l.contains("2 columns")), "{var}");
+        assert!(
+            var["label"]
+                .as_str()
+                .is_some_and(|l| l.contains("2 columns")),
+            "{var}"
+        );
     }
     // One target keeps today's lines, with no target field.
     let one = backtest_json(&["--models", "naive"]);

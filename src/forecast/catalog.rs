@@ -42,6 +42,15 @@ impl ModelSpec {
         ModelKind::ALL.into_iter().map(ModelSpec::Stats).collect()
     }
 
+    /// Every model `all` runs, by name, with a few words on what it is: what a model
+    /// picker lists.
+    pub fn all_described() -> Vec<(&'static str, &'static str)> {
+        ModelKind::ALL
+            .iter()
+            .map(|k| (k.name(), k.describe()))
+            .collect()
+    }
+
     /// Every model name, for messages.
     pub fn names() -> Vec<&'static str> {
         ModelKind::ALL

@@ -26,6 +26,7 @@ pub use crate::data::read::{DuplicatePolicy, NONE, ReadOptions};
 pub use crate::data::scale::ScalerKind;
 pub use crate::data::window::WindowSpec;
 pub use crate::eval::{IntervalScore, Metrics, ModelScore};
+pub use crate::forecast::catalog::ModelSpec;
 pub use crate::forecast::catalog::lstm_defaults;
 pub use crate::forecast::limits::{MoveLimits, step_runs};
 pub use crate::forecast::{Interval, LONG_TRAINING, Leaderboard, LeaderboardRequest, Refit};

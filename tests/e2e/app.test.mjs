@@ -390,9 +390,19 @@ test('a panel is compared across its groups, dealt into folds of groups', async 
   await setNumber('horizon-input', 2);
   await setNumber('folds-input', 1);
   await setNumber('group-folds-input', 3);
+  // The model picker: only naive and drift, no ensembles.
+  await page.click(`${byId('model-picker')} summary`);
+  const boxes = page.locator(`${byId('model-picker')} input[type=checkbox]`);
+  for (let i = 0; i < await boxes.count(); i++) {
+    const id = await boxes.nth(i).getAttribute('data-testid');
+    await boxes.nth(i).setChecked(['pick-model-naive', 'pick-model-drift'].includes(id));
+  }
+  assert.match(await page.textContent(`${byId('model-picker')} summary`), /^Models \(2 of \d+\)$/);
   await page.click(byId('compare-button'));
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="drift"]`, { timeout: 240000 });
   await waitState('ready');
+  const picked = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
+  assert.deepEqual([...picked].sort(), ['drift', 'naive']);
   assert.match(await page.textContent('.leaderboard-panel .plan'), /all 11 groups in 3 folds of groups/);
   // The same request through the CLI: the page shows the engine's numbers.
   const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/foresight-target');
@@ -405,6 +415,7 @@ test('a panel is compared across its groups, dealt into folds of groups', async 
     assert.ok(Math.abs(ui - row.mae) <= 1e-4 * Math.abs(row.mae), `${row.model}: page MAE ${ui} vs CLI ${row.mae}`);
   }
   await setNumber('group-folds-input', 0);
+  for (let i = 0; i < await boxes.count(); i++) await boxes.nth(i).check();
 });
 
 test('a million-row, 80 MB file is read in the worker while the page stays responsive', async () => {

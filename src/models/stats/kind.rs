@@ -122,6 +122,31 @@ impl ModelKind {
         }
     }
 
+    /// A few words on what the model is, for pickers and help.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ModelKind::Naive => "last value",
+            ModelKind::SeasonalNaive => "value a season earlier",
+            ModelKind::Drift => "last value plus the average step",
+            ModelKind::Mean => "mean of the history",
+            ModelKind::Ets => "automatic exponential smoothing",
+            ModelKind::Arima => "automatic ARIMA",
+            ModelKind::Dhr => "harmonic regression with ARIMA errors",
+            ModelKind::Theta => "automatic Theta",
+            ModelKind::Ces => "automatic complex exponential smoothing",
+            ModelKind::Mstl => "several seasons by STL, ETS on the rest",
+            ModelKind::Stm => "standard Theta",
+            ModelKind::Otm => "optimised Theta",
+            ModelKind::Dstm => "dynamic standard Theta",
+            ModelKind::Dotm => "dynamic optimised Theta",
+            ModelKind::Ridge => "ridge regression per step on lags and inputs",
+            ModelKind::Lasso => "lasso per step on lags and inputs",
+            ModelKind::ElasticNet => "elastic net per step on lags and inputs",
+            ModelKind::Garch => "GARCH(1,1) volatility on the returns",
+            ModelKind::Var => "vector autoregression with the inputs",
+        }
+    }
+
     /// The model by name.
     pub fn parse(name: &str) -> Option<ModelKind> {
         ModelKind::ALL

@@ -9,7 +9,8 @@ use super::state::{
     RunState,
 };
 use crate::jobs::{
-    ExploreRequest, Job, LeaderboardRequest, MoveLimits, ReadOptions, TrainSettings, WindowSpec,
+    ExploreRequest, Job, LeaderboardRequest, ModelSpec, MoveLimits, ReadOptions, TrainSettings,
+    WindowSpec,
 };
 use crate::web::client::WorkerClient;
 
@@ -246,6 +247,21 @@ impl Actions {
                 return;
             }
         };
+        let picked = b.models.get_untracked();
+        let with_ensembles = b.ensembles.get_untracked();
+        if picked.is_empty() && !b.compare_lstm.get_untracked() {
+            self.fail("tick at least one model to compare (Models)".into());
+            return;
+        }
+        // Everything ticked is `all`; otherwise the ticked names (and the ensembles).
+        let models = if picked.len() == ModelSpec::all_described().len() && with_ensembles {
+            vec![]
+        } else {
+            picked
+                .into_iter()
+                .chain(with_ensembles.then(|| "ensemble".to_string()))
+                .collect()
+        };
         let horizon = m.horizon.get_untracked().max(1);
         let season = b.season.get_untracked();
         let with_lstm = b.compare_lstm.get_untracked();
@@ -260,13 +276,11 @@ impl Actions {
             group_folds: Some(b.group_folds.get_untracked())
                 .filter(|k| *k >= 2 && self.data.is_panel_untracked()),
             lstm: with_lstm.then(|| self.settings()),
-            // The LSTM row trains with the inputs chosen above, as Train does.
-            covariates: if with_lstm {
-                m.features.get_untracked()
-            } else {
-                vec![]
-            },
+            // The inputs chosen above feed the LSTM row (as Train does), the regressions
+            // and VAR; the univariate models ignore them.
+            covariates: m.features.get_untracked(),
             limits,
+            models,
             ..LeaderboardRequest::new(m.target.get_untracked())
         };
         self.run.error.set(None);

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::actions::Actions;
 use super::format::format_value;
 use super::state::{AppState, DataState, LeaderboardState, RunState};
-use crate::jobs::{IntervalScore, ModelScore, Refit, step_runs};
+use crate::jobs::{IntervalScore, ModelScore, ModelSpec, Refit, step_runs};
 use crate::web::charts;
 
 /// One sortable column: header, key, and how to read it from a row.
@@ -358,7 +358,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
     view! {
         <section class="panel leaderboard-panel">
             <h2>"Compare models"</h2>
-            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES, MSTL, ridge, lasso and elastic net (one regression per step on recent changes, the season and the chosen inputs' past) GARCH(1,1) on the returns and a VAR of the changes — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with four ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above."</p>
+            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES, MSTL, ridge, lasso and elastic net (one regression per step on recent changes, the season and the chosen inputs' past) GARCH(1,1) on the returns and a VAR of the changes — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with five ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above, and the inputs chosen above as the regressions' and VAR's factors."</p>
             <div class="row">
                 <label>"Season (0 = from frequency) "
                     <input type="number" min="0" data-testid="season-input" prop:value=move || lb.season.get()
@@ -388,6 +388,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                     title="A band around the last actual the forecast stays in, in percent of it." />
                 <LimitField label="Floor " testid="limit-floor" value=lb.limit_floor
                     title="Smallest value a forecast takes (0 for prices and volumes)." />
+                <ModelPicker models=lb.models ensembles=lb.ensembles />
                 <label>"Include LSTM "
                     <input type="checkbox" data-testid="compare-lstm" prop:checked=move || lb.compare_lstm.get()
                         on:change=move |ev| lb.compare_lstm.set(event_target_checked(&ev)) /></label>
@@ -403,6 +404,49 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             <canvas node_ref=weights_canvas data-testid="ensemble-weights-chart" class="chart"
                 style:display=move || if has_weights() { "block" } else { "none" }></canvas>
         </section>
+    }
+}
+
+/// The models to compare: a box per statistical model (all ticked at first) and one for
+/// the ensembles, folded under a summary that counts them.
+#[component]
+fn ModelPicker(models: RwSignal<Vec<String>>, ensembles: RwSignal<bool>) -> impl IntoView {
+    let catalogue = ModelSpec::all_described();
+    let total = catalogue.len();
+    let boxes = catalogue
+        .into_iter()
+        .map(|(name, about)| {
+            let ticked = move || models.with(|m| m.iter().any(|n| n == name));
+            view! {
+                <label title=about>
+                    <input type="checkbox" data-testid=format!("pick-model-{name}") prop:checked=ticked
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            models.update(|m| {
+                                m.retain(|n| n != name);
+                                if on { m.push(name.to_string()); }
+                            });
+                        } />
+                    {format!(" {name} ")}</label>
+            }
+        })
+        .collect_view();
+    let summary = move || {
+        format!(
+            "Models ({} of {total}{})",
+            models.with(Vec::len),
+            if ensembles.get() { ", ensembles" } else { "" }
+        )
+    };
+    view! {
+        <details class="model-picker" data-testid="model-picker">
+            <summary>{summary}</summary>
+            {boxes}
+            <label title="Mean, median, inverse-error, stacking and dynamic combinations of the ticked models">
+                <input type="checkbox" data-testid="pick-model-ensemble" prop:checked=move || ensembles.get()
+                    on:change=move |ev| ensembles.set(event_target_checked(&ev)) />
+                " ensembles "</label>
+        </details>
     }
 }
 

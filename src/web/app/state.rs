@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::backend::BackendChoice;
 use crate::jobs::{
-    DatasetSummary, FillStrategy, HolidayCalendar, LeaderboardRequest, LeaderboardView, Progress,
-    ReadOptions, Refit, ScalerKind, SeriesView, TrainOutcome, TrainSettings,
+    DatasetSummary, FillStrategy, HolidayCalendar, LeaderboardRequest, LeaderboardView, ModelSpec,
+    Progress, ReadOptions, Refit, ScalerKind, SeriesView, TrainOutcome, TrainSettings,
 };
 
 /// What the page is doing; shown as `data-state` on the root.
@@ -268,6 +268,10 @@ pub(crate) struct LeaderboardState {
     pub limit_band: RwSignal<String>,
     /// Smallest forecast value.
     pub limit_floor: RwSignal<String>,
+    /// The statistical models ticked in the picker (all by default).
+    pub models: RwSignal<Vec<String>>,
+    /// Whether the ensembles run too.
+    pub ensembles: RwSignal<bool>,
 }
 
 impl LeaderboardState {
@@ -285,6 +289,13 @@ impl LeaderboardState {
             limit_total: RwSignal::new(String::new()),
             limit_band: RwSignal::new(String::new()),
             limit_floor: RwSignal::new(String::new()),
+            models: RwSignal::new(
+                ModelSpec::all_described()
+                    .into_iter()
+                    .map(|(name, _)| name.to_string())
+                    .collect(),
+            ),
+            ensembles: RwSignal::new(true),
         }
     }
 }

@@ -247,7 +247,37 @@ pub(super) async fn score_series<H: Host>(
     }
     let mut paths = SeriesPaths::default();
     let mut calibration = Calibration::default();
-    let windows = plan.calibration_windows(series.layout);
+    let mut windows = plan.calibration_windows(series.layout);
+    // The windows before the first fold get a fit of their own at the earliest of them,
+    // brought up to each, so no window's actuals shaped the parameters that forecast it —
+    // where the plan fits afresh at that size (else the first fold's fit serves them).
+    if let Some(&first) = series.layout.origins.first() {
+        let early: Vec<usize> = windows
+            .iter()
+            .map(|&(_, o)| o)
+            .filter(|&o| o < first)
+            .collect();
+        let range = early.first().map(|&o| plan.training_range(o));
+        if let Some((start, end)) = range.filter(|&(s, e)| {
+            series.global.is_none() && e > s && plan.refit.fits_at(1, false, e - s)
+        }) {
+            let mut ctx = plan.fit_context(compute, host);
+            match spec.fit(data, start, end, &mut ctx).await {
+                Ok(fitted) => {
+                    let extra = calibrate_at(data, &fitted, &early, plan, compute, host).await?;
+                    for (o, point) in &extra {
+                        let scale = plan.conformal_scale(&data.values, *o);
+                        calibration.add_scaled(&data.values[*o..], point, scale);
+                    }
+                    paths.calibration.extend(extra);
+                    windows.retain(|&(_, o)| o >= first);
+                }
+                Err(e) if e.is_cancelled() => return Err(BacktestError::Cancelled),
+                // Too short there: the first fold's fit serves them.
+                Err(_) => {}
+            }
+        }
+    }
     // The last fitted (or brought-up) model and the time its fit took.
     let mut last_fit: Option<(FittedModel, f64)> = None;
     for (i, (origin, start, end)) in fits.into_iter().enumerate() {

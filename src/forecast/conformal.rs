@@ -17,7 +17,8 @@ pub const MIN_WINDOWS: usize = 2;
 /// divided by it at their own origin, and bounds multiplied by it at the forecast's, let
 /// the intervals follow a series whose swings grow with its level or come in calm and
 /// turbulent spells, where raw errors from older windows would be too small or too large.
-/// A flat stretch gets a floor, so its scale is never zero.
+/// A flat stretch gets a floor (a tenth of the mean absolute change over all the points
+/// before `origin`), so its scale is never near zero.
 pub fn local_scale(y: &[f64], origin: usize, season: usize, horizon: usize) -> f64 {
     let window = (2 * season).max(horizon).max(20);
     let end = origin.min(y.len());
@@ -27,7 +28,19 @@ pub fn local_scale(y: &[f64], origin: usize, season: usize, horizon: usize) -> f
         .map(|w| (w[1] - w[0]).abs())
         .filter(|d| d.is_finite())
         .fold((0.0, 0usize), |(s, c), d| (s + d, c + 1));
-    let floor = 1e-9 * (1.0 + end.checked_sub(1).map_or(0.0, |i| y[i].abs()));
+    // A flat stretch (a regulated price, a run of zeros) must not shrink the scale to
+    // nothing: a tenth of the whole history's mean absolute change is the floor.
+    let (all_sum, all_count) = y[..end]
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .filter(|d| d.is_finite())
+        .fold((0.0, 0usize), |(s, c), d| (s + d, c + 1));
+    let history = if all_count > 0 {
+        all_sum / all_count as f64
+    } else {
+        0.0
+    };
+    let floor = (0.1 * history).max(1e-9 * (1.0 + end.checked_sub(1).map_or(0.0, |i| y[i].abs())));
     if count == 0 {
         return floor.max(1.0);
     }
@@ -135,6 +148,11 @@ mod tests {
         assert_eq!(local_scale(&y, 40, 12, 1), (14.0 + 10.0 * 10.0) / 24.0);
         // A flat stretch has a floor, not zero; no points at all give 1.
         assert!(local_scale(&[5.0; 30], 30, 1, 1) > 0.0);
+        let mut flat_after_swings: Vec<f64> = (0..40).map(|t| f64::from(t % 2) * 10.0).collect();
+        flat_after_swings.extend([0.0; 30]);
+        // 40 changes of 10 over 69 neighbours: the floor is a tenth of that mean.
+        let floor = 0.1 * 400.0 / 69.0;
+        assert!((local_scale(&flat_after_swings, 70, 1, 1) - floor).abs() < 1e-12);
         assert_eq!(local_scale(&[], 0, 1, 1), 1.0);
         // Errors of 2 where the scale was 1 become bounds of ±20 where it is 10.
         let mut c = Calibration::default();

@@ -180,16 +180,18 @@ impl MoveLimits {
 
     /// One path held to the limits, step by step from `last`.
     fn hold(&self, last: f64, path: &mut [f64]) {
+        // Sizes below zero (only a hand-written request could hold them) count as zero, so
+        // every range stays ordered.
         let (mut low, mut high) = (f64::NEG_INFINITY, f64::INFINITY);
         if let Some(total) = self.total {
-            let t = total.size(last);
+            let t = total.size(last).max(0.0);
             (low, high) = (low.max(last - t), high.min(last + t));
         }
         if let Some(band) = self.band {
-            let b = last.abs() * band / 100.0;
+            let b = (last.abs() * band / 100.0).max(0.0);
             (low, high) = (low.max(last - b), high.min(last + b));
         }
-        if let Some(floor) = self.floor {
+        if let Some(floor) = self.floor.filter(|f| f.is_finite()) {
             low = low.max(floor);
             high = high.max(low);
         }
@@ -199,7 +201,7 @@ impl MoveLimits {
                 continue;
             }
             if let Some(step) = self.step {
-                let s = step.size(previous);
+                let s = step.size(previous).max(0.0);
                 *v = v.clamp(previous - s, previous + s);
             }
             *v = v.clamp(low, high);

@@ -164,11 +164,13 @@ impl BacktestPlan {
     /// The origins the conformal calibration forecasts from besides the folds, each with
     /// the fold whose fit serves it (its index in `layout.origins`): one horizon apart,
     /// back from the last fold, so that folds and these windows number about
-    /// [`CALIBRATION_WINDOWS`] and no two windows share an actual. A window after a fold is
-    /// served by the latest fold before it, brought up with nothing estimated again; one
-    /// before the first fold by the first fold's fit, run over the points before it (its
-    /// parameters saw that window; its state did not). Windows never reach into the
-    /// hold-out and leave at least two of the longest season to run over.
+    /// [`CALIBRATION_WINDOWS`] and none shares an actual with a fold. A window after a fold
+    /// is served by the latest fold before it, brought up with nothing estimated again;
+    /// one before the first fold by the first fold's fit, run over the points before it —
+    /// unless the backtest fits afresh at the earliest such window and brings that fit up
+    /// to each, which it does wherever the refit policy fits afresh at that size (so no
+    /// window's actuals shaped the parameters that forecast it). Windows never reach into
+    /// the hold-out and leave at least two of the longest season to run over.
     ///
     /// Five folds alone give five scores per step, whose largest is then the 95% bound,
     /// and windows packed between the folds share most of their actuals: either way such
@@ -189,7 +191,12 @@ impl BacktestPlan {
         let mut windows: Vec<(usize, usize)> = (0..)
             .map_while(|k: usize| k.checked_mul(step).and_then(|back| last.checked_sub(back)))
             .take_while(|&origin| origin >= floor)
-            .filter(|origin| !layout.origins.contains(origin))
+            .filter(|&origin| {
+                layout
+                    .origins
+                    .iter()
+                    .all(|&o| o.abs_diff(origin) >= self.horizon)
+            })
             .filter(|&origin| origin + self.horizon <= layout.holdout_start)
             .take(wanted)
             .map(|origin| {

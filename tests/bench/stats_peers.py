@@ -195,8 +195,9 @@ def family_rows(binary, path, column, m, h, models, factors):
 
 def direct_design(y, factors, m, k):
     """Foresight's regression features for step k (see src/models/stats/linear/direct.rs):
-    recent changes, the change to the same phase a season back, two Fourier pairs of the
-    target's phase, each factor's last value and change; target y[e+k-1] - y[e-1]."""
+    recent changes, the change to the same phase a season back (for a season longer than
+    the lags), two Fourier pairs of the target's phase, each factor's last value and change;
+    target y[e+k-1] - y[e-1]."""
     import numpy as np
     lags = min(max(m, 3), 24)
     seasons = [m] if m >= 2 else []
@@ -207,7 +208,8 @@ def direct_design(y, factors, m, k):
         r = [series[e - 1 - j] - last for j in range(1, lags)]
         target = e + k - 1
         for p in seasons:
-            r.append(series[target - p * (-(-k // p))] - last)
+            if p > lags:
+                r.append(series[target - p * (-(-k // p))] - last)
             phase = 2 * math.pi * (target % p) / p
             for j in range(1, min(p // 2, 2) + 1):
                 r += [math.sin(phase * j), math.cos(phase * j)]

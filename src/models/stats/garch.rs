@@ -9,7 +9,9 @@
 //! returns: 100 × log changes of a positive series, plain changes otherwise. The point
 //! forecast is the level carried by the mean return; the intervals widen with the
 //! forecast conditional variance summed over the steps, so they are wide after turbulent
-//! days and narrow after calm ones.
+//! days and narrow after calm ones. The bounds take normal quantiles of that sum (with
+//! Student-t errors the one-step bound is then a little narrow; sums of several steps are
+//! close to normal).
 
 use super::normal::two_sided_z;
 use super::optimize::NelderMead;

@@ -356,6 +356,19 @@ fn differenced(y: &[f64], factors: &[Vec<f64>]) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// Every factor must reach as far as the target.
+fn check_factor_lengths(
+    mut lengths: impl Iterator<Item = usize>,
+    n: usize,
+) -> Result<(), StatsError> {
+    match lengths.find(|&len| len < n) {
+        Some(len) => Err(StatsError::InvalidSpec(format!(
+            "VAR has factor values for {len} points; the target has {n}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Fits the leaderboard's VAR to the target `y` and `factors` (aligned with `y` from its
 /// first point, possibly longer; gaps carried forward).
 ///
@@ -364,6 +377,7 @@ fn differenced(y: &[f64], factors: &[Vec<f64>]) -> Vec<Vec<f64>> {
 /// [`StatsError::NotConverged`] for collinear columns.
 pub fn fit_levels(y: &[f64], factors: &[&[f64]]) -> Result<FittedVarLevel, StatsError> {
     check_series("VAR", y, 12)?;
+    check_factor_lengths(factors.iter().map(|f| f.len()), y.len())?;
     let factors: Vec<Vec<f64>> = factors
         .iter()
         .map(|f| {
@@ -461,6 +475,7 @@ impl Fitted for FittedVarLevel {
 
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
         check_series("VAR", y, self.fit.p + 2)?;
+        check_factor_lengths(self.factors.iter().map(Vec::len), y.len())?;
         Ok(Box::new(FittedVarLevel {
             y: y.to_vec(),
             ..self.clone()

@@ -249,18 +249,26 @@ impl Actions {
         };
         let picked = b.models.get_untracked();
         let with_ensembles = b.ensembles.get_untracked();
+        let picked_none_but_lstm = picked.is_empty() && !with_ensembles;
         if picked.is_empty() && !b.compare_lstm.get_untracked() {
             self.fail("tick at least one model to compare (Models)".into());
             return;
         }
         // Everything ticked is `all`; otherwise the ticked names (and the ensembles).
-        let models = if picked.len() == ModelSpec::all_described().len() && with_ensembles {
-            vec![]
+        let models: Vec<String> =
+            if picked.len() == ModelSpec::all_described().len() && with_ensembles {
+                vec![]
+            } else {
+                picked
+                    .into_iter()
+                    .chain(with_ensembles.then(|| "ensemble".to_string()))
+                    .collect()
+            };
+        // Nothing ticked but the LSTM: the LSTM alone (an empty list would mean all).
+        let models = if models.is_empty() && picked_none_but_lstm {
+            vec!["lstm".to_string()]
         } else {
-            picked
-                .into_iter()
-                .chain(with_ensembles.then(|| "ensemble".to_string()))
-                .collect()
+            models
         };
         let horizon = m.horizon.get_untracked().max(1);
         let season = b.season.get_untracked();

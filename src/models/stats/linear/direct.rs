@@ -4,8 +4,9 @@
 //!
 //! - the recent changes `y[t−j] − y[t]` (j = 1 … p − 1, p the season clamped to 3 … 24);
 //! - for each seasonal period P, the change to the same phase one period back
-//!   (`y[t+k−P⌈k/P⌉] − y[t]`, the seasonal naive forecast as a feature) and two Fourier
-//!   pairs of the target's phase;
+//!   (`y[t+k−P⌈k/P⌉] − y[t]`, the seasonal naive forecast as a feature; only for a period
+//!   longer than the lags, which otherwise hold it) and two Fourier pairs of the target's
+//!   phase;
 //! - for each other column (a factor), its last value and last change: only what was
 //!   observed by the origin, so no future factor values are needed.
 //!
@@ -29,6 +30,8 @@ const MAX_SAMPLES: usize = 4_000;
 const GRID: usize = 13;
 /// Fewest samples a step needs to be fitted and its penalty chosen.
 const MIN_SAMPLES: usize = 20;
+/// Coordinate descent's stopping tolerance here: coefficients to 1e-9 of the largest.
+const TOLERANCE: f64 = 1e-9;
 
 /// The model: which penalty, the seasons, and how many steps it forecasts at once.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +66,11 @@ impl Design {
 
     fn width(&self) -> usize {
         self.lags - 1
-            + self.seasons.iter().map(|&(_, k)| 1 + 2 * k).sum::<usize>()
+            + self
+                .seasons
+                .iter()
+                .map(|&(p, k)| usize::from(p > self.lags) + 2 * k)
+                .sum::<usize>()
             + 2 * self.factors
     }
 
@@ -75,7 +82,10 @@ impl Design {
         row.extend((1..self.lags).map(|j| y[e - 1 - j] - last));
         let target = e + k - 1;
         for &(period, pairs) in &self.seasons {
-            row.push(y[target - period * k.div_ceil(period)] - last);
+            // A season within the lags is already among them.
+            if period > self.lags {
+                row.push(y[target - period * k.div_ceil(period)] - last);
+            }
             let phase = std::f64::consts::TAU * (target % period) as f64 / period as f64;
             for j in 1..=pairs {
                 let (s, c) = (phase * j as f64).sin_cos();
@@ -225,6 +235,7 @@ impl DirectRegression {
             }
         };
         let mut loss = [0.0; GRID];
+        let mut validated = false;
         let mut steps = vec![1, self.horizon.div_ceil(2), self.horizon];
         steps.dedup();
         let n = y.len();
@@ -242,6 +253,7 @@ impl DirectRegression {
                 let scaler = Standardiser::fit(&rows);
                 let scaled: Vec<Vec<f64>> = rows.iter().map(|r| scaler.apply(r)).collect();
                 let gram = Gram::new(&scaled, &targets)?;
+                validated = true;
                 // Validation origins: targets inside the block.
                 let first = (valid_start + 1).saturating_sub(k).max(design.min_origin());
                 let last = (valid_end + 1).saturating_sub(k).min(n + 1 - k);
@@ -250,7 +262,8 @@ impl DirectRegression {
                 let mut warm: Option<Vec<f64>> = None;
                 for (i, &a) in grid.iter().enumerate() {
                     let alpha = solver_alpha(self.penalty, a, rows.len());
-                    let Ok(fit) = gram.fit(self.penalty, alpha, warm.as_deref()) else {
+                    let Ok(fit) = gram.fit_within(self.penalty, alpha, warm.as_deref(), TOLERANCE)
+                    else {
                         loss[i] = f64::INFINITY;
                         continue;
                     };
@@ -264,8 +277,9 @@ impl DirectRegression {
                 }
             }
         }
+        // Too short for any split: the middle of the grid.
         let best = (0..GRID)
-            .filter(|&i| loss[i].is_finite())
+            .filter(|&i| validated && loss[i].is_finite())
             .min_by(|&a, &b| loss[a].total_cmp(&loss[b]))
             .unwrap_or(GRID / 2);
         Ok(grid[best])

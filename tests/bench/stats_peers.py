@@ -6,7 +6,7 @@ scikit-learn's cross-validated `RidgeCV` / `LassoCV` / `ElasticNetCV` on the sam
 (one regression per step, as ours) — fit and forecast time and hold-out MASE.
 
     make bench-stats                     # builds `foresight` (opt-level 3), runs everything
-    python3 tests/bench/stats_peers.py --foresight PATH [--no-peers] [--pmdarima-long]
+    python3 tests/bench/stats_peers.py --foresight PATH [--no-peers] [--pmdarima-long] [--families]
 
 Each series is split into training points and a hold-out of one horizon (the season, or 8
 for quarterly data). Every tool fits its automatic model on the training points; the table
@@ -287,10 +287,12 @@ def main():
                         help="also run pmdarima on seasons longer than 12 (very slow)")
     parser.add_argument("--peer-limit", type=float, default=300,
                         help="seconds a peer's fit may take before it is stopped")
+    parser.add_argument("--families", action="store_true",
+                        help="only the families (GARCH, VAR, ridge, lasso, elastic net)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     table = []
-    for name, file, column, m, h in SERIES:
+    for name, file, column, m, h in [] if args.families else SERIES:
         path = os.path.join(DATA, file)
         y = read_column(path, column)
         figures = [("foresight", model, choice, fit_ms, score)

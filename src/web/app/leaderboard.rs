@@ -380,6 +380,8 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                     style:display=move || if data.is_panel() { "inline" } else { "none" }>"Folds of groups "
                     <input type="number" min="0" max="50" data-testid="group-folds-input" prop:value=move || lb.group_folds.get()
                         on:change=move |ev| lb.group_folds.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
+            </div>
+            <div class="row limits" title="Limits every forecast is held to before it is scored (empty: none)">
                 <LimitField label="Max step " testid="limit-step" value=lb.limit_step
                     title="Largest change from one step to the next (the first from the last actual): a number in the series' units, or a percentage of the previous value (5%). Every model's forecasts are held to the limits before they are scored." />
                 <LimitField label="Max total " testid="limit-total" value=lb.limit_total
@@ -388,7 +390,9 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                     title="A band around the last actual the forecast stays in, in percent of it." />
                 <LimitField label="Floor " testid="limit-floor" value=lb.limit_floor
                     title="Smallest value a forecast takes (0 for prices and volumes)." />
-                <ModelPicker models=lb.models ensembles=lb.ensembles />
+            </div>
+            <ModelPicker models=lb.models ensembles=lb.ensembles />
+            <div class="row">
                 <label>"Include LSTM "
                     <input type="checkbox" data-testid="compare-lstm" prop:checked=move || lb.compare_lstm.get()
                         on:change=move |ev| lb.compare_lstm.set(event_target_checked(&ev)) /></label>

@@ -14,7 +14,8 @@ fn main() -> std::process::ExitCode {
     // Training steps reuse their multi-MB buffers instead of faulting in fresh pages.
     foresight::cli::alloc::keep_large_blocks();
     match foresight::cli::main_with(foresight::cli::Cli::parse()) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        // A reader that stopped early (`… | head`) got what it wanted.
+        Ok(()) | Err(foresight::cli::CliError::OutputClosed) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             std::process::ExitCode::FAILURE

@@ -447,3 +447,22 @@ fn several_targets_give_a_leaderboard_each_with_the_others_as_factors() {
     let one = backtest_json(&["--models", "naive"]);
     assert!(one.iter().all(|l| l.get("target").is_none()));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    use std::process::Stdio;
+    // `foresight backtest --json | head -c 0`: the reader is gone before anything is
+    // written, so the first line meets a closed pipe.
+    let mut child = foresight()
+        .args(["backtest", "--csv", "tests/data/stats/air_passengers_monthly.csv"])
+        .args(["--models", "naive,drift,mean", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("waits");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::args::BacktestArgs;
-use super::run::{CliError, SessionRun, read_options};
+use super::run::{CliError, SessionRun, emit, read_options};
 use crate::jobs::{
     Event, FillStrategy, Host, Job, LONG_TRAINING, Leaderboard, LeaderboardRequest, ModelScore,
     MoveLimits, Progress, Refit, TrainSettings, lstm_defaults, step_runs,
@@ -112,14 +112,14 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         let named = several.then_some(view.target.as_str());
         if args.json {
             for line in json_lines(&board, named) {
-                println!("{line}");
+                emit(&format!("{line}\n"))?;
             }
         } else {
             eprintln!();
             if let Some(name) = named {
-                println!("== {name} ==");
+                emit(&format!("== {name} ==\n"))?;
             }
-            print!("{}", table(&board));
+            emit(&table(&board))?;
         }
     }
     Ok(())

@@ -8,4 +8,4 @@ pub mod leaderboard;
 pub mod run;
 
 pub use args::{Cli, Command};
-pub use run::main_with;
+pub use run::{CliError, main_with};

@@ -29,6 +29,28 @@ pub enum CliError {
     /// A command-line value is wrong.
     #[error("{0}")]
     Usage(String),
+    /// Whoever read the output stopped reading (`… | head`): not a failure.
+    #[error("the output was closed")]
+    OutputClosed,
+}
+
+/// Writes `text` to standard output; a reader that went away (a closed pipe) ends the
+/// command quietly instead of a panic.
+///
+/// # Errors
+/// [`CliError::OutputClosed`] for a closed pipe, [`CliError::Io`] for another failure.
+pub fn emit(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::BrokenPipe => CliError::OutputClosed,
+            _ => CliError::Io {
+                path: "standard output".into(),
+                source,
+            },
+        })
 }
 
 impl CliError {
@@ -418,15 +440,17 @@ pub fn main_with(cli: Cli) -> Result<(), CliError> {
             let mut host = QuietHost;
             let summary = session.load(csv.as_deref(), &options, &mut host)?;
             if json {
-                println!(
-                    "{}",
+                emit(&format!(
+                    "{}\n",
                     serde_json::to_string_pretty(&summary.report).unwrap_or_default()
-                );
+                ))
             } else {
-                println!("file: {}", summary.file_name);
-                print!("{}", summary.report.to_text());
+                emit(&format!(
+                    "file: {}\n{}",
+                    summary.file_name,
+                    summary.report.to_text()
+                ))
             }
-            Ok(())
         }
         Command::Train(args) => train_command(&args),
         Command::Backtest(args) => super::leaderboard::run(&args),

@@ -223,14 +223,14 @@ impl Garch {
         };
         let solver = NelderMead {
             max_iterations: 20_000,
-            tolerance: 1e-14,
-            x_tolerance: 1e-10,
+            tolerance: 1e-11,
+            x_tolerance: 1e-6,
             step: 0.1,
         };
         let mut best = solver.minimize(objective, &x0);
-        for _ in 0..8 {
+        for _ in 0..3 {
             let next = solver.minimize(objective, &best.x);
-            let better = next.value < best.value - 1e-13;
+            let better = next.value < best.value - 1e-11;
             if next.value <= best.value {
                 best = next;
             }

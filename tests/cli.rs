@@ -454,7 +454,11 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     // `foresight backtest --json | head -c 0`: the reader is gone before anything is
     // written, so the first line meets a closed pipe.
     let mut child = foresight()
-        .args(["backtest", "--csv", "tests/data/stats/air_passengers_monthly.csv"])
+        .args([
+            "backtest",
+            "--csv",
+            "tests/data/stats/air_passengers_monthly.csv",
+        ])
         .args(["--models", "naive,drift,mean", "--json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use super::run::CliError;
+use super::run::{CliError, emit};
 use crate::backend::{BackendChoice, select_native};
 use crate::bench::{self as kernel, BATCH, FEATURES, reference_inference, reference_steps};
 
@@ -58,8 +58,8 @@ pub fn run(
         if !kernel::fused() {
             path.push_str("-stepwise");
         }
-        println!(
-            "{}",
+        return emit(&format!(
+            "{}\n",
             serde_json::json!({
                 "path": path,
                 "model": "s4-reference",
@@ -70,13 +70,11 @@ pub fn run(
                 "backend": selected.label,
                 "adapter": selected.device.identity().map(|identity| identity.name),
             })
-        );
-        return Ok(());
+        ));
     }
-    println!(
-        "reference model (batch {BATCH}, window {window}, {FEATURES} features, LSTM 64→32): {median:.1} ms/step (median; mean {mean:.1}), single-window inference {infer:.2} ms, on {} over {} steps",
+    emit(&format!(
+        "reference model (batch {BATCH}, window {window}, {FEATURES} features, LSTM 64→32): {median:.1} ms/step (median; mean {mean:.1}), single-window inference {infer:.2} ms, on {} over {} steps\n",
         selected.label,
         times.len()
-    );
-    Ok(())
+    ))
 }

@@ -411,21 +411,17 @@ fn train_command(args: &TrainArgs) -> Result<(), CliError> {
         &serde_json::to_string_pretty(&metrics).unwrap_or_default(),
     )?;
     let m = outcome.test_metrics;
-    println!(
-        "test MAE {:.6}  RMSE {:.6}  MAPE {}  (best epoch {}, {} epochs, {:.1} ms/step on {})",
+    emit(&format!(
+        "test MAE {:.6}  RMSE {:.6}  MAPE {}  (best epoch {}, {} epochs, {:.1} ms/step on {})\nwrote {}/forecast.csv, test.csv, metrics.json\n",
         m.mae,
         m.rmse,
         m.mape.map_or("n/a".into(), |v| format!("{v:.3}%")),
         outcome.best_epoch,
         outcome.history.len(),
         outcome.ms_per_step,
-        outcome.backend
-    );
-    println!(
-        "wrote {}/forecast.csv, test.csv, metrics.json",
+        outcome.backend,
         args.out.display()
-    );
-    Ok(())
+    ))
 }
 
 /// Runs a parsed command line.

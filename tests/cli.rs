@@ -443,6 +443,22 @@ fn several_targets_give_a_leaderboard_each_with_the_others_as_factors() {
             "{var}"
         );
     }
+    // A target that is no numeric column is named before anything runs.
+    let out = foresight()
+        .args([
+            "backtest",
+            "--csv",
+            "tests/data/stats/us_macro_quarterly.csv",
+        ])
+        .args(["--target", "infl,inflation", "--models", "naive"])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--target: no numeric column named 'inflation'"),
+        "{err}"
+    );
     // One target keeps today's lines, with no target field.
     let one = backtest_json(&["--models", "naive"]);
     assert!(one.iter().all(|l| l.get("target").is_none()));

@@ -75,6 +75,21 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         args.target.iter().map(|t| t.trim().to_string()).collect()
     };
     let several = targets.len() > 1;
+    // Each target is the others' input: a name that is no numeric column is refused before
+    // anything runs, as a target.
+    if several {
+        let numeric: Vec<&str> = summary
+            .numeric_columns
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if let Some(bad) = targets.iter().find(|t| !numeric.contains(&t.as_str())) {
+            return Err(CliError::Usage(format!(
+                "--target: no numeric column named '{bad}'; the numeric columns are {}",
+                numeric.join(", ")
+            )));
+        }
+    }
     for target in &targets {
         let mut covariates = args.features.clone();
         if several {

@@ -247,13 +247,13 @@ fn score_one(
         }
     }
     let members = named(&weights);
-    if combiner == Combiner::Dynamic {
-        path.push(WeightsAt {
-            origin: y.len() - plan.holdout,
-            members: members.clone(),
-        });
-    }
     if plan.holdout > 0 {
+        if combiner == Combiner::Dynamic {
+            path.push(WeightsAt {
+                origin: y.len() - plan.holdout,
+                members: members.clone(),
+            });
+        }
         let runs: Vec<&Scored> = weights
             .iter()
             .filter_map(|&(i, _)| pool[i].holdout)

@@ -436,15 +436,11 @@ impl Fitted for FittedGarchLevel {
 mod tests {
     use super::*;
 
-    /// A GARCH(1,1) path from known parameters (a fixed pseudo-random normal stream).
+    /// A GARCH(1,1) path from known parameters (a seeded normal stream).
     fn simulate(n: usize) -> Vec<f64> {
-        let mut state = 7u64;
-        let mut uniform = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        };
+        let mut rng = crate::rng::SplitMix64::new(7);
+        // On (0, 1): the logarithm below needs no zero.
+        let mut uniform = || rng.next_f64().max(f64::MIN_POSITIVE);
         let (omega, alpha, beta) = (0.1, 0.1, 0.8);
         let mut s: f64 = omega / (1.0 - alpha - beta);
         let mut out = vec![];

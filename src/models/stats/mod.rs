@@ -17,6 +17,7 @@ pub mod error;
 pub mod ets;
 pub mod garch;
 pub mod kind;
+pub mod linalg;
 pub mod linear;
 pub mod mstl;
 pub mod normal;

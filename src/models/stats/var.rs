@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use super::linalg::{carry_forward, cholesky, cholesky_log_det, cholesky_solve};
 use super::{Fitted, Forecast, StatsError, check_series};
 
 /// The criterion that picks the lag order.
@@ -66,37 +67,10 @@ pub struct VarFit {
     pub criteria: Criteria,
 }
 
-fn model_error(reason: impl Into<String>) -> StatsError {
+fn model_error(reason: String) -> StatsError {
     StatsError::NotConverged {
         model: "VAR".into(),
-        reason: reason.into(),
-    }
-}
-
-/// Lower Cholesky factor of the `n × n` row-major `a`; `None` unless positive definite.
-fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; n * n];
-    for j in 0..n {
-        let d = a[j * n + j] - (0..j).map(|k| l[j * n + k] * l[j * n + k]).sum::<f64>();
-        if d <= 1e-12 * a[j * n + j].abs().max(1e-300) {
-            return None;
-        }
-        l[j * n + j] = d.sqrt();
-        for i in j + 1..n {
-            let s = a[i * n + j] - (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum::<f64>();
-            l[i * n + j] = s / l[j * n + j];
-        }
-    }
-    Some(l)
-}
-
-/// Solves `L Lᵀ x = b` in place.
-fn cholesky_solve(l: &[f64], n: usize, b: &mut [f64]) {
-    for i in 0..n {
-        b[i] = (b[i] - (0..i).map(|k| l[i * n + k] * b[k]).sum::<f64>()) / l[i * n + i];
-    }
-    for i in (0..n).rev() {
-        b[i] = (b[i] - (i + 1..n).map(|k| l[k * n + i] * b[k]).sum::<f64>()) / l[i * n + i];
+        reason,
     }
 }
 
@@ -144,8 +118,13 @@ pub fn estimate(data: &[Vec<f64>], p: usize, offset: usize) -> Result<VarFit, St
             ztz[a * width + b] = ztz[b * width + a];
         }
     }
-    let l = cholesky(&ztz, width)
-        .ok_or_else(|| model_error("the columns are collinear (one repeats or combines others, or is constant); leave one out"))?;
+    let l = cholesky(&ztz, width).map_err(|j| {
+        // Regressor j: the constant, then each lag's k columns.
+        let column = j.saturating_sub(1) % k + 1;
+        model_error(format!(
+            "column {column} of its {k} (the target is 1, then the inputs in order) is constant or a combination of the others; leave it out"
+        ))
+    })?;
     for rhs in &mut zty {
         cholesky_solve(&l, width, rhs);
     }
@@ -176,11 +155,12 @@ pub fn estimate(data: &[Vec<f64>], p: usize, offset: usize) -> Result<VarFit, St
     let sigma_u: Vec<f64> = sse.iter().map(|s| s / df_resid).collect();
     let mle: Vec<f64> = sse.iter().map(|s| s / nobs).collect();
     let ld = cholesky(&mle, k)
-        .map(|l| 2.0 * (0..k).map(|i| l[i * k + i].ln()).sum::<f64>())
-        .ok_or_else(|| {
-            model_error(
-                "the residuals are perfectly explained (a column repeats another); leave one out",
-            )
+        .map(|l| cholesky_log_det(&l, k))
+        .map_err(|j| {
+            model_error(format!(
+                "column {} of its {k} (the target is 1, then the inputs in order) is explained exactly by the others' past; leave it out",
+                j + 1
+            ))
         })?;
     let free = (p * k * k + k) as f64;
     let criteria = Criteria {
@@ -378,20 +358,7 @@ fn check_factor_lengths(
 pub fn fit_levels(y: &[f64], factors: &[&[f64]]) -> Result<FittedVarLevel, StatsError> {
     check_series("VAR", y, 12)?;
     check_factor_lengths(factors.iter().map(|f| f.len()), y.len())?;
-    let factors: Vec<Vec<f64>> = factors
-        .iter()
-        .map(|f| {
-            let mut last = f64::NAN;
-            f.iter()
-                .map(|&v| {
-                    if v.is_finite() {
-                        last = v;
-                    }
-                    last
-                })
-                .collect()
-        })
-        .collect();
+    let factors: Vec<Vec<f64>> = factors.iter().map(|f| carry_forward(f)).collect();
     let rows = differenced(y, &factors);
     let k = 1 + factors.len();
     let max_lags = default_max_lags(rows.len(), k);
@@ -487,18 +454,15 @@ impl Fitted for FittedVarLevel {
 mod tests {
     use super::*;
 
-    /// A fixed pseudo-random stream, uniform on (−0.5, 0.5).
-    fn noise(state: &mut u64) -> f64 {
-        *state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (*state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    /// A seeded stream, uniform on (−0.5, 0.5).
+    fn noise(rng: &mut crate::rng::SplitMix64) -> f64 {
+        rng.next_f64() - 0.5
     }
 
     #[test]
     fn recovers_a_known_var1_and_its_forecast_errors_grow() {
         // y1 = 1 + 0.5 y1 + 0.2 y2 + e1, y2 = −0.3 y1 + 0.4 y2 + e2.
-        let mut state = 3;
+        let mut state = crate::rng::SplitMix64::new(3);
         let mut rows = vec![vec![0.0, 0.0]];
         for t in 1..2_000 {
             let prev: &Vec<f64> = &rows[t - 1];
@@ -518,15 +482,14 @@ mod tests {
         assert_eq!(fit.forecast(&rows, 3).len(), 3);
         // A repeated column is collinear: a specific error, not a panic.
         let twin: Vec<Vec<f64>> = rows.iter().map(|r| vec![r[0], r[0]]).collect();
-        assert!(matches!(
-            estimate(&twin, 1, 0),
-            Err(StatsError::NotConverged { .. })
-        ));
+        let err = estimate(&twin, 1, 0).unwrap_err();
+        assert!(matches!(err, StatsError::NotConverged { .. }));
+        assert!(err.to_string().contains("column 2 of its 2"), "{err}");
     }
 
     #[test]
     fn the_level_forecaster_uses_a_factor_and_widens_its_intervals() {
-        let mut state = 5;
+        let mut state = crate::rng::SplitMix64::new(5);
         let factor: Vec<f64> = (0..200)
             .map(|t| ((t as f64) * 0.3).sin() * 5.0 + noise(&mut state))
             .collect();

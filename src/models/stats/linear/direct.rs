@@ -22,6 +22,7 @@
 use std::sync::Arc;
 
 use super::penalised::{Gram, LinearFit, Penalty, Standardiser};
+use crate::models::stats::linalg::carry_forward;
 use crate::models::stats::{Fitted, Forecast, StatsError, check_series};
 
 /// Most samples (origins) a step's regression is fitted on: the latest ones.
@@ -175,7 +176,7 @@ impl DirectRegression {
         };
         let min_origin = design.min_origin();
         check_series(self.name(), y, min_origin + self.horizon + MIN_SAMPLES - 1)?;
-        let factors: Vec<Vec<f64>> = factors.iter().map(|f| forward_fill(f)).collect();
+        let factors: Vec<Vec<f64>> = factors.iter().map(|f| carry_forward(f)).collect();
         let alpha = self.choose_alpha(&design, y, &factors)?;
         let steps = (1..=self.horizon)
             .map(|k| {
@@ -329,20 +330,6 @@ fn fit_step(
     })
 }
 
-/// Missing values carried forward from the last one seen (leading gaps stay missing).
-fn forward_fill(values: &[f64]) -> Vec<f64> {
-    let mut last = f64::NAN;
-    values
-        .iter()
-        .map(|&v| {
-            if v.is_finite() {
-                last = v;
-            }
-            last
-        })
-        .collect()
-}
-
 impl FittedDirect {
     /// The chosen penalty (in sklearn's units for the lasso and elastic net; per row for
     /// ridge).
@@ -493,13 +480,8 @@ mod tests {
     #[test]
     fn a_factor_that_leads_the_target_is_used() {
         // The target follows the factor's last value; without it, it is a random walk.
-        let mut state = 1u64;
-        let mut noise = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
-        };
+        let mut rng = crate::rng::SplitMix64::new(1);
+        let mut noise = || rng.next_f64() - 0.5;
         let factor: Vec<f64> = (0..300).map(|_| noise() * 10.0).collect();
         let mut y = vec![0.0];
         for t in 1..300 {

@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::models::stats::StatsError;
+use crate::models::stats::linalg::{cholesky, cholesky_solve};
 
 /// The penalty's form: what `alpha` multiplies.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -210,42 +211,16 @@ impl Gram {
         for i in 0..p {
             a[i * p + i] += alpha;
         }
-        // In-place lower Cholesky factor.
-        for j in 0..p {
-            let mut d = a[j * p + j];
-            for k in 0..j {
-                d -= a[j * p + k] * a[j * p + k];
-            }
-            if d <= 1e-12 * (1.0 + a[j * p + j].abs()) {
-                return Err(StatsError::NotConverged {
-                    model: "ridge".into(),
-                    reason: "the features are collinear and the penalty is zero".into(),
-                });
-            }
-            let d = d.sqrt();
-            a[j * p + j] = d;
-            for i in j + 1..p {
-                let mut s = a[i * p + j];
-                for k in 0..j {
-                    s -= a[i * p + k] * a[j * p + k];
-                }
-                a[i * p + j] = s / d;
-            }
-        }
-        let mut z = self.xty.clone();
-        for i in 0..p {
-            for k in 0..i {
-                z[i] -= a[i * p + k] * z[k];
-            }
-            z[i] /= a[i * p + i];
-        }
-        for i in (0..p).rev() {
-            for k in i + 1..p {
-                z[i] -= a[k * p + i] * z[k];
-            }
-            z[i] /= a[i * p + i];
-        }
-        Ok(z)
+        let l = cholesky(&a, p).map_err(|column| StatsError::NotConverged {
+            model: "ridge".into(),
+            reason: format!(
+                "feature {} is constant or a combination of the ones before it, and the penalty is zero",
+                column + 1
+            ),
+        })?;
+        let mut w = self.xty.clone();
+        cholesky_solve(&l, p, &mut w);
+        Ok(w)
     }
 
     /// Cyclic coordinate descent on the Gram matrix until no coefficient moves by more

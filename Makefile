@@ -90,8 +90,8 @@ bench-binary: setup
 PYREF ?= $(HOME)/.cache/foresight-pyref
 pyref:
 	test -x $(PYREF)/bin/python || python3 -m venv $(PYREF)
-	$(PYREF)/bin/python -c "import statsforecast, pmdarima, sklearn, utilsforecast, arch" 2>/dev/null || \
-		$(PYREF)/bin/pip install statsforecast==2.1.1 pmdarima==2.1.1 scikit-learn utilsforecast arch==8.0.0
+	$(PYREF)/bin/python -c "import statsforecast, pmdarima, sklearn, utilsforecast, arch, lightgbm" 2>/dev/null || \
+		$(PYREF)/bin/pip install statsforecast==2.1.1 pmdarima==2.1.1 scikit-learn utilsforecast arch==8.0.0 lightgbm==4.7.0
 
 ## AutoETS / auto-ARIMA / Theta / CES / MSTL against StatsForecast and pmdarima, and GARCH /
 ## VAR / ridge / lasso / elastic net against arch, statsmodels and scikit-learn;

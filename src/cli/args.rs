@@ -208,7 +208,7 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub group_folds: Option<usize>,
     /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr,
-    /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, elasticnet, garch, var,
+    /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, elasticnet, gbt, garch, var,
     /// ensemble, lstm.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,
@@ -233,9 +233,10 @@ pub struct BacktestArgs {
     /// Interval levels in percent, comma-separated.
     #[arg(long, value_delimiter = ',', default_values_t = LeaderboardRequest::new("").levels)]
     pub levels: Vec<f64>,
-    /// Extra input columns (factors), comma-separated, for the LSTM, the regressions
-    /// (ridge, lasso, elasticnet: their last value and change at each origin) and var
-    /// (modelled with the target); the other statistical models are univariate.
+    /// Extra input columns (factors), comma-separated, for the LSTM, the regressions and
+    /// boosted trees (ridge, lasso, elasticnet, gbt: their last value and change at each
+    /// origin) and var (modelled with the target); the other statistical models are
+    /// univariate.
     #[arg(long, value_delimiter = ',')]
     pub features: Vec<String>,
     /// Also score the LSTM on the same origins (trained afresh per fold: slow).

@@ -230,6 +230,9 @@ pub fn json_lines(board: &Leaderboard, target: Option<&str>) -> Vec<String> {
                 if !row.weight_path.is_empty() {
                     obj.insert("weights_over_time".into(), json!(row.weight_path));
                 }
+                if !row.importance.is_empty() {
+                    obj.insert("feature_importance".into(), json!(row.importance));
+                }
                 if !board.plan.limits.is_empty() {
                     obj.insert("limited_steps".into(), json!(row.limited_steps));
                 }

@@ -8,4 +8,4 @@ pub mod metrics;
 pub mod score;
 
 pub use metrics::{Context, IntervalScore, Metrics};
-pub use score::{Member, ModelScore, RowScorer, Selection, WeightsAt, select};
+pub use score::{FeatureShare, Member, ModelScore, RowScorer, Selection, WeightsAt, select};

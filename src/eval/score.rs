@@ -47,6 +47,9 @@ pub struct ModelScore {
     /// Steps (1-based) of the hold-out forecast whose point the move limits bounded.
     #[serde(default)]
     pub limited_steps: Vec<usize>,
+    /// The hold-out fit's feature importance (boosted trees), largest first.
+    #[serde(default)]
+    pub importance: Vec<FeatureShare>,
     /// For an ensemble: its members and their weights on the hold-out forecast.
     #[serde(default)]
     pub members: Vec<Member>,
@@ -103,6 +106,18 @@ pub struct Scored {
     pub parameters: usize,
     /// Steps (1-based) whose point forecast the plan's move limits bounded.
     pub limited: Vec<usize>,
+    /// Each feature's share of what the fit learned from it (boosted trees), largest first.
+    pub importance: Vec<FeatureShare>,
+}
+
+/// A feature's share of a model's learning (the boosted trees' split gain): which lags,
+/// seasons and other columns drive the forecast.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureShare {
+    /// The feature, e.g. `lag 1` or `brent last`.
+    pub feature: String,
+    /// Its share, 0 … 1 (the shares sum to 1).
+    pub share: f64,
 }
 
 /// Collects one model's fold and hold-out forecasts into its leaderboard row: the same
@@ -148,6 +163,7 @@ impl<'a> RowScorer<'a> {
                 conformal: vec![],
                 holdout_conformal: vec![],
                 limited_steps: vec![],
+                importance: vec![],
                 members: vec![],
                 weight_path: vec![],
                 error: None,
@@ -216,6 +232,7 @@ impl<'a> RowScorer<'a> {
             self.row.forecast = Some(run.forecast);
             self.row.conformal = run.conformal;
             self.row.limited_steps = run.limited;
+            self.row.importance = run.importance;
         }
     }
 
@@ -448,6 +465,7 @@ mod tests {
             forecast_ms: 0.1,
             limited: vec![],
             parameters: 3,
+            importance: vec![],
         };
         row.record_holdout(&y, 17, scored, true);
         let row = row.finish();

@@ -436,6 +436,7 @@ async fn fit_and_forecast<H: Host>(
         forecast_ms: t2 - t1,
         parameters: fitted.parameters(),
         limited,
+        importance: fitted.importance(data),
     };
     Ok((scored, fitted))
 }

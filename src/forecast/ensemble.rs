@@ -286,6 +286,7 @@ fn score_one(
             forecast_ms: runs.iter().map(|r| r.forecast_ms).sum(),
             parameters: runs.iter().map(|r| r.parameters).sum::<usize>() + weights.len(),
             limited,
+            importance: vec![],
         };
         row.record_holdout(y, origin, run, shows);
     }

@@ -8,6 +8,7 @@ use super::catalog::ModelSpec;
 use super::lstm::{FittedLstm, fit_lstm, fit_lstm_across};
 use super::series::SeriesData;
 use crate::data::DataError;
+use crate::eval::score::FeatureShare;
 use crate::models::stats::kind::FitInput;
 use crate::models::stats::{Fitted, Forecast, StatsError};
 use crate::train::{Host, TrainError};
@@ -127,6 +128,28 @@ impl FittedModel {
             Family::Stats(fitted) => fitted.parameters(),
             Family::Lstm(lstm) => lstm.parameters(),
         }
+    }
+
+    /// Each feature's share of what the fit learned from it, largest first (models with
+    /// features: the boosted trees); other columns named after `data`'s.
+    pub fn importance(&self, data: &SeriesData) -> Vec<FeatureShare> {
+        let Family::Stats(fitted) = &self.family else {
+            return vec![];
+        };
+        let names: Vec<String> = data
+            .frame
+            .columns
+            .iter()
+            .skip(1)
+            .map(|c| c.name.clone())
+            .collect();
+        let mut shares: Vec<FeatureShare> = fitted
+            .importance(&names)
+            .into_iter()
+            .map(|(feature, share)| FeatureShare { feature, share })
+            .collect();
+        shares.sort_by(|a, b| b.share.total_cmp(&a.share));
+        shares
     }
 
     /// The points `start..end` the next forecast starts after.

@@ -25,7 +25,7 @@ pub use crate::data::read::report::{ReadReport, format_number};
 pub use crate::data::read::{DuplicatePolicy, NONE, ReadOptions};
 pub use crate::data::scale::ScalerKind;
 pub use crate::data::window::WindowSpec;
-pub use crate::eval::{IntervalScore, Metrics, ModelScore};
+pub use crate::eval::{FeatureShare, IntervalScore, Metrics, ModelScore};
 pub use crate::forecast::catalog::ModelSpec;
 pub use crate::forecast::catalog::lstm_defaults;
 pub use crate::forecast::limits::{MoveLimits, step_runs};

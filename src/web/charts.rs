@@ -6,7 +6,9 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-use crate::jobs::{EpochLoss, Interval, LeaderboardView, SeriesView, TrainOutcome};
+use crate::jobs::{
+    EpochLoss, FeatureShare, Interval, LeaderboardView, ModelScore, SeriesView, TrainOutcome,
+};
 
 const ACTUAL: RGBColor = RGBColor(40, 40, 40);
 const PREDICTED: RGBColor = RGBColor(31, 119, 180);
@@ -560,5 +562,54 @@ pub fn draw_weights(canvas: &HtmlCanvasElement, view: &LeaderboardView) -> Resul
             .map_err(|e| e.to_string())?;
     }
     legend(&mut chart, font, SeriesLabelPosition::UpperLeft)?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// Features shown in the importance chart: the largest shares.
+const IMPORTANCE_BARS: usize = 12;
+
+/// A row's feature importance as horizontal bars, the largest share on top.
+pub fn draw_importance(canvas: &HtmlCanvasElement, row: &ModelScore) -> Result<(), String> {
+    let shares: Vec<&FeatureShare> = row.importance.iter().take(IMPORTANCE_BARS).collect();
+    if shares.is_empty() {
+        return Ok(());
+    }
+    let ratio = fit_to_screen(canvas);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let font = (13.0 * ratio) as u32;
+    let top = shares.iter().map(|s| s.share).fold(0.0, f64::max).max(1e-9);
+    let n = shares.len() as f64;
+    let names: Vec<String> = shares.iter().map(|s| s.feature.clone()).collect();
+    let mut chart = ChartBuilder::on(&root)
+        .margin((10.0 * ratio) as u32)
+        .x_label_area_size((32.0 * ratio) as u32)
+        .y_label_area_size((150.0 * ratio) as u32)
+        .caption(
+            format!("{}: feature importance (share of split gain)", row.model),
+            ("sans-serif", font + 2),
+        )
+        .build_cartesian_2d(0f64..top * 1.1, -0.5f64..n - 0.5)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(shares.len())
+        .y_label_formatter(&|y| {
+            // Bars run top-down: the first (largest) at the top.
+            let i = (n - 1.0 - y.round()) as usize;
+            names.get(i).cloned().unwrap_or_default()
+        })
+        .x_label_formatter(&|x| format!("{:.0}%", 100.0 * x))
+        .label_style(("sans-serif", font))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(shares.iter().enumerate().map(|(i, s)| {
+            let y = n - 1.0 - i as f64;
+            Rectangle::new([(0.0, y - 0.35), (s.share, y + 0.35)], PREDICTED.filled())
+        }))
+        .map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())
 }

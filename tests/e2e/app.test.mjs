@@ -289,7 +289,7 @@ test('the leaderboard scores every model on the same folds, with the numbers the
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="ens-stack"]`, { timeout: 240000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.deepEqual([...models].sort(), ['arima', 'ces', 'dhr', 'drift', 'elasticnet', 'ens-dynamic', 'ens-inverse', 'ens-mean', 'ens-median', 'ens-stack', 'ets', 'garch', 'lasso', 'mean', 'mstl', 'naive', 'ridge', 'snaive', 'theta', 'var']);
+  assert.deepEqual([...models].sort(), ['arima', 'ces', 'dhr', 'drift', 'elasticnet', 'ens-dynamic', 'ens-inverse', 'ens-mean', 'ens-median', 'ens-stack', 'ets', 'garch', 'gbt', 'lasso', 'mean', 'mstl', 'naive', 'ridge', 'snaive', 'theta', 'var']);
   const cell = (model, metric) => page.textContent(`${byId('leaderboard')} tr[data-model="${model}"] td[data-metric="${metric}"]`);
   // The same request through the native CLI: the page shows the engine's numbers.
   const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/foresight-target');
@@ -335,6 +335,15 @@ test('the leaderboard scores every model on the same folds, with the numbers the
     assert.ok(row.conformal_coverage_95 !== undefined && row.conformal_coverage_95 !== null, `${row.model}: conformal coverage`);
   }
   assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="ens-mean"] td.form`), /^mean of .+ \(weights: .+ 0\.33/);
+  // The boosted trees say what their forecast rests on, as the CLI's feature_importance.
+  const gbt = lines.find((l) => l.model === 'gbt');
+  assert.ok(gbt.feature_importance.length > 0, 'gbt: feature_importance');
+  const shares = gbt.feature_importance.reduce((a, f) => a + f.share, 0);
+  assert.ok(Math.abs(shares - 1) < 1e-9, `importance shares sum to ${shares}`);
+  const topFeature = gbt.feature_importance[0].feature;
+  assert.match(await page.textContent(byId('feature-importance-text')), new RegExp(`^gbt: what the forecast rests on — ${topFeature.replace(/[()]/g, '.')} \\d+%`));
+  const importanceDrawn = await page.$eval(byId('feature-importance'), (c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v < 200));
+  assert.ok(importanceDrawn, 'the feature importance chart has ink on it');
   // Sorting by a column reorders the rows; the chart is drawn.
   await page.click(`${byId('leaderboard')} th[data-sort="rmse"]`);
   const sorted = await page.$$eval(`${byId('leaderboard')} tbody tr td[data-metric="rmse"]`, (cells) => cells.map((c) => Number(c.textContent)).filter((v) => !Number.isNaN(v)));

@@ -4,6 +4,7 @@
 use super::arima::FourierTerms;
 use super::arima::auto::{AutoArima, search_window};
 use super::baseline::Baseline;
+use super::boost::DirectBoost;
 use super::ces::AutoCes;
 use super::ets::AutoEts;
 use super::garch::{Errors, Garch};
@@ -66,11 +67,14 @@ pub enum ModelKind {
     /// Vector autoregression of the target with the factors, on first differences, the
     /// order by AIC (an AR on the changes without factors).
     Var,
+    /// Gradient-boosted trees per step ahead on the regressions' features, the tree count
+    /// by early stopping.
+    Gbt,
 }
 
 impl ModelKind {
     /// Every statistical model `all` runs, in leaderboard order.
-    pub const ALL: [ModelKind; 15] = [
+    pub const ALL: [ModelKind; 16] = [
         ModelKind::Naive,
         ModelKind::SeasonalNaive,
         ModelKind::Drift,
@@ -86,6 +90,7 @@ impl ModelKind {
         ModelKind::ElasticNet,
         ModelKind::Garch,
         ModelKind::Var,
+        ModelKind::Gbt,
     ];
 
     /// Models asked for by name only: single forms of a family `all` already runs
@@ -119,6 +124,7 @@ impl ModelKind {
             ModelKind::ElasticNet => "elasticnet",
             ModelKind::Garch => "garch",
             ModelKind::Var => "var",
+            ModelKind::Gbt => "gbt",
         }
     }
 
@@ -144,6 +150,7 @@ impl ModelKind {
             ModelKind::ElasticNet => "elastic net per step on lags and inputs",
             ModelKind::Garch => "GARCH(1,1) volatility on the returns",
             ModelKind::Var => "vector autoregression with the inputs",
+            ModelKind::Gbt => "gradient-boosted trees per step on lags and inputs",
         }
     }
 
@@ -180,7 +187,7 @@ impl ModelKind {
 
     /// Whether the model uses other columns (factors) when it is given them.
     pub fn uses_factors(&self) -> bool {
-        self.penalty().is_some() || *self == ModelKind::Var
+        self.penalty().is_some() || matches!(self, ModelKind::Var | ModelKind::Gbt)
     }
 
     fn penalty(&self) -> Option<Penalty> {
@@ -242,6 +249,9 @@ impl ModelKind {
                 .fit_levels(y)?,
             ),
             ModelKind::Var => Box::new(super::var::fit_levels(y, input.factors)?),
+            ModelKind::Gbt => {
+                Box::new(DirectBoost::new(season, periods, input.horizon).fit(y, input.factors)?)
+            }
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Statistical forecasting models, in f64 on the CPU (WebGPU has no f64): the naive family,
 //! exponential smoothing (ETS), ARIMA and harmonic regression, Theta, CES, MSTL and the
-//! penalised regressions (ridge, lasso, elastic net). Every model sits behind one face: a [`ModelSpec`]
+//! penalised regressions (ridge, lasso, elastic net), boosted trees, GARCH and VAR. Every model sits behind one face: a [`ModelSpec`]
 //! is fitted to a series and gives a [`Fitted`] model, which forecasts a point path with
 //! prediction intervals at the asked levels.
 //!
@@ -11,12 +11,14 @@
 
 pub mod arima;
 pub mod baseline;
+pub mod boost;
 pub mod ces;
 pub mod decompose;
 pub mod error;
 pub mod ets;
 pub mod garch;
 pub mod kind;
+pub mod lagged;
 pub mod linalg;
 pub mod linear;
 pub mod mstl;
@@ -101,6 +103,11 @@ pub trait Fitted: Send {
     /// Corrected Akaike information criterion, where the model has a likelihood.
     fn aicc(&self) -> Option<f64> {
         None
+    }
+    /// Each feature's share of what the model learned from it (the boosted trees' split
+    /// gain), named, factors after `factor_names`; empty for models without features.
+    fn importance(&self, _factor_names: &[String]) -> Vec<(String, f64)> {
+        vec![]
     }
 }
 

@@ -182,6 +182,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
     let overlaid = RwSignal::new(Vec::<String>::new());
     let canvas = NodeRef::<html::Canvas>::new();
     let weights_canvas = NodeRef::<html::Canvas>::new();
+    let importance_canvas = NodeRef::<html::Canvas>::new();
     // A new leaderboard: the pick is the engine's selection, overlays reset.
     Effect::new(move |_| {
         let selected = lb
@@ -208,6 +209,40 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             run.fail(format!("could not draw the ensemble weights: {e}"));
         }
     });
+    // The chosen row's feature importance, or the first row that has one.
+    let importance_row = move || {
+        let pick = chosen.get();
+        lb.board.with(|b| {
+            let rows = &b.as_ref()?.board.rows;
+            rows.iter()
+                .find(|r| Some(&r.model) == pick.as_ref() && !r.importance.is_empty())
+                .or_else(|| rows.iter().find(|r| !r.importance.is_empty()))
+                .cloned()
+        })
+    };
+    Effect::new(move |_| {
+        let (Some(row), Some(c)) = (importance_row(), importance_canvas.get()) else {
+            return;
+        };
+        if let Err(e) = charts::draw_importance(&c, &row) {
+            run.fail(format!("could not draw the feature importance: {e}"));
+        }
+    });
+    let importance_text = move || {
+        importance_row().map(|row| {
+            let top: Vec<String> = row
+                .importance
+                .iter()
+                .take(5)
+                .map(|s| format!("{} {:.0}%", s.feature, 100.0 * s.share))
+                .collect();
+            format!(
+                "{}: what the forecast rests on — {}",
+                row.model,
+                top.join(", ")
+            )
+        })
+    };
     let has_weights = move || {
         lb.board.with(|b| {
             b.as_ref()
@@ -358,7 +393,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
     view! {
         <section class="panel leaderboard-panel">
             <h2>"Compare models"</h2>
-            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES, MSTL, ridge, lasso and elastic net (one regression per step on recent changes, the season and the chosen inputs' past) GARCH(1,1) on the returns and a VAR of the changes — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with five ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above, and the inputs chosen above as the regressions' and VAR's factors."</p>
+            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES, MSTL, ridge, lasso, elastic net and boosted trees (one model per step on recent changes, the season and the chosen inputs' past), GARCH(1,1) on the returns and a VAR of the changes — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with five ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above, and the inputs chosen above as the regressions', the trees' and VAR's factors."</p>
             <div class="row">
                 <label>"Season (0 = from frequency) "
                     <input type="number" min="0" data-testid="season-input" prop:value=move || lb.season.get()
@@ -407,6 +442,9 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                 style:display=move || if lb.board.with(Option::is_some) { "block" } else { "none" }></canvas>
             <canvas node_ref=weights_canvas data-testid="ensemble-weights-chart" class="chart"
                 style:display=move || if has_weights() { "block" } else { "none" }></canvas>
+            <p class="plan" data-testid="feature-importance-text">{importance_text}</p>
+            <canvas node_ref=importance_canvas data-testid="feature-importance" class="chart"
+                style:display=move || if importance_row().is_some() { "block" } else { "none" }></canvas>
         </section>
     }
 }

@@ -1,14 +1,7 @@
 //! Direct multi-step penalised regression: one ridge / lasso / elastic-net regression per
 //! step ahead, each predicting the change from the last value, `y[t+k] − y[t]`, from what
-//! is known at the origin `t`:
-//!
-//! - the recent changes `y[t−j] − y[t]` (j = 1 … p − 1, p the season clamped to 3 … 24);
-//! - for each seasonal period P, the change to the same phase one period back
-//!   (`y[t+k−P⌈k/P⌉] − y[t]`, the seasonal naive forecast as a feature; only for a period
-//!   longer than the lags, which otherwise hold it) and two Fourier pairs of the target's
-//!   phase;
-//! - for each other column (a factor), its last value and last change: only what was
-//!   observed by the origin, so no future factor values are needed.
+//! is known at the origin `t` (the recent changes, the season, other columns' last values:
+//! [`LagDesign`]).
 //!
 //! With every coefficient at zero the forecast is the last value plus the average change
 //! (the intercept): the penalty shrinks toward drift, never toward the mean of a level.
@@ -22,6 +15,7 @@
 use std::sync::Arc;
 
 use super::penalised::{Gram, LinearFit, Penalty, Standardiser};
+use crate::models::stats::lagged::LagDesign;
 use crate::models::stats::linalg::carry_forward;
 use crate::models::stats::{Fitted, Forecast, StatsError, check_series};
 
@@ -47,79 +41,6 @@ pub struct DirectRegression {
     pub horizon: usize,
 }
 
-/// Which features a row holds, fixed at fit time.
-#[derive(Debug, Clone, PartialEq)]
-struct Design {
-    lags: usize,
-    /// Seasonal periods with their Fourier pair counts.
-    seasons: Vec<(usize, usize)>,
-    factors: usize,
-}
-
-impl Design {
-    /// First origin with every feature defined.
-    fn min_origin(&self) -> usize {
-        self.seasons
-            .iter()
-            .map(|&(p, _)| p)
-            .fold(self.lags.max(2), usize::max)
-    }
-
-    fn width(&self) -> usize {
-        self.lags - 1
-            + self
-                .seasons
-                .iter()
-                .map(|&(p, k)| usize::from(p > self.lags) + 2 * k)
-                .sum::<usize>()
-            + 2 * self.factors
-    }
-
-    /// The features for forecasting `y[e + k − 1]` from origin `e` (`y[..e]` known).
-    /// `None` where a factor is missing there.
-    fn row(&self, y: &[f64], factors: &[Vec<f64>], e: usize, k: usize) -> Option<Vec<f64>> {
-        let last = y[e - 1];
-        let mut row = Vec::with_capacity(self.width());
-        row.extend((1..self.lags).map(|j| y[e - 1 - j] - last));
-        let target = e + k - 1;
-        for &(period, pairs) in &self.seasons {
-            // A season within the lags is already among them.
-            if period > self.lags {
-                row.push(y[target - period * k.div_ceil(period)] - last);
-            }
-            let phase = std::f64::consts::TAU * (target % period) as f64 / period as f64;
-            for j in 1..=pairs {
-                let (s, c) = (phase * j as f64).sin_cos();
-                row.extend([s, c]);
-            }
-        }
-        for f in factors {
-            let (a, b) = (*f.get(e - 1)?, *f.get(e - 2)?);
-            if !(a.is_finite() && b.is_finite()) {
-                return None;
-            }
-            row.extend([a, a - b]);
-        }
-        Some(row)
-    }
-
-    /// Rows and targets for step `k` from the origins `from..=to` that have every feature.
-    fn samples(
-        &self,
-        y: &[f64],
-        factors: &[Vec<f64>],
-        k: usize,
-        origins: std::ops::Range<usize>,
-    ) -> (Vec<Vec<f64>>, Vec<f64>) {
-        origins
-            .filter_map(|e| {
-                let row = self.row(y, factors, e, k)?;
-                Some((row, y[e + k - 1] - y[e - 1]))
-            })
-            .unzip()
-    }
-}
-
 /// One step's regression: its scaler, coefficients and residual spread.
 #[derive(Debug, Clone)]
 struct StepFit {
@@ -132,7 +53,7 @@ struct StepFit {
 #[derive(Debug, Clone)]
 pub struct FittedDirect {
     model: DirectRegression,
-    design: Design,
+    design: LagDesign,
     alpha: f64,
     steps: Vec<StepFit>,
     y: Vec<f64>,
@@ -163,17 +84,7 @@ impl DirectRegression {
                 self.name()
             )));
         }
-        let mut seasons: Vec<(usize, usize)> = std::iter::once(self.season)
-            .chain(self.periods.iter().copied())
-            .filter(|&p| p >= 2)
-            .map(|p| (p, (p / 2).min(2)))
-            .collect();
-        seasons.dedup_by_key(|s| s.0);
-        let design = Design {
-            lags: self.season.clamp(3, 24),
-            seasons,
-            factors: factors.len(),
-        };
+        let design = LagDesign::new(self.season, &self.periods, factors.len());
         let min_origin = design.min_origin();
         check_series(self.name(), y, min_origin + self.horizon + MIN_SAMPLES - 1)?;
         let factors: Vec<Vec<f64>> = factors.iter().map(|f| carry_forward(f)).collect();
@@ -197,22 +108,20 @@ impl DirectRegression {
     /// Samples of step `k` whose targets lie before `end`: the latest [`MAX_SAMPLES`].
     fn step_samples(
         &self,
-        design: &Design,
+        design: &LagDesign,
         y: &[f64],
         factors: &[Vec<f64>],
         k: usize,
         end: usize,
     ) -> (Vec<Vec<f64>>, Vec<f64>) {
-        let last = (end + 1).saturating_sub(k);
-        let first = design.min_origin().max(last.saturating_sub(MAX_SAMPLES));
-        design.samples(y, factors, k, first..last.max(first))
+        design.latest_samples(y, factors, k, end, MAX_SAMPLES)
     }
 
     /// The penalty with the least validation error over three expanding splits and up to
     /// three steps (the grid is the module's).
     fn choose_alpha(
         &self,
-        design: &Design,
+        design: &LagDesign,
         y: &[f64],
         factors: &[Vec<f64>],
     ) -> Result<f64, StatsError> {
@@ -255,10 +164,7 @@ impl DirectRegression {
                 let scaled: Vec<Vec<f64>> = rows.iter().map(|r| scaler.apply(r)).collect();
                 let gram = Gram::new(&scaled, &targets)?;
                 validated = true;
-                // Validation origins: targets inside the block.
-                let first = (valid_start + 1).saturating_sub(k).max(design.min_origin());
-                let last = (valid_end + 1).saturating_sub(k).min(n + 1 - k);
-                let (vrows, vtargets) = design.samples(y, factors, k, first..last.max(first));
+                let (vrows, vtargets) = design.block_samples(y, factors, k, valid_start, valid_end);
                 let vscaled: Vec<Vec<f64>> = vrows.iter().map(|r| scaler.apply(r)).collect();
                 let mut warm: Option<Vec<f64>> = None;
                 for (i, &a) in grid.iter().enumerate() {

@@ -1,0 +1,183 @@
+//! The features a direct multi-step model reads at a forecast origin, shared by the
+//! penalised regressions and the boosted trees. Each sample predicts the change from the
+//! last value, `y[t+k] − y[t]`, from what is known at the origin `t`:
+//!
+//! - the recent changes `y[t−j] − y[t]` (j = 1 … p − 1, p the season clamped to 3 … 24);
+//! - for each seasonal period P, the change to the same phase one period back
+//!   (`y[t+k−P⌈k/P⌉] − y[t]`, the seasonal naive forecast as a feature; only for a period
+//!   longer than the lags, which otherwise hold it) and up to two Fourier pairs of the
+//!   target's phase;
+//! - for each other column (a factor), its last value and last change: only what was
+//!   observed by the origin, so no future factor values are needed.
+
+/// Which features a row holds, fixed at fit time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LagDesign {
+    /// Lags: the row holds the `lags − 1` recent changes.
+    pub lags: usize,
+    /// Seasonal periods with their Fourier pair counts.
+    pub seasons: Vec<(usize, usize)>,
+    /// Other columns read at the origin.
+    pub factors: usize,
+}
+
+impl LagDesign {
+    /// The design for a season (1 for none), further periods and `factors` other columns.
+    pub fn new(season: usize, periods: &[usize], factors: usize) -> Self {
+        let mut seasons: Vec<(usize, usize)> = std::iter::once(season)
+            .chain(periods.iter().copied())
+            .filter(|&p| p >= 2)
+            .map(|p| (p, (p / 2).min(2)))
+            .collect();
+        seasons.dedup_by_key(|s| s.0);
+        LagDesign {
+            lags: season.clamp(3, 24),
+            seasons,
+            factors,
+        }
+    }
+
+    /// First origin with every feature defined.
+    pub fn min_origin(&self) -> usize {
+        self.seasons
+            .iter()
+            .map(|&(p, _)| p)
+            .fold(self.lags.max(2), usize::max)
+    }
+
+    /// Features per row.
+    pub fn width(&self) -> usize {
+        self.lags - 1
+            + self
+                .seasons
+                .iter()
+                .map(|&(p, k)| usize::from(p > self.lags) + 2 * k)
+                .sum::<usize>()
+            + 2 * self.factors
+    }
+
+    /// A readable name per feature, in row order; factors are named from `factor_names`
+    /// where given, else `input N`.
+    pub fn names(&self, factor_names: &[String]) -> Vec<String> {
+        let mut names: Vec<String> = (1..self.lags).map(|j| format!("lag {j}")).collect();
+        for &(period, pairs) in &self.seasons {
+            if period > self.lags {
+                names.push(format!("same phase, period {period}"));
+            }
+            for j in 1..=pairs {
+                names.push(format!("sin {j}/{period}"));
+                names.push(format!("cos {j}/{period}"));
+            }
+        }
+        for i in 0..self.factors {
+            let name = factor_names
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("input {}", i + 1));
+            names.push(format!("{name} last"));
+            names.push(format!("{name} change"));
+        }
+        names
+    }
+
+    /// The features for forecasting `y[e + k − 1]` from origin `e` (`y[..e]` known).
+    /// `None` where a factor is missing there.
+    pub fn row(&self, y: &[f64], factors: &[Vec<f64>], e: usize, k: usize) -> Option<Vec<f64>> {
+        let last = y[e - 1];
+        let mut row = Vec::with_capacity(self.width());
+        row.extend((1..self.lags).map(|j| y[e - 1 - j] - last));
+        let target = e + k - 1;
+        for &(period, pairs) in &self.seasons {
+            // A season within the lags is already among them.
+            if period > self.lags {
+                row.push(y[target - period * k.div_ceil(period)] - last);
+            }
+            let phase = std::f64::consts::TAU * (target % period) as f64 / period as f64;
+            for j in 1..=pairs {
+                let (s, c) = (phase * j as f64).sin_cos();
+                row.extend([s, c]);
+            }
+        }
+        for f in factors {
+            let (a, b) = (*f.get(e - 1)?, *f.get(e - 2)?);
+            if !(a.is_finite() && b.is_finite()) {
+                return None;
+            }
+            row.extend([a, a - b]);
+        }
+        Some(row)
+    }
+
+    /// Rows and targets (changes from the last value) for step `k` from the origins in
+    /// `origins` that have every feature.
+    pub fn samples(
+        &self,
+        y: &[f64],
+        factors: &[Vec<f64>],
+        k: usize,
+        origins: std::ops::Range<usize>,
+    ) -> (Vec<Vec<f64>>, Vec<f64>) {
+        origins
+            .filter_map(|e| {
+                let row = self.row(y, factors, e, k)?;
+                Some((row, y[e + k - 1] - y[e - 1]))
+            })
+            .unzip()
+    }
+
+    /// Samples of step `k` whose targets lie before `end`: the latest `max_samples`.
+    pub fn latest_samples(
+        &self,
+        y: &[f64],
+        factors: &[Vec<f64>],
+        k: usize,
+        end: usize,
+        max_samples: usize,
+    ) -> (Vec<Vec<f64>>, Vec<f64>) {
+        let last = (end + 1).saturating_sub(k);
+        let first = self.min_origin().max(last.saturating_sub(max_samples));
+        self.samples(y, factors, k, first..last.max(first))
+    }
+
+    /// Samples of step `k` whose targets lie in `start..end` (a validation block).
+    pub fn block_samples(
+        &self,
+        y: &[f64],
+        factors: &[Vec<f64>],
+        k: usize,
+        start: usize,
+        end: usize,
+    ) -> (Vec<Vec<f64>>, Vec<f64>) {
+        let first = (start + 1).saturating_sub(k).max(self.min_origin());
+        let last = (end + 1).saturating_sub(k).min(y.len() + 1 - k);
+        self.samples(y, factors, k, first..last.max(first))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_hold_lags_seasons_and_factors_and_are_named() {
+        let d = LagDesign::new(48, &[], 1);
+        // 23 lags, the same-phase change (48 > 24 lags), two Fourier pairs, two factor values.
+        assert_eq!(d.width(), 23 + 1 + 4 + 2);
+        let names = d.names(&["brent".into()]);
+        assert_eq!(names.len(), d.width());
+        assert_eq!(names[0], "lag 1");
+        assert_eq!(names[23], "same phase, period 48");
+        assert_eq!(names[names.len() - 2], "brent last");
+        let y: Vec<f64> = (0..200).map(|t| t as f64).collect();
+        let f = vec![(0..200).map(|t| 2.0 * t as f64).collect::<Vec<_>>()];
+        let row = d.row(&y, &f, 100, 3).unwrap();
+        assert_eq!(row.len(), d.width());
+        assert_eq!(row[0], -1.0);
+        // Target 102, the same phase a period back is 54: 54 − 99.
+        assert_eq!(row[23], -45.0);
+        assert_eq!(row[row.len() - 2..], [198.0, 2.0]);
+        let (rows, targets) = d.block_samples(&y, &f, 3, 150, 160);
+        assert_eq!(rows.len(), 10);
+        assert!(targets.iter().all(|&t| t == 3.0));
+    }
+}

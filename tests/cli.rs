@@ -486,3 +486,53 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     assert!(out.status.success(), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn prophet_gives_the_chosen_holidays_an_effect_and_gbt_says_what_drives_it() {
+    let csv = "tests/data/stats/metro_traffic_hourly_2018.csv";
+    let label = |lines: &[serde_json::Value]| {
+        lines
+            .iter()
+            .find(|l| l["model"] == "prophet")
+            .and_then(|l| l["label"].as_str().map(str::to_string))
+            .expect("prophet label")
+    };
+    let plain = backtest_json_on(csv, &["--models", "prophet", "--folds", "1"]);
+    assert!(!label(&plain).contains("holidays"), "{}", label(&plain));
+    // Eight weeks from June: 4 July falls in the history.
+    let us = backtest_json_on(
+        csv,
+        &[
+            "--models",
+            "prophet,gbt",
+            "--folds",
+            "1",
+            "--holidays",
+            "us",
+        ],
+    );
+    assert!(label(&us).contains("daily, holidays"), "{}", label(&us));
+    let gbt = us.iter().find(|l| l["model"] == "gbt").expect("gbt");
+    let importance = gbt["feature_importance"].as_array().expect("importance");
+    let shares: Vec<f64> = importance
+        .iter()
+        .map(|f| f["share"].as_f64().expect("share"))
+        .collect();
+    assert!(shares.windows(2).all(|w| w[0] >= w[1]), "largest first");
+    assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    // A calendar that does not exist is named.
+    let out = foresight()
+        .args([
+            "backtest",
+            "--csv",
+            csv,
+            "--models",
+            "prophet",
+            "--holidays",
+            "mars",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--holidays must be none, kr or us"));
+}

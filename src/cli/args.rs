@@ -209,7 +209,7 @@ pub struct BacktestArgs {
     pub group_folds: Option<usize>,
     /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr,
     /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, elasticnet, gbt, garch, var,
-    /// ensemble, lstm.
+    /// prophet, ensemble, lstm.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,
     /// Missing values in the target: none (each model reports them), drop, ffill, linear or
@@ -233,6 +233,14 @@ pub struct BacktestArgs {
     /// Interval levels in percent, comma-separated.
     #[arg(long, value_delimiter = ',', default_values_t = LeaderboardRequest::new("").levels)]
     pub levels: Vec<f64>,
+    /// Built-in holiday calendar whose days the Prophet-style model gives an effect (and the
+    /// LSTM a feature): none, kr or us.
+    #[arg(long, default_value = "none")]
+    pub holidays: String,
+    /// A holiday file (JSON list of dates, or CSV with a date on each line), besides the
+    /// calendar's days.
+    #[arg(long)]
+    pub holiday_file: Option<PathBuf>,
     /// Extra input columns (factors), comma-separated, for the LSTM, the regressions and
     /// boosted trees (ridge, lasso, elasticnet, gbt: their last value and change at each
     /// origin) and var (modelled with the target); the other statistical models are

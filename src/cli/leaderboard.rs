@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::args::BacktestArgs;
-use super::run::{CliError, SessionRun, emit, read_options};
+use super::run::{CliError, SessionRun, emit, holiday_calendar, read_options};
 use crate::jobs::{
     Event, FillStrategy, Host, Job, LONG_TRAINING, Leaderboard, LeaderboardRequest, ModelScore,
     MoveLimits, Progress, Refit, TrainSettings, lstm_defaults, step_runs,
@@ -59,6 +59,11 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
     // The device matters only for the LSTM; the CPU needs no adapter probe.
     let mut session = SessionRun::open(with_lstm.then_some(args.backend.as_str()))?;
     let summary = session.load(args.csv.as_deref(), &options, &mut host)?;
+    let holidays = holiday_calendar(&args.holidays)?;
+    let user_holidays = match &args.holiday_file {
+        Some(path) => session.holidays(path, &mut host)?,
+        None => Vec::new(),
+    };
     let lstm = with_lstm.then(|| {
         let mut settings = TrainSettings {
             epochs: args.lstm_epochs,
@@ -66,6 +71,8 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         }
         .with_hidden(args.lstm_hidden.clone());
         settings.data.window = args.lstm_window.unwrap_or(summary.suggested_window);
+        settings.data.holidays = holidays;
+        settings.data.user_holidays = user_holidays.clone();
         settings
     });
     // One leaderboard per target; with several, each has the others among its factors.
@@ -118,6 +125,8 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
             covariates,
             lstm: lstm.clone(),
             limits: limits.clone(),
+            holidays,
+            user_holidays: user_holidays.clone(),
         };
         let view = match session.run(Job::Leaderboard(request), &mut host) {
             Event::Leaderboard(view) => view,

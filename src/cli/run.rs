@@ -264,6 +264,12 @@ pub fn read_options(args: &ReadArgs) -> Result<ReadOptions, CliError> {
     })
 }
 
+/// The built-in calendar `--holidays` names.
+pub fn holiday_calendar(name: &str) -> Result<HolidayCalendar, CliError> {
+    HolidayCalendar::from_name(name)
+        .ok_or_else(|| CliError::Usage(format!("--holidays must be none, kr or us, got '{name}'")))
+}
+
 fn settings_for(
     args: &TrainArgs,
     summary: &DatasetSummary,
@@ -297,12 +303,7 @@ fn settings_for(
         })?;
         column_scalers.insert(name, kind);
     }
-    let holidays = HolidayCalendar::from_name(&args.holidays).ok_or_else(|| {
-        CliError::Usage(format!(
-            "--holidays must be none, kr or us, got '{}'",
-            args.holidays
-        ))
-    })?;
+    let holidays = holiday_calendar(&args.holidays)?;
     Ok(TrainSettings {
         data: WindowSpec {
             fill,

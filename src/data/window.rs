@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::calendar::parse_timestamp;
 use super::clean::{FillStrategy, fill};
 use super::error::DataError;
 use super::features::calendar_features;
@@ -311,7 +310,7 @@ fn columns(frame: &Frame, spec: &WindowSpec) -> Result<Columns, DataError> {
         names.push(feature.clone());
         series.push(column.values.clone());
     }
-    let user_days = user_holiday_days(&spec.user_holidays)?;
+    let holidays = Holidays::from_dates(spec.holidays, &spec.user_holidays)?;
 
     // Rows kept: all of them, or those where every used column was observed.
     let frame_rows: Vec<usize> = if spec.fill == FillStrategy::Drop {
@@ -348,7 +347,6 @@ fn columns(frame: &Frame, spec: &WindowSpec) -> Result<Columns, DataError> {
     if spec.calendar
         && let Some(stamps) = &stamps
     {
-        let holidays = Holidays::new(spec.holidays, &user_days);
         for (name, values) in calendar_features(stamps, frame.frequency, &holidays) {
             names.push(name);
             series.push(values);
@@ -542,21 +540,6 @@ pub fn last_window_scaled(
 ///
 /// # Errors
 /// [`DataError::BadSetting`] for an entry that is not an ISO date.
-fn user_holiday_days(dates: &[String]) -> Result<Vec<i64>, DataError> {
-    dates
-        .iter()
-        .map(|d| {
-            parse_timestamp(d)
-                .map(|s| s.div_euclid(86_400))
-                .ok_or_else(|| DataError::BadSetting {
-                    name: "user holiday",
-                    expected: "a date written YYYY-MM-DD",
-                    found: d.clone(),
-                })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use super::catalog::ModelSpec;
 use super::lstm::{FittedLstm, fit_lstm, fit_lstm_across};
 use super::series::SeriesData;
 use crate::data::DataError;
+use crate::data::holidays::Holidays;
 use crate::eval::score::FeatureShare;
 use crate::models::stats::kind::FitInput;
 use crate::models::stats::{Fitted, Forecast, StatsError};
@@ -85,6 +86,8 @@ pub struct FitContext<'a, H: Host> {
     pub season: usize,
     /// Further seasonal periods the multi-seasonal models (MSTL) use besides `season`.
     pub periods: &'a [usize],
+    /// Holidays the calendar models (Prophet-style) give an effect.
+    pub holidays: &'a Holidays,
 }
 
 /// A fitted model, of any family, with the range of points it was fitted on and the
@@ -272,13 +275,22 @@ impl ModelSpec {
                 } else {
                     vec![]
                 };
-                Family::Stats(kind.fit_input(&FitInput {
-                    y: &data.values[start..end],
-                    season: ctx.season,
-                    periods: ctx.periods,
-                    horizon: ctx.horizon,
-                    factors: &factors,
-                })?)
+                Family::Stats(
+                    kind.fit_input(&FitInput {
+                        y: &data.values[start..end],
+                        season: ctx.season,
+                        periods: ctx.periods,
+                        horizon: ctx.horizon,
+                        factors: &factors,
+                        stamps: data
+                            .frame
+                            .timestamps
+                            .as_deref()
+                            .and_then(|s| s.get(start..)),
+                        frequency: Some(&data.frame.frequency),
+                        holidays: Some(ctx.holidays),
+                    })?,
+                )
             }
             ModelSpec::Lstm(settings) => {
                 Family::Lstm(Box::new(fit_lstm(data, start, end, settings, ctx).await?))

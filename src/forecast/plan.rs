@@ -8,6 +8,7 @@ use super::backtest::{BacktestError, Compute};
 use super::conformal::local_scale;
 use super::fitted::FitContext;
 use super::limits::MoveLimits;
+use crate::data::holidays::Holidays;
 use crate::train::Host;
 
 /// Fewest rolling origins when none are chosen (more where a season needs them).
@@ -109,6 +110,9 @@ pub struct BacktestPlan {
     /// is scored, as it would be published.
     #[serde(default)]
     pub limits: MoveLimits,
+    /// Holidays the calendar models (Prophet-style) give an effect.
+    #[serde(default)]
+    pub holidays: Holidays,
 }
 
 impl BacktestPlan {
@@ -126,6 +130,7 @@ impl BacktestPlan {
             periods: vec![],
             ensembles: false,
             limits: MoveLimits::default(),
+            holidays: Holidays::default(),
         }
     }
 
@@ -251,6 +256,7 @@ impl BacktestPlan {
             levels: &self.levels,
             season: self.season,
             periods: &self.periods,
+            holidays: &self.holidays,
         }
     }
 

@@ -15,6 +15,7 @@ use super::limits::MoveLimits;
 use super::series::{Covariate, SeriesChoice, SeriesData, series_data};
 use crate::data::clean::FillStrategy;
 use crate::data::frame::Frame;
+use crate::data::holidays::{HolidayCalendar, Holidays};
 use crate::train::{Host, TrainSettings};
 
 /// What to compare and how.
@@ -49,15 +50,15 @@ pub struct LeaderboardRequest {
     #[serde(default)]
     pub group_folds: Option<usize>,
     /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`, `theta`,
-    /// `ces`, `mstl`, `ridge`, `lasso`, `elasticnet`, `garch`, `var`, the Theta forms `stm` `otm` `dstm`
-    /// `dotm`, `lstm`, and `ensemble` for
-    /// the ensembles of the others); every statistical model and the ensembles when empty
-    /// or `all`.
+    /// `ces`, `mstl`, `ridge`, `lasso`, `elasticnet`, `gbt`, `garch`, `var`, `prophet`, the
+    /// Theta forms `stm` `otm` `dstm` `dotm`, `lstm`, and `ensemble` for the ensembles of
+    /// the others); every statistical model and the ensembles when empty or `all`.
     pub models: Vec<String>,
     /// Interval levels in percent.
     pub levels: Vec<f64>,
-    /// Other columns the models may use as inputs, known only up to the origin (the LSTM
-    /// the regressions and VAR use them; the other statistical models are univariate).
+    /// Other columns the models may use as inputs, known only up to the origin (the LSTM,
+    /// the regressions, the boosted trees and VAR use them; the other statistical models
+    /// are univariate).
     #[serde(default)]
     pub covariates: Vec<String>,
     /// Also score the LSTM with these settings (its horizon and split are set by the
@@ -67,6 +68,12 @@ pub struct LeaderboardRequest {
     /// Limits every forecast is held to (none by default).
     #[serde(default)]
     pub limits: MoveLimits,
+    /// Built-in holiday calendar the calendar models (Prophet-style) give an effect.
+    #[serde(default)]
+    pub holidays: HolidayCalendar,
+    /// The user's own holidays, as ISO dates (`YYYY-MM-DD`), besides the calendar's.
+    #[serde(default)]
+    pub user_holidays: Vec<String>,
 }
 
 impl LeaderboardRequest {
@@ -89,6 +96,8 @@ impl LeaderboardRequest {
             covariates: vec![],
             lstm: None,
             limits: MoveLimits::default(),
+            holidays: HolidayCalendar::None,
+            user_holidays: vec![],
         }
     }
 
@@ -194,7 +203,7 @@ pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, Stri
     let models = request.model_specs()?;
     let Some(folds) = request.group_folds else {
         let series = series_data(frame, &choice(request, request.series.as_deref()))?;
-        let plan = backtest_plan(request, &series);
+        let plan = backtest_plan(request, &series)?;
         let layout = plan.layout(series.len()).map_err(|e| e.to_string())?;
         return Ok(Planned {
             series,
@@ -240,7 +249,7 @@ pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, Stri
     let Some((_, charted)) = all.get(asked) else {
         return Err(format!("{} has no groups to score", frame.file_name));
     };
-    let plan = backtest_plan(request, charted);
+    let plan = backtest_plan(request, charted)?;
     let (mut groups, mut skipped) = (vec![], vec![]);
     for (name, data) in all {
         match plan.layout(data.len()) {
@@ -280,10 +289,15 @@ pub fn plan(frame: &Frame, request: &LeaderboardRequest) -> Result<Planned, Stri
 }
 
 /// The request's plan on a series: its horizon and season unless the request sets them.
-fn backtest_plan(request: &LeaderboardRequest, series: &SeriesData) -> BacktestPlan {
+fn backtest_plan(
+    request: &LeaderboardRequest,
+    series: &SeriesData,
+) -> Result<BacktestPlan, String> {
     let horizon = request.horizon.unwrap_or(series.default_horizon);
     let step = request.step.unwrap_or(horizon).max(1);
-    BacktestPlan {
+    let holidays = Holidays::from_dates(request.holidays, &request.user_holidays)
+        .map_err(|e| e.to_string())?;
+    Ok(BacktestPlan {
         horizon,
         folds: match request.folds {
             0 => auto_folds(series.season, step),
@@ -308,7 +322,8 @@ fn backtest_plan(request: &LeaderboardRequest, series: &SeriesData) -> BacktestP
             .collect(),
         ensembles: request.wants_ensembles(),
         limits: request.limits.clone(),
-    }
+        holidays,
+    })
 }
 
 /// Folds when none are asked: enough origins to span a season (so every phase of it is

@@ -289,7 +289,7 @@ test('the leaderboard scores every model on the same folds, with the numbers the
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="ens-stack"]`, { timeout: 240000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.deepEqual([...models].sort(), ['arima', 'ces', 'dhr', 'drift', 'elasticnet', 'ens-dynamic', 'ens-inverse', 'ens-mean', 'ens-median', 'ens-stack', 'ets', 'garch', 'gbt', 'lasso', 'mean', 'mstl', 'naive', 'ridge', 'snaive', 'theta', 'var']);
+  assert.deepEqual([...models].sort(), ['arima', 'ces', 'dhr', 'drift', 'elasticnet', 'ens-dynamic', 'ens-inverse', 'ens-mean', 'ens-median', 'ens-stack', 'ets', 'garch', 'gbt', 'lasso', 'mean', 'mstl', 'naive', 'prophet', 'ridge', 'snaive', 'theta', 'var']);
   const cell = (model, metric) => page.textContent(`${byId('leaderboard')} tr[data-model="${model}"] td[data-metric="${metric}"]`);
   // The same request through the native CLI: the page shows the engine's numbers.
   const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/foresight-target');
@@ -373,7 +373,7 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="lstm"]`, { timeout: 600000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.equal(models.length, 21);
+  assert.equal(models.length, 23);
   assert.ok(models.includes('lstm'));
   const cell = (metric) => page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td[data-metric="${metric}"]`);
   // The LSTM has no intervals of its own; its conformal ones (two folds) are scored.

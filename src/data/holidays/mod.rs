@@ -66,7 +66,7 @@ impl HolidayCalendar {
 }
 
 /// A set of holiday days.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Holidays {
     days: HashSet<i64>,
 }
@@ -77,6 +77,26 @@ impl Holidays {
         let mut days: HashSet<i64> = calendar.days().into_iter().collect();
         days.extend(user_days.iter().copied());
         Holidays { days }
+    }
+
+    /// The built-in calendar's days plus the user's, given as ISO dates (`YYYY-MM-DD`).
+    ///
+    /// # Errors
+    /// [`DataError::BadSetting`] naming a date that does not read.
+    pub fn from_dates(calendar: HolidayCalendar, dates: &[String]) -> Result<Self, DataError> {
+        let user_days = dates
+            .iter()
+            .map(|d| {
+                crate::data::calendar::parse_timestamp(d)
+                    .map(|s| s.div_euclid(86_400))
+                    .ok_or_else(|| DataError::BadSetting {
+                        name: "user holiday",
+                        expected: "a date written YYYY-MM-DD",
+                        found: d.clone(),
+                    })
+            })
+            .collect::<Result<Vec<i64>, DataError>>()?;
+        Ok(Holidays::new(calendar, &user_days))
     }
 
     /// Whether there are any holidays at all.

@@ -10,7 +10,10 @@ use super::ets::AutoEts;
 use super::garch::{Errors, Garch};
 use super::linear::{DirectRegression, Penalty};
 use super::mstl::Mstl;
+use super::prophet::{ProphetInput, ProphetStyle, TimeLine};
 use super::theta::{AutoTheta, ThetaForm};
+use crate::data::Frequency;
+use crate::data::holidays::Holidays;
 use serde::{Deserialize, Serialize};
 
 use super::{Fitted, StatsError};
@@ -70,11 +73,14 @@ pub enum ModelKind {
     /// Gradient-boosted trees per step ahead on the regressions' features, the tree count
     /// by early stopping.
     Gbt,
+    /// Prophet-style: piecewise-linear trend with automatic changepoints, calendar
+    /// seasonalities and a holiday effect, fitted as Prophet fits it (MAP).
+    Prophet,
 }
 
 impl ModelKind {
     /// Every statistical model `all` runs, in leaderboard order.
-    pub const ALL: [ModelKind; 16] = [
+    pub const ALL: [ModelKind; 17] = [
         ModelKind::Naive,
         ModelKind::SeasonalNaive,
         ModelKind::Drift,
@@ -91,6 +97,7 @@ impl ModelKind {
         ModelKind::Garch,
         ModelKind::Var,
         ModelKind::Gbt,
+        ModelKind::Prophet,
     ];
 
     /// Models asked for by name only: single forms of a family `all` already runs
@@ -125,6 +132,7 @@ impl ModelKind {
             ModelKind::Garch => "garch",
             ModelKind::Var => "var",
             ModelKind::Gbt => "gbt",
+            ModelKind::Prophet => "prophet",
         }
     }
 
@@ -151,6 +159,7 @@ impl ModelKind {
             ModelKind::Garch => "GARCH(1,1) volatility on the returns",
             ModelKind::Var => "vector autoregression with the inputs",
             ModelKind::Gbt => "gradient-boosted trees per step on lags and inputs",
+            ModelKind::Prophet => "Prophet-style trend, calendar seasons and holidays",
         }
     }
 
@@ -182,6 +191,9 @@ impl ModelKind {
             periods,
             horizon: (2 * season).max(8),
             factors: &[],
+            stamps: None,
+            frequency: None,
+            holidays: None,
         })
     }
 
@@ -252,6 +264,18 @@ impl ModelKind {
             ModelKind::Gbt => {
                 Box::new(DirectBoost::new(season, periods, input.horizon).fit(y, input.factors)?)
             }
+            ModelKind::Prophet => Box::new(
+                ProphetStyle::default().fit(
+                    y,
+                    &ProphetInput {
+                        time: input
+                            .stamps
+                            .map(|s| TimeLine::new(s.to_vec(), input.frequency.cloned())),
+                        season,
+                        holidays: input.holidays,
+                    },
+                )?,
+            ),
         })
     }
 }
@@ -271,6 +295,14 @@ pub struct FitInput<'a> {
     /// Other columns aligned with `y` from its first point, possibly running past its end
     /// (only points before a forecast's origin are read).
     pub factors: &'a [&'a [f64]],
+    /// Time stamps (seconds since the epoch) aligned with `y` from its first point,
+    /// possibly running past its end; `None` for data in row order (the calendar models
+    /// then count in steps).
+    pub stamps: Option<&'a [i64]>,
+    /// The data's frequency, which extends the stamps past their end.
+    pub frequency: Option<&'a Frequency>,
+    /// Holidays the calendar models give an effect (Prophet-style).
+    pub holidays: Option<&'a Holidays>,
 }
 
 /// The elastic net `elasticnet` fits: half lasso, half ridge.

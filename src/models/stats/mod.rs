@@ -1,13 +1,15 @@
 //! Statistical forecasting models, in f64 on the CPU (WebGPU has no f64): the naive family,
 //! exponential smoothing (ETS), ARIMA and harmonic regression, Theta, CES, MSTL and the
-//! penalised regressions (ridge, lasso, elastic net), boosted trees, GARCH and VAR. Every model sits behind one face: a [`ModelSpec`]
+//! penalised regressions (ridge, lasso, elastic net), boosted trees, GARCH, VAR and a
+//! Prophet-style decomposition. Every model sits behind one face: a [`ModelSpec`]
 //! is fitted to a series and gives a [`Fitted`] model, which forecasts a point path with
 //! prediction intervals at the asked levels.
 //!
 //! Reference implementations the numbers are checked against (fixtures in
 //! `tests/data/stats/`, written by `tests/data/make_stats_reference.py`): statsmodels'
 //! `SARIMAX` and `ETSModel`, StatsForecast's `AutoETS` / `AutoARIMA` / `AutoTheta` /
-//! `AutoCES` / `MSTL`, pmdarima, scikit-learn's `Ridge` / `Lasso` / `ElasticNet`.
+//! `AutoCES` / `MSTL`, pmdarima, scikit-learn's `Ridge` / `Lasso` / `ElasticNet`, `arch`, statsmodels' `VAR`,
+//! LightGBM and Prophet.
 
 pub mod arima;
 pub mod baseline;
@@ -24,6 +26,7 @@ pub mod linear;
 pub mod mstl;
 pub mod normal;
 pub mod optimize;
+pub mod prophet;
 pub mod simulate;
 pub mod theta;
 pub mod var;

@@ -289,6 +289,9 @@ impl Actions {
             covariates: m.features.get_untracked(),
             limits,
             models,
+            // The holidays chosen above: the Prophet-style model's holiday effect.
+            holidays: m.holidays.get_untracked(),
+            user_holidays: m.user_holidays.get_untracked(),
             ..LeaderboardRequest::new(m.target.get_untracked())
         };
         self.run.error.set(None);

@@ -393,7 +393,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
     view! {
         <section class="panel leaderboard-panel">
             <h2>"Compare models"</h2>
-            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES, MSTL, ridge, lasso, elastic net and boosted trees (one model per step on recent changes, the season and the chosen inputs' past), GARCH(1,1) on the returns and a VAR of the changes — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with five ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above, and the inputs chosen above as the regressions', the trees' and VAR's factors."</p>
+            <p class="hint">"Naive, seasonal naive, drift, mean, auto-ETS, auto-ARIMA, harmonic regression, AutoTheta, AutoCES, MSTL, ridge, lasso, elastic net and boosted trees (one model per step on recent changes, the season and the chosen inputs' past), GARCH(1,1) on the returns, a VAR of the changes and a Prophet-style trend with calendar seasons and the holidays chosen above — and the LSTM with the training settings above, when ticked (it trains once per fit) — scored on the same rolling origins, with five ensembles of them and conformal intervals for every row from its fold errors; horizon, target, series and fill as set above, and the inputs chosen above as the regressions', the trees' and VAR's factors."</p>
             <div class="row">
                 <label>"Season (0 = from frequency) "
                     <input type="number" min="0" data-testid="season-input" prop:value=move || lb.season.get()

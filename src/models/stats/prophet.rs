@@ -1,0 +1,872 @@
+//! A Prophet-style decomposition, fitted as Prophet fits it: a piecewise-linear trend with
+//! automatic changepoints, Fourier seasonalities on the calendar (yearly, weekly, daily,
+//! switched on by Prophet's rules on the history's span and spacing) and a holiday effect,
+//! all additive, estimated by maximum a posteriori under Prophet's priors (Stan's
+//! `prophet.stan`, linear growth, additive mode):
+//!
+//! - time `t` runs 0 … 1 over the history, the series is divided by its largest absolute
+//!   value;
+//! - 25 potential changepoints evenly over the first 80% of the history, each a change of
+//!   the slope δⱼ with a Laplace(0, 0.05) prior (the lasso: most come out zero);
+//! - growth `k` and offset `m` with Normal(0, 5) priors, seasonal and holiday coefficients
+//!   with Normal(0, 10), the noise σ with a half-Normal(0, 0.5).
+//!
+//! Given σ the posterior mode is a weighted elastic net in the other parameters, solved
+//! exactly by feature-sign search on the Gram matrix; σ then has a closed form; the two
+//! alternate to a fixed point. Stan's L-BFGS seeks the same mode and stops short of it
+//! where the Laplace prior is not smooth (`tests/prophet_reference.rs`: our objective is
+//! lower on every reference series, the forecasts within 1% of the series' scale). Intervals are
+//! Prophet's: 1,000 simulated futures whose trend takes new changepoints as often as the
+//! history did (Laplace-distributed with the mean fitted |δ|), plus the noise.
+//!
+//! Without time stamps (a file in row order) the index is taken as days and the season
+//! `m` becomes one seasonality of period `m` (order up to 10).
+
+use std::sync::Arc;
+
+use super::simulate::{sample_intervals, standard_normal};
+use super::{Fitted, Forecast, StatsError, check_series};
+use crate::data::Frequency;
+use crate::data::holidays::Holidays;
+use crate::rng::SplitMix64;
+
+const NAME: &str = "prophet";
+const DAY: f64 = 86_400.0;
+/// Simulated futures behind the intervals (Prophet's `uncertainty_samples`).
+const SAMPLES: usize = 1_000;
+
+/// Prophet's settings that this model exposes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProphetStyle {
+    /// Potential changepoints (Prophet's `n_changepoints`).
+    pub changepoints: usize,
+    /// Share of the history they are spread over (`changepoint_range`).
+    pub changepoint_range: f64,
+    /// Scale of the changepoints' Laplace prior (`changepoint_prior_scale`).
+    pub changepoint_prior: f64,
+    /// Scale of the seasonal coefficients' normal prior (`seasonality_prior_scale`).
+    pub seasonality_prior: f64,
+    /// Scale of the holiday effect's normal prior (`holidays_prior_scale`).
+    pub holidays_prior: f64,
+}
+
+impl Default for ProphetStyle {
+    fn default() -> Self {
+        ProphetStyle {
+            changepoints: 25,
+            changepoint_range: 0.8,
+            changepoint_prior: 0.05,
+            seasonality_prior: 10.0,
+            holidays_prior: 10.0,
+        }
+    }
+}
+
+/// The points' time line: stamps (seconds since the epoch) for the fitted points and
+/// possibly later ones, and the frequency that extends it past its end.
+#[derive(Debug, Clone)]
+pub struct TimeLine {
+    stamps: Arc<Vec<i64>>,
+    frequency: Option<Frequency>,
+}
+
+impl TimeLine {
+    /// Stamps aligned with the series from its first point (possibly running past its end),
+    /// and the frequency that extends them.
+    pub fn new(stamps: Vec<i64>, frequency: Option<Frequency>) -> Self {
+        TimeLine {
+            stamps: Arc::new(stamps),
+            frequency,
+        }
+    }
+
+    /// Days since the epoch of points `from..from + count`, extended by the frequency past
+    /// the stamps' end.
+    fn days(&self, from: usize, count: usize) -> Result<Vec<f64>, StatsError> {
+        let known = self.stamps.len().saturating_sub(from).min(count);
+        let mut out: Vec<f64> = self.stamps[from..from + known]
+            .iter()
+            .map(|&s| s as f64 / DAY)
+            .collect();
+        if known < count {
+            let last = *self.stamps.last().ok_or_else(no_stamps)?;
+            let past_end = from + count - self.stamps.len();
+            let more = self
+                .frequency
+                .as_ref()
+                .and_then(|f| f.future(last, past_end))
+                .ok_or_else(no_stamps)?;
+            let skip = from.saturating_sub(self.stamps.len());
+            out.extend(more[skip..].iter().map(|&s| s as f64 / DAY));
+        }
+        Ok(out)
+    }
+
+    fn stamp_at(&self, day: f64) -> i64 {
+        (day * DAY).round() as i64
+    }
+}
+
+fn no_stamps() -> StatsError {
+    StatsError::InvalidSpec(format!(
+        "{NAME} needs the time stamps of the forecast steps; the data's frequency does not \
+         extend them (irregular or row-order data)"
+    ))
+}
+
+/// One Fourier seasonality: period in days and order (pairs of terms).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Seasonality {
+    /// Period in days (365.25, 7, 1).
+    pub period: f64,
+    /// Sine–cosine pairs.
+    pub order: usize,
+}
+
+/// Prophet's automatic seasonalities for points at `days`: yearly (order 10) with two
+/// years of history, weekly (3) with two weeks and spacing under a week, daily (4) with
+/// two days and spacing under a day.
+pub fn auto_seasonalities(days: &[f64]) -> Vec<Seasonality> {
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return vec![];
+    };
+    let span = last - first;
+    let min_step = days
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| *d > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let mut out = vec![];
+    if span >= 730.0 {
+        out.push(Seasonality {
+            period: 365.25,
+            order: 10,
+        });
+    }
+    if span >= 14.0 && min_step < 7.0 {
+        out.push(Seasonality {
+            period: 7.0,
+            order: 3,
+        });
+    }
+    if span >= 2.0 && min_step < 1.0 {
+        out.push(Seasonality {
+            period: 1.0,
+            order: 4,
+        });
+    }
+    out
+}
+
+/// numpy's `round` (half to even), as Prophet places its changepoints.
+fn round_half_even(x: f64) -> f64 {
+    let r = x.round();
+    if (x - x.trunc()).abs() == 0.5 {
+        2.0 * (x / 2.0).round()
+    } else {
+        r
+    }
+}
+
+/// What the fit needs besides the series.
+#[derive(Debug, Clone)]
+pub struct ProphetInput<'a> {
+    /// Time stamps of the points (and possibly later ones); `None` for row order.
+    pub time: Option<TimeLine>,
+    /// Season length in steps, used only without time stamps.
+    pub season: usize,
+    /// Holidays whose days share one effect; `None` or empty for none.
+    pub holidays: Option<&'a Holidays>,
+}
+
+/// The fitted decomposition.
+#[derive(Debug, Clone)]
+pub struct FittedProphet {
+    /// Time origin (days) and span (days) that map onto t = 0 … 1.
+    start: f64,
+    span: f64,
+    y_scale: f64,
+    k: f64,
+    m: f64,
+    /// Changepoint times (in t) and slope changes.
+    changepoints: Vec<f64>,
+    deltas: Vec<f64>,
+    seasonalities: Vec<Seasonality>,
+    /// Coefficients of the seasonal terms, then the holiday effect when there is one.
+    beta: Vec<f64>,
+    holidays: Option<Holidays>,
+    sigma: f64,
+    time: Option<TimeLine>,
+    /// Points the forecast starts after.
+    n: usize,
+    /// The settings (priors) it was fitted with.
+    spec: ProphetStyle,
+}
+
+impl FittedProphet {
+    /// The features of one time: the seasonal terms, then the holiday indicator.
+    fn features(&self, day: f64, time: &Option<TimeLine>) -> Vec<f64> {
+        let mut x = fourier(day, &self.seasonalities);
+        if let Some(h) = &self.holidays {
+            let stamp = time.as_ref().map_or(0, |t| t.stamp_at(day));
+            x.push(if h.contains(stamp) { 1.0 } else { 0.0 });
+        }
+        x
+    }
+
+    fn trend(&self, t: f64, extra: &[(f64, f64)]) -> f64 {
+        let mut slope = self.k;
+        let mut offset = self.m;
+        for (&s, &d) in self
+            .changepoints
+            .iter()
+            .zip(&self.deltas)
+            .chain(extra.iter().map(|(s, d)| (s, d)))
+        {
+            if t >= s {
+                slope += d;
+                offset -= s * d;
+            }
+        }
+        slope * t + offset
+    }
+
+    fn days(&self, from: usize, count: usize) -> Result<Vec<f64>, StatsError> {
+        match &self.time {
+            Some(time) => time.days(from, count),
+            None => Ok((from..from + count).map(|i| i as f64).collect()),
+        }
+    }
+
+    /// The fitted growth rate per day, in the series' units.
+    pub fn growth_per_day(&self) -> f64 {
+        self.k * self.y_scale / self.span
+    }
+
+    /// The negative log posterior (Prophet's objective, constants dropped) of parameters
+    /// `at` on the fitted points `y`: what the fit minimises, to compare modes.
+    pub fn objective(&self, y: &[f64], at: &ScaledParameters) -> f64 {
+        let Ok(days) = self.days(0, y.len()) else {
+            return f64::NAN;
+        };
+        let probe = FittedProphet {
+            k: at.k,
+            m: at.m,
+            deltas: at.deltas.clone(),
+            beta: at.beta.clone(),
+            ..self.clone()
+        };
+        let ssr: f64 = days
+            .iter()
+            .zip(y)
+            .map(|(&d, v)| {
+                let t = (d - self.start) / self.span;
+                let s: f64 = probe
+                    .features(d, &self.time)
+                    .iter()
+                    .zip(&probe.beta)
+                    .map(|(x, b)| x * b)
+                    .sum();
+                (v / self.y_scale - probe.trend(t, &[]) - s).powi(2)
+            })
+            .sum();
+        let seasonal = self
+            .seasonalities
+            .iter()
+            .map(|s| 2 * s.order)
+            .sum::<usize>();
+        let beta_prior: f64 = at
+            .beta
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let scale = if i < seasonal {
+                    self.spec.seasonality_prior
+                } else {
+                    self.spec.holidays_prior
+                };
+                b * b / (2.0 * scale * scale)
+            })
+            .sum();
+        let sigma = at.sigma;
+        y.len() as f64 * sigma.ln()
+            + ssr / (2.0 * sigma * sigma)
+            + (at.k * at.k + at.m * at.m) / 50.0
+            + at.deltas.iter().map(|d| d.abs()).sum::<f64>() / self.spec.changepoint_prior
+            + beta_prior
+            + 2.0 * sigma * sigma
+    }
+
+    /// The parameters in Prophet's scaled units (time 0 … 1, the series over its largest
+    /// absolute value), as Prophet's `params` holds them.
+    pub fn parameters_scaled(&self) -> ScaledParameters {
+        ScaledParameters {
+            k: self.k,
+            m: self.m,
+            sigma: self.sigma,
+            deltas: self.deltas.clone(),
+            beta: self.beta.clone(),
+        }
+    }
+}
+
+/// A fit's parameters in Prophet's scaled units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScaledParameters {
+    /// Base growth rate.
+    pub k: f64,
+    /// Offset.
+    pub m: f64,
+    /// Noise standard deviation.
+    pub sigma: f64,
+    /// Slope changes at the changepoints.
+    pub deltas: Vec<f64>,
+    /// Seasonal terms' coefficients, then the holiday effect.
+    pub beta: Vec<f64>,
+}
+
+fn fourier(day: f64, seasonalities: &[Seasonality]) -> Vec<f64> {
+    let mut x = vec![];
+    for s in seasonalities {
+        for i in 1..=s.order {
+            let c = std::f64::consts::TAU * day * i as f64 / s.period;
+            x.push(c.sin());
+            x.push(c.cos());
+        }
+    }
+    x
+}
+
+impl ProphetStyle {
+    /// Fits the decomposition to `y` (no gaps).
+    ///
+    /// # Errors
+    /// [`StatsError::MissingValues`], [`StatsError::TooShort`] under 3 points,
+    /// [`StatsError::InvalidSpec`] for stamps that do not cover the series or do not rise.
+    pub fn fit(&self, y: &[f64], input: &ProphetInput<'_>) -> Result<FittedProphet, StatsError> {
+        check_series(NAME, y, 3)?;
+        let n = y.len();
+        let days: Vec<f64> = match &input.time {
+            Some(time) => {
+                if time.stamps.len() < n {
+                    return Err(StatsError::InvalidSpec(format!(
+                        "{NAME} has time stamps for {} points; the series has {n}",
+                        time.stamps.len()
+                    )));
+                }
+                time.days(0, n)?
+            }
+            None => (0..n).map(|i| i as f64).collect(),
+        };
+        if days.windows(2).any(|w| w[1] <= w[0]) {
+            return Err(StatsError::InvalidSpec(format!(
+                "{NAME} needs rising time stamps (one point per time)"
+            )));
+        }
+        let seasonalities = match &input.time {
+            Some(_) => auto_seasonalities(&days),
+            None if input.season >= 2 => vec![Seasonality {
+                period: input.season as f64,
+                order: (input.season / 2).min(10),
+            }],
+            None => vec![],
+        };
+        let start = days[0];
+        let span = days[n - 1] - start;
+        let t: Vec<f64> = days.iter().map(|d| (d - start) / span).collect();
+        let y_scale = match y.iter().fold(0.0f64, |a, v| a.max(v.abs())) {
+            0.0 => 1.0,
+            s => s,
+        };
+        let ys: Vec<f64> = y.iter().map(|v| v / y_scale).collect();
+        // Changepoints: evenly over the first share of the history (Prophet's grid).
+        let hist = (n as f64 * self.changepoint_range).floor() as usize;
+        let count = self.changepoints.min(hist.saturating_sub(1));
+        let changepoints: Vec<f64> = if count > 0 {
+            (1..=count)
+                .map(|i| {
+                    let at = round_half_even(i as f64 * (hist - 1) as f64 / count as f64);
+                    t[at as usize]
+                })
+                .collect()
+        } else {
+            // Prophet's dummy changepoint at the start.
+            vec![0.0]
+        };
+        let holidays = input
+            .holidays
+            .filter(|h| !h.is_empty())
+            .filter(|h| days.iter().any(|&d| h.contains((d * DAY).round() as i64)))
+            .cloned();
+        let mut fitted = FittedProphet {
+            start,
+            span,
+            y_scale,
+            k: 0.0,
+            m: 0.0,
+            changepoints,
+            deltas: vec![],
+            seasonalities,
+            beta: vec![],
+            holidays,
+            sigma: 1.0,
+            time: input.time.clone(),
+            n,
+            spec: self.clone(),
+        };
+        // Columns: t, 1, the changepoints' hinges, the seasonal terms and the holiday.
+        let rows: Vec<Vec<f64>> = t
+            .iter()
+            .zip(&days)
+            .map(|(&ti, &d)| {
+                let mut row = vec![ti, 1.0];
+                row.extend(
+                    fitted
+                        .changepoints
+                        .iter()
+                        .map(|&s| if ti >= s { ti - s } else { 0.0 }),
+                );
+                row.extend(fitted.features(d, &input.time));
+                row
+            })
+            .collect();
+        let s = fitted.changepoints.len();
+        let p = rows[0].len();
+        // Quadratic prior weight (θ²·w) and L1 weight per column.
+        let mut quad = vec![0.0; p];
+        let mut l1 = vec![0.0; p];
+        quad[0] = 1.0 / (2.0 * 25.0);
+        quad[1] = 1.0 / (2.0 * 25.0);
+        for w in &mut l1[2..2 + s] {
+            *w = 1.0 / self.changepoint_prior;
+        }
+        let seasonal = fitted
+            .seasonalities
+            .iter()
+            .map(|s| 2 * s.order)
+            .sum::<usize>();
+        for (j, w) in quad.iter_mut().enumerate().skip(2 + s) {
+            let scale = if j < 2 + s + seasonal {
+                self.seasonality_prior
+            } else {
+                self.holidays_prior
+            };
+            *w = 1.0 / (2.0 * scale * scale);
+        }
+        // Prophet's start: the line through the first and last points.
+        let mut theta = vec![0.0; p];
+        theta[0] = ys[n - 1] - ys[0];
+        theta[1] = ys[0];
+        let sigma = map_fit(&rows, &ys, &quad, &l1, &mut theta);
+        fitted.k = theta[0];
+        fitted.m = theta[1];
+        fitted.deltas = theta[2..2 + s].to_vec();
+        fitted.beta = theta[2 + s..].to_vec();
+        fitted.sigma = sigma;
+        Ok(fitted)
+    }
+}
+
+/// The posterior mode: minimises n·log σ + ‖y − Zθ‖²/(2σ²) + Σ quadⱼθⱼ² + Σ l1ⱼ|θⱼ| + 2σ²
+/// over θ (starting from `theta`) and σ; returns σ. Given σ, θ solves a quadratic
+/// programme with an L1 term (scaled by σ²: ½θᵀAθ − cᵀθ + σ²Σ l1ⱼ|θⱼ|, A = ZᵀZ +
+/// 2σ²·diag(quad)); σ then solves 4σ⁴ + nσ² = ‖y − Zθ‖².
+fn map_fit(rows: &[Vec<f64>], y: &[f64], quad: &[f64], l1: &[f64], theta: &mut [f64]) -> f64 {
+    let p = theta.len();
+    let n = y.len() as f64;
+    let mut gram = vec![vec![0.0; p]; p];
+    let mut zy = vec![0.0; p];
+    for (row, &v) in rows.iter().zip(y) {
+        for (i, (&ri, out)) in row.iter().zip(zy.iter_mut()).enumerate() {
+            *out += ri * v;
+            for (g, &rj) in gram[i][i..].iter_mut().zip(&row[i..]) {
+                *g += ri * rj;
+            }
+        }
+    }
+    // The lower triangle mirrors the upper.
+    let upper = gram.clone();
+    for (i, row) in gram.iter_mut().enumerate() {
+        for (j, g) in row.iter_mut().enumerate().take(i) {
+            *g = upper[j][i];
+        }
+    }
+    let yy: f64 = y.iter().map(|v| v * v).sum();
+    let ssr = |theta: &[f64]| -> f64 {
+        (yy - 2.0 * dot(theta, &zy) + dot(theta, &mat_vec(&gram, theta))).max(0.0)
+    };
+    let mut sigma = 1.0f64;
+    for _ in 0..500 {
+        let s2 = sigma * sigma;
+        let a: Vec<Vec<f64>> = gram
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let mut row = row.clone();
+                row[i] += 2.0 * s2 * quad[i];
+                row
+            })
+            .collect();
+        let lambda: Vec<f64> = l1.iter().map(|w| s2 * w).collect();
+        feature_sign(&a, &zy, &lambda, theta);
+        let next = ((-n + (n * n + 16.0 * ssr(theta)).sqrt()) / 8.0)
+            .sqrt()
+            .max(1e-12);
+        let settled = (next - sigma).abs() <= 1e-12 * sigma;
+        sigma = next;
+        if settled {
+            break;
+        }
+    }
+    sigma
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn mat_vec(a: &[Vec<f64>], x: &[f64]) -> Vec<f64> {
+    a.iter().map(|row| dot(row, x)).collect()
+}
+
+/// Minimises ½θᵀAθ − bᵀθ + Σ λⱼ|θⱼ| (A positive definite on every coordinate subset that
+/// matters, λⱼ ≥ 0, zero for unpenalised coordinates) from `theta` by feature-sign search
+/// (Lee, Battle, Raina & Ng, 2007): guess the signs of an active set, solve the equality
+/// system exactly, step back to the best point where a sign flips, and bring in the zero
+/// coordinate whose gradient most exceeds its penalty, until the optimality conditions
+/// hold. Exact in a finite number of steps, where coordinate descent crawls along the
+/// nearly collinear changepoint columns.
+fn feature_sign(a: &[Vec<f64>], b: &[f64], lambda: &[f64], theta: &mut [f64]) {
+    let p = theta.len();
+    let tol = 1e-11 * b.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    let objective = |th: &[f64]| {
+        0.5 * dot(th, &mat_vec(a, th)) - dot(b, th)
+            + th.iter().zip(lambda).map(|(t, l)| l * t.abs()).sum::<f64>()
+    };
+    let grad = |th: &[f64], j: usize| dot(&a[j], th) - b[j];
+    // Active: nonzero, unpenalised, or just brought in (with the sign it is to take).
+    let mut active: Vec<bool> = (0..p)
+        .map(|j| theta[j] != 0.0 || lambda[j] == 0.0)
+        .collect();
+    let mut sign: Vec<f64> = theta
+        .iter()
+        .map(|t| if *t == 0.0 { 0.0 } else { t.signum() })
+        .collect();
+    for _ in 0..(20 * p + 100) {
+        let settled = (0..p).filter(|&j| active[j]).all(|j| {
+            let g = grad(theta, j);
+            if lambda[j] == 0.0 {
+                g.abs() <= tol
+            } else if theta[j] != 0.0 {
+                (g + lambda[j] * theta[j].signum()).abs() <= tol
+            } else {
+                // Brought in but still zero: the step below moves it.
+                false
+            }
+        });
+        if settled {
+            let violation = (0..p)
+                .filter(|&j| theta[j] == 0.0 && lambda[j] > 0.0)
+                .map(|j| (j, grad(theta, j)))
+                .filter(|&(j, g)| g.abs() - lambda[j] > tol)
+                .max_by(|x, y| (x.1.abs() - lambda[x.0]).total_cmp(&(y.1.abs() - lambda[y.0])));
+            let Some((j, g)) = violation else {
+                return;
+            };
+            active[j] = true;
+            sign[j] = -g.signum();
+        }
+        let set: Vec<usize> = (0..p).filter(|&j| active[j]).collect();
+        let k = set.len();
+        let mut system = vec![0.0; k * k];
+        for (r, &i) in set.iter().enumerate() {
+            for (c, &j) in set.iter().enumerate() {
+                system[r * k + c] = a[i][j];
+            }
+        }
+        let mut x: Vec<f64> = set.iter().map(|&j| b[j] - lambda[j] * sign[j]).collect();
+        let Ok(l) = super::linalg::cholesky(&system, k) else {
+            return;
+        };
+        super::linalg::cholesky_solve(&l, k, &mut x);
+        let from = theta.to_vec();
+        let mut to = from.clone();
+        for (&j, v) in set.iter().zip(&x) {
+            to[j] = *v;
+        }
+        // Candidate steps: the whole way, and every point where a penalised coordinate
+        // crosses zero on the way.
+        let mut steps = vec![1.0];
+        for &j in &set {
+            if lambda[j] > 0.0 && from[j] != 0.0 && from[j].signum() != to[j].signum() {
+                steps.push(from[j] / (from[j] - to[j]));
+            }
+        }
+        let point = |alpha: f64| -> Vec<f64> {
+            (0..p)
+                .map(|j| {
+                    let v = from[j] + alpha * (to[j] - from[j]);
+                    let crossed = lambda[j] > 0.0
+                        && from[j] != 0.0
+                        && from[j].signum() != to[j].signum()
+                        && (alpha - from[j] / (from[j] - to[j])).abs() < 1e-15;
+                    if crossed { 0.0 } else { v }
+                })
+                .collect()
+        };
+        let best = steps
+            .iter()
+            .map(|&alpha| point(alpha))
+            .min_by(|x, y| objective(x).total_cmp(&objective(y)))
+            .unwrap_or(from);
+        theta.copy_from_slice(&best);
+        for j in 0..p {
+            if lambda[j] > 0.0 && theta[j] == 0.0 {
+                active[j] = false;
+                sign[j] = 0.0;
+            } else if theta[j] != 0.0 {
+                sign[j] = theta[j].signum();
+            }
+        }
+    }
+}
+
+impl Fitted for FittedProphet {
+    fn label(&self) -> String {
+        let kept = self.deltas.iter().filter(|d| d.abs() > 1e-6).count();
+        let seasons: Vec<String> = self
+            .seasonalities
+            .iter()
+            .map(|s| match s.period {
+                365.25 => "yearly".to_string(),
+                7.0 => "weekly".to_string(),
+                1.0 => "daily".to_string(),
+                p => format!("period {p}"),
+            })
+            .collect();
+        let holidays = if self.holidays.is_some() {
+            ", holidays"
+        } else {
+            ""
+        };
+        format!(
+            "prophet (linear trend, {kept} of {} changepoints; {}{holidays})",
+            self.changepoints.len(),
+            if seasons.is_empty() {
+                "no season".to_string()
+            } else {
+                seasons.join(", ")
+            }
+        )
+    }
+
+    fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast, StatsError> {
+        let days = self.days(self.n, horizon)?;
+        let t: Vec<f64> = days.iter().map(|d| (d - self.start) / self.span).collect();
+        let seasonal: Vec<f64> = days
+            .iter()
+            .map(|&d| {
+                self.features(d, &self.time)
+                    .iter()
+                    .zip(&self.beta)
+                    .map(|(x, b)| x * b)
+                    .sum()
+            })
+            .collect();
+        let point: Vec<f64> = t
+            .iter()
+            .zip(&seasonal)
+            .map(|(&ti, s)| (self.trend(ti, &[]) + s) * self.y_scale)
+            .collect();
+        if levels.is_empty() {
+            return Ok(Forecast {
+                point,
+                intervals: vec![],
+            });
+        }
+        // Prophet's simulation: new changepoints on (1, T] at the history's rate, their
+        // slope changes Laplace with the mean fitted |δ|, plus the noise.
+        let mut rng = SplitMix64::new(0x9e37_79b9 ^ self.n as u64);
+        let last_t = t.iter().copied().fold(1.0, f64::max);
+        let rate = self.changepoints.len() as f64 * (last_t - 1.0);
+        let scale = self.deltas.iter().map(|d| d.abs()).sum::<f64>()
+            / self.deltas.len().max(1) as f64
+            + 1e-8;
+        let mut samples = vec![Vec::with_capacity(SAMPLES); horizon];
+        for _ in 0..SAMPLES {
+            let changes = poisson(&mut rng, rate);
+            let extra: Vec<(f64, f64)> = (0..changes)
+                .map(|_| {
+                    let at = 1.0 + rng.next_f64() * (last_t - 1.0);
+                    let u = rng.next_f64() - 0.5;
+                    (
+                        at,
+                        -scale * u.signum() * (1.0 - 2.0 * u.abs()).max(1e-300).ln(),
+                    )
+                })
+                .collect();
+            for (h, (&ti, s)) in t.iter().zip(&seasonal).enumerate() {
+                let value = self.trend(ti, &extra) + s + self.sigma * standard_normal(&mut rng);
+                samples[h].push(value * self.y_scale);
+            }
+        }
+        for s in &mut samples {
+            s.sort_by(f64::total_cmp);
+        }
+        let intervals = sample_intervals(&samples, levels, |_, v| v);
+        Ok(Forecast { point, intervals })
+    }
+
+    fn fitted_values(&self) -> Vec<f64> {
+        let Ok(days) = self.days(0, self.n) else {
+            return vec![f64::NAN; self.n];
+        };
+        days.iter()
+            .map(|&d| {
+                let t = (d - self.start) / self.span;
+                let s: f64 = self
+                    .features(d, &self.time)
+                    .iter()
+                    .zip(&self.beta)
+                    .map(|(x, b)| x * b)
+                    .sum();
+                (self.trend(t, &[]) + s) * self.y_scale
+            })
+            .collect()
+    }
+
+    fn parameters(&self) -> usize {
+        3 + self.deltas.len() + self.beta.len()
+    }
+
+    fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
+        check_series(NAME, y, 3)?;
+        // The fitted curve is a function of time alone: a later origin only moves where
+        // the forecast starts.
+        let mut out = self.clone();
+        out.n = y.len();
+        Ok(Box::new(out))
+    }
+}
+
+/// A Poisson draw: by inversion for small means, else normal.
+fn poisson(rng: &mut SplitMix64, mean: f64) -> usize {
+    if mean <= 0.0 {
+        return 0;
+    }
+    if mean > 200.0 {
+        return (mean + mean.sqrt() * standard_normal(rng)).round().max(0.0) as usize;
+    }
+    let limit = (-mean).exp();
+    let mut product = rng.next_f64();
+    let mut count = 0;
+    while product > limit {
+        product *= rng.next_f64();
+        count += 1;
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn daily(n: usize) -> (Vec<i64>, Vec<f64>) {
+        let start = 1_577_836_800; // 2020-01-01
+        let stamps: Vec<i64> = (0..n as i64).map(|i| start + i * 86_400).collect();
+        let y = (0..n)
+            .map(|i| {
+                let trend = if i < n / 2 {
+                    0.1 * i as f64
+                } else {
+                    0.1 * (n / 2) as f64 - 0.05 * (i - n / 2) as f64
+                };
+                let week = (std::f64::consts::TAU * i as f64 / 7.0).sin() * 3.0;
+                100.0 + trend + week
+            })
+            .collect();
+        (stamps, y)
+    }
+
+    #[test]
+    fn a_bent_trend_and_a_weekly_cycle_are_recovered() {
+        let (stamps, y) = daily(400);
+        let time = TimeLine::new(stamps.clone(), Some(Frequency::Seconds(86_400)));
+        let input = ProphetInput {
+            time: Some(time),
+            season: 7,
+            holidays: None,
+        };
+        let fit = ProphetStyle::default().fit(&y[..380], &input).unwrap();
+        assert_eq!(fit.seasonalities.len(), 1, "weekly only (under two years)");
+        let f = fit.predict(20, &[80.0, 95.0]).unwrap();
+        for (p, a) in f.point.iter().zip(&y[380..]) {
+            assert!((p - a).abs() < 1.0, "{p} vs {a}");
+        }
+        let (i80, i95) = (&f.intervals[0], &f.intervals[1]);
+        for h in 0..20 {
+            assert!(i95.lower[h] <= i80.lower[h] && i80.lower[h] < f.point[h]);
+            assert!(f.point[h] < i80.upper[h] && i80.upper[h] <= i95.upper[h]);
+        }
+        // Most changepoints are not used (the Laplace prior).
+        let used = fit.deltas.iter().filter(|d| d.abs() > 1e-6).count();
+        assert!(used < 25, "{used}");
+        // Brought up to a later origin, it forecasts from there with the same curve.
+        let later = fit.condition(&y[..390]).unwrap();
+        let g = later.predict(10, &[]).unwrap();
+        assert!((g.point[0] - f.point[10]).abs() < 1e-9);
+    }
+
+    #[test]
+    fn holidays_get_their_own_effect_and_row_order_uses_the_season() {
+        let (stamps, mut y) = daily(200);
+        // Every 10th day is a holiday that lowers the series by 20.
+        let days: Vec<i64> = stamps.iter().step_by(10).map(|s| s / 86_400).collect();
+        for v in y.iter_mut().step_by(10) {
+            *v -= 20.0;
+        }
+        let holidays = Holidays::new(crate::data::holidays::HolidayCalendar::None, &days);
+        let input = ProphetInput {
+            time: Some(TimeLine::new(stamps, Some(Frequency::Seconds(86_400)))),
+            season: 7,
+            holidays: Some(&holidays),
+        };
+        let fit = ProphetStyle::default().fit(&y, &input).unwrap();
+        let effect = fit.beta.last().unwrap() * fit.y_scale;
+        assert!((effect + 20.0).abs() < 1.0, "{effect}");
+        assert!(fit.label().contains("holidays"));
+        let plain = ProphetInput {
+            time: None,
+            season: 7,
+            holidays: None,
+        };
+        let fit = ProphetStyle::default().fit(&y, &plain).unwrap();
+        assert_eq!(fit.seasonalities[0].period, 7.0);
+        assert!(fit.predict(5, &[90.0]).is_ok());
+    }
+
+    #[test]
+    fn bad_input_is_refused() {
+        let (stamps, y) = daily(50);
+        let input = ProphetInput {
+            time: Some(TimeLine::new(stamps[..40].to_vec(), None)),
+            season: 7,
+            holidays: None,
+        };
+        assert!(ProphetStyle::default().fit(&y, &input).is_err());
+        let input = ProphetInput {
+            time: Some(TimeLine::new(stamps.clone(), None)),
+            season: 7,
+            holidays: None,
+        };
+        let fit = ProphetStyle::default().fit(&y, &input).unwrap();
+        // No frequency to extend the stamps past the data.
+        assert!(fit.predict(3, &[]).is_err());
+        let mut gap = y.clone();
+        gap[3] = f64::NAN;
+        assert!(ProphetStyle::default().fit(&gap, &input).is_err());
+        assert_eq!(round_half_even(2.5), 2.0);
+        assert_eq!(round_half_even(3.5), 4.0);
+        assert_eq!(round_half_even(4.16), 4.0);
+    }
+}

@@ -1,0 +1,69 @@
+"""Reference figures for the Prophet-style model: Prophet 1.5.0 (linear growth, additive,
+automatic seasonalities, MAP by Stan's L-BFGS) on three real series — monthly airline
+passengers (yearly season), daily WTI crude prices on business days (yearly and weekly),
+and eight weeks of hourly I-94 traffic (daily and weekly) with US public holidays sharing
+one effect (the dates of src/data/holidays/us.csv, as a holidays frame named "holiday") —
+each fitted on all but its last points and forecast over them. Stored: the fitted k, m,
+σ, slope changes and seasonal/holiday coefficients, the forecasts and the time stamps.
+
+Writes tests/data/stats/prophet.json. Needs the peers' venv (see make_peer_reference.py):
+    ~/.cache/foresight-pyref/bin/python tests/data/make_prophet_reference.py
+The figures are committed, so the Rust tests need no Python.
+"""
+import json
+import logging
+import os
+
+import numpy as np
+import pandas as pd
+import prophet
+from prophet import Prophet
+
+from fixtures import HERE
+
+logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
+ROOT = os.path.dirname(os.path.dirname(HERE))
+US = pd.read_csv(os.path.join(ROOT, "..", "src", "data", "holidays", "us.csv"), comment="#")
+
+CASES = [
+    ("air passengers", "air_passengers_monthly.csv", "passengers_thousands", 12, False),
+    ("WTI crude", "wti_crude_daily_2012_2019.csv", "wti_usd_bbl", 23, False),
+    ("I-94 traffic", "metro_traffic_hourly_2018.csv", "traffic_volume", 24, True),
+]
+
+out = {"prophet": prophet.__version__, "cases": []}
+for name, file, column, horizon, holidays in CASES:
+    frame = pd.read_csv(os.path.join(HERE, file))
+    frame = frame.rename(columns={frame.columns[0]: "ds", column: "y"})[["ds", "y"]]
+    frame["ds"] = pd.to_datetime(frame["ds"])
+    frame = frame.dropna().reset_index(drop=True)
+    train, test = frame.iloc[:-horizon], frame.iloc[-horizon:]
+    kwargs = {}
+    if holidays:
+        kwargs["holidays"] = pd.DataFrame({"holiday": "holiday",
+                                           "ds": pd.to_datetime(US["date"])})
+    model = Prophet(**kwargs).fit(train)
+    forecast = model.predict(test[["ds"]])
+    params = {k: np.asarray(v).ravel().tolist() for k, v in model.params.items()}
+    out["cases"].append({
+        "name": name,
+        "file": file,
+        "column": column,
+        "holidays": holidays,
+        "stamps": [int(s) for s in frame["ds"].astype("int64") // 10**9],
+        "y": frame["y"].astype(float).tolist(),
+        "horizon": horizon,
+        "seasonalities": {k: v["fourier_order"] for k, v in model.seasonalities.items()},
+        "y_scale": float(model.y_scale),
+        "k": params["k"][0],
+        "m": params["m"][0],
+        "sigma_obs": params["sigma_obs"][0],
+        "delta": params["delta"],
+        "beta": params["beta"],
+        "yhat": forecast["yhat"].tolist(),
+        "yhat_lower": forecast["yhat_lower"].tolist(),
+        "yhat_upper": forecast["yhat_upper"].tolist(),
+    })
+    print(name, model.seasonalities.keys(), params["k"], params["sigma_obs"])
+with open(os.path.join(HERE, "prophet.json"), "w") as f:
+    json.dump(out, f)

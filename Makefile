@@ -90,12 +90,12 @@ bench-binary: setup
 PYREF ?= $(HOME)/.cache/foresight-pyref
 pyref:
 	test -x $(PYREF)/bin/python || python3 -m venv $(PYREF)
-	$(PYREF)/bin/python -c "import statsforecast, pmdarima, sklearn, utilsforecast, arch, lightgbm" 2>/dev/null || \
-		$(PYREF)/bin/pip install statsforecast==2.1.1 pmdarima==2.1.1 scikit-learn utilsforecast arch==8.0.0 lightgbm==4.7.0
+	$(PYREF)/bin/python -c "import statsforecast, pmdarima, sklearn, utilsforecast, arch, lightgbm, prophet" 2>/dev/null || \
+		$(PYREF)/bin/pip install statsforecast==2.1.1 pmdarima==2.1.1 scikit-learn utilsforecast arch==8.0.0 lightgbm==4.7.0 prophet==1.5.0
 
 ## AutoETS / auto-ARIMA / Theta / CES / MSTL against StatsForecast and pmdarima, and GARCH /
-## VAR / ridge / lasso / elastic net against arch, statsmodels and scikit-learn;
-## PEERS=--no-peers times Foresight alone.
+## VAR / ridge / lasso / elastic net / boosted trees / Prophet-style against arch,
+## statsmodels, scikit-learn, LightGBM and Prophet; PEERS=--no-peers times Foresight alone.
 bench-stats: bench-binary pyref
 	$(PYREF)/bin/python tests/bench/stats_peers.py --foresight $(BENCH_BIN) $(PEERS)
 

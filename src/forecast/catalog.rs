@@ -90,6 +90,6 @@ mod tests {
             serde_json::to_string(&ModelSpec::Stats(ModelKind::SeasonalNaive)).unwrap(),
             r#"{"Stats":"snaive"}"#
         );
-        assert!(ModelSpec::by_name("prophet").is_none());
+        assert!(ModelSpec::by_name("tbats").is_none());
     }
 }

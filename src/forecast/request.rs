@@ -470,8 +470,8 @@ mod tests {
         let specs = request.model_specs().unwrap();
         assert_eq!(specs.len(), 2);
         assert!(matches!(&specs[1], ModelSpec::Lstm(s) if s.epochs == 2));
-        request.models = vec!["prophet".into()];
+        request.models = vec!["tbats".into()];
         let err = request.model_specs().unwrap_err();
-        assert!(err.contains("prophet") && err.contains("lstm"), "{err}");
+        assert!(err.contains("tbats") && err.contains("lstm"), "{err}");
     }
 }

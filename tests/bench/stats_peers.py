@@ -3,7 +3,9 @@ and MSTL against StatsForecast's AutoETS / AutoARIMA / AutoTheta / AutoCES / MST
 pmdarima's auto_arima, on the same training points; then the price analyst's families —
 GARCH against `arch`, VAR against statsmodels, ridge / lasso / elastic net against
 scikit-learn's cross-validated `RidgeCV` / `LassoCV` / `ElasticNetCV` on the same features
-(one regression per step, as ours) — fit and forecast time and hold-out MASE.
+(one regression per step, as ours), LightGBM on the same features (one booster per step,
+the tree count by early stopping, as ours) and Prophet with its defaults — fit and
+forecast time and hold-out MASE.
 
     make bench-stats                     # builds `foresight` (opt-level 3), runs everything
     python3 tests/bench/stats_peers.py --foresight PATH [--no-peers] [--pmdarima-long] [--families]
@@ -15,7 +17,8 @@ the fit, as `foresight backtest --json` reports it; the peers' around their `fit
 after an untimed warm-up so numba's compilation is not counted) and the hold-out MASE.
 Besides the table it prints one JSON line per figure:
     {"series": …, "n": …, "m": …, "tool": …, "model": "ets"|"arima"|"theta"|"ces"|"mstl"|
-     "garch"|"var"|"ridge"|"lasso"|"elasticnet", "choice": …, "fit_ms": …, "mase": …}
+     "garch"|"var"|"ridge"|"lasso"|"elasticnet"|"gbt"|"prophet", "choice": …, "fit_ms": …,
+     "mase": …}
 (for the families `fit_ms` is fit plus forecast, for both tools.)
 pmdarima is skipped on seasons longer than 12 unless --pmdarima-long is given (one
 candidate there takes minutes), and a peer's fit is stopped after --peer-limit seconds
@@ -167,12 +170,15 @@ def peer_rows(y, m, h, with_pmdarima, limit_s):
 # The families: (name, file, column, season, horizon, models, factors).
 FAMILIES = [
     ("WTI crude (business daily)", "wti_crude_daily_2012_2019.csv", "wti_usd_bbl", 5, 23,
-     ["garch", "ridge", "lasso", "elasticnet", "gbt"], []),
+     ["garch", "ridge", "lasso", "elasticnet", "gbt", "prophet"], []),
     ("US inflation (quarterly)", "us_macro_quarterly.csv", "infl", 4, 8,
      ["var", "ridge", "lasso", "elasticnet", "gbt"], ["unemp", "tbilrate"]),
     ("air passengers (monthly)", "air_passengers_monthly.csv", "passengers_thousands", 12, 12,
-     ["ridge", "lasso", "elasticnet", "gbt"], []),
-    ("CO2 (weekly)", "mauna_loa_co2_weekly.csv", "co2_ppm", 52, 13, ["ridge", "gbt"], []),
+     ["ridge", "lasso", "elasticnet", "gbt", "prophet"], []),
+    ("CO2 (weekly)", "mauna_loa_co2_weekly.csv", "co2_ppm", 52, 13, ["ridge", "gbt", "prophet"],
+     []),
+    ("UK demand (half-hourly)", "taylor_uk_demand_halfhourly_2000.csv", "demand_mw", 48, 48,
+     ["prophet"], []),
 ]
 
 
@@ -223,7 +229,14 @@ def direct_design(y, factors, m, k, max_samples=4000):
     return x, t, row(y, len(y))
 
 
-def family_peer(key, train, factors, m, h):
+def read_dates(path):
+    """The first (time) column, as written."""
+    with open(path) as f:
+        f.readline()
+        return [line.split(",")[0] for line in f if line.strip()]
+
+
+def family_peer(key, train, factors, m, h, dates):
     """The Python peer's fit + forecast: (choice, ms, forecast path)."""
     import numpy as np
     from arch import arch_model
@@ -249,6 +262,18 @@ def family_peer(key, train, factors, m, h):
             np.repeat(fit.params[0, 0], h)
         pred = list(train[-1] + np.cumsum(changes))
         choice = f"statsmodels VAR({fit.k_ar})"
+    elif key == "prophet":
+        import logging
+
+        import pandas as pd
+        from prophet import Prophet
+        logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
+        n = len(train)
+        history = pd.DataFrame({"ds": pd.to_datetime(dates[:n]), "y": train})
+        model = Prophet().fit(history)
+        future = pd.DataFrame({"ds": pd.to_datetime(dates[n:n + h])})
+        pred = list(model.predict(future)["yhat"])
+        choice = "Prophet (defaults)"
     elif key == "gbt":
         pred = lightgbm_direct(train, factors, m, h)
         choice = "LightGBM per step, early stopping"
@@ -319,7 +344,7 @@ def main():
     parser.add_argument("--peer-limit", type=float, default=300,
                         help="seconds a peer's fit may take before it is stopped")
     parser.add_argument("--families", action="store_true",
-                        help="only the families (GARCH, VAR, ridge, lasso, elastic net, boosted trees)")
+                        help="only the families (GARCH, VAR, ridge, lasso, elastic net, boosted trees, Prophet)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     table = []
@@ -340,7 +365,8 @@ def main():
         if not args.no_peers:
             train, actual = y[:-h], y[-h:]
             for key in models:
-                choice, ms, pred = family_peer(key, train, [c[:-h] for c in cols], m, h)
+                choice, ms, pred = family_peer(key, train, [c[:-h] for c in cols], m, h,
+                                               read_dates(path))
                 figures.append(("python", key, choice, ms, mase(train, actual, pred, m)))
         emit(table, name, len(y) - h, m, figures)
     print()

@@ -22,16 +22,20 @@
 //! Without time stamps (a file in row order) the index is taken as days and the season
 //! `m` becomes one seasonality of period `m` (order up to 10).
 
-use std::sync::Arc;
+mod calendar;
+mod solve;
+
+pub use calendar::{Seasonality, TimeLine, auto_seasonalities};
+
+use calendar::{DAY, fourier, round_half_even};
+use solve::map_fit;
 
 use super::simulate::{sample_intervals, standard_normal};
 use super::{Fitted, Forecast, StatsError, check_series};
-use crate::data::Frequency;
 use crate::data::holidays::Holidays;
 use crate::rng::SplitMix64;
 
 const NAME: &str = "prophet";
-const DAY: f64 = 86_400.0;
 /// Simulated futures behind the intervals (Prophet's `uncertainty_samples`).
 const SAMPLES: usize = 1_000;
 
@@ -59,112 +63,6 @@ impl Default for ProphetStyle {
             seasonality_prior: 10.0,
             holidays_prior: 10.0,
         }
-    }
-}
-
-/// The points' time line: stamps (seconds since the epoch) for the fitted points and
-/// possibly later ones, and the frequency that extends it past its end.
-#[derive(Debug, Clone)]
-pub struct TimeLine {
-    stamps: Arc<Vec<i64>>,
-    frequency: Option<Frequency>,
-}
-
-impl TimeLine {
-    /// Stamps aligned with the series from its first point (possibly running past its end),
-    /// and the frequency that extends them.
-    pub fn new(stamps: Vec<i64>, frequency: Option<Frequency>) -> Self {
-        TimeLine {
-            stamps: Arc::new(stamps),
-            frequency,
-        }
-    }
-
-    /// Days since the epoch of points `from..from + count`, extended by the frequency past
-    /// the stamps' end.
-    fn days(&self, from: usize, count: usize) -> Result<Vec<f64>, StatsError> {
-        let known = self.stamps.len().saturating_sub(from).min(count);
-        let mut out: Vec<f64> = self.stamps[from..from + known]
-            .iter()
-            .map(|&s| s as f64 / DAY)
-            .collect();
-        if known < count {
-            let last = *self.stamps.last().ok_or_else(no_stamps)?;
-            let past_end = from + count - self.stamps.len();
-            let more = self
-                .frequency
-                .as_ref()
-                .and_then(|f| f.future(last, past_end))
-                .ok_or_else(no_stamps)?;
-            let skip = from.saturating_sub(self.stamps.len());
-            out.extend(more[skip..].iter().map(|&s| s as f64 / DAY));
-        }
-        Ok(out)
-    }
-
-    fn stamp_at(&self, day: f64) -> i64 {
-        (day * DAY).round() as i64
-    }
-}
-
-fn no_stamps() -> StatsError {
-    StatsError::InvalidSpec(format!(
-        "{NAME} needs the time stamps of the forecast steps; the data's frequency does not \
-         extend them (irregular or row-order data)"
-    ))
-}
-
-/// One Fourier seasonality: period in days and order (pairs of terms).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Seasonality {
-    /// Period in days (365.25, 7, 1).
-    pub period: f64,
-    /// Sine–cosine pairs.
-    pub order: usize,
-}
-
-/// Prophet's automatic seasonalities for points at `days`: yearly (order 10) with two
-/// years of history, weekly (3) with two weeks and spacing under a week, daily (4) with
-/// two days and spacing under a day.
-pub fn auto_seasonalities(days: &[f64]) -> Vec<Seasonality> {
-    let (Some(first), Some(last)) = (days.first(), days.last()) else {
-        return vec![];
-    };
-    let span = last - first;
-    let min_step = days
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .filter(|d| *d > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    let mut out = vec![];
-    if span >= 730.0 {
-        out.push(Seasonality {
-            period: 365.25,
-            order: 10,
-        });
-    }
-    if span >= 14.0 && min_step < 7.0 {
-        out.push(Seasonality {
-            period: 7.0,
-            order: 3,
-        });
-    }
-    if span >= 2.0 && min_step < 1.0 {
-        out.push(Seasonality {
-            period: 1.0,
-            order: 4,
-        });
-    }
-    out
-}
-
-/// numpy's `round` (half to even), as Prophet places its changepoints.
-fn round_half_even(x: f64) -> f64 {
-    let r = x.round();
-    if (x - x.trunc()).abs() == 0.5 {
-        2.0 * (x / 2.0).round()
-    } else {
-        r
     }
 }
 
@@ -325,18 +223,6 @@ pub struct ScaledParameters {
     pub beta: Vec<f64>,
 }
 
-fn fourier(day: f64, seasonalities: &[Seasonality]) -> Vec<f64> {
-    let mut x = vec![];
-    for s in seasonalities {
-        for i in 1..=s.order {
-            let c = std::f64::consts::TAU * day * i as f64 / s.period;
-            x.push(c.sin());
-            x.push(c.cos());
-        }
-    }
-    x
-}
-
 impl ProphetStyle {
     /// Fits the decomposition to `y` (no gaps).
     ///
@@ -348,10 +234,10 @@ impl ProphetStyle {
         let n = y.len();
         let days: Vec<f64> = match &input.time {
             Some(time) => {
-                if time.stamps.len() < n {
+                if time.len() < n {
                     return Err(StatsError::InvalidSpec(format!(
                         "{NAME} has time stamps for {} points; the series has {n}",
-                        time.stamps.len()
+                        time.len()
                     )));
                 }
                 time.days(0, n)?
@@ -464,170 +350,6 @@ impl ProphetStyle {
         fitted.beta = theta[2 + s..].to_vec();
         fitted.sigma = sigma;
         Ok(fitted)
-    }
-}
-
-/// The posterior mode: minimises n·log σ + ‖y − Zθ‖²/(2σ²) + Σ quadⱼθⱼ² + Σ l1ⱼ|θⱼ| + 2σ²
-/// over θ (starting from `theta`) and σ; returns σ. Given σ, θ solves a quadratic
-/// programme with an L1 term (scaled by σ²: ½θᵀAθ − cᵀθ + σ²Σ l1ⱼ|θⱼ|, A = ZᵀZ +
-/// 2σ²·diag(quad)); σ then solves 4σ⁴ + nσ² = ‖y − Zθ‖².
-fn map_fit(rows: &[Vec<f64>], y: &[f64], quad: &[f64], l1: &[f64], theta: &mut [f64]) -> f64 {
-    let p = theta.len();
-    let n = y.len() as f64;
-    let mut gram = vec![vec![0.0; p]; p];
-    let mut zy = vec![0.0; p];
-    for (row, &v) in rows.iter().zip(y) {
-        for (i, (&ri, out)) in row.iter().zip(zy.iter_mut()).enumerate() {
-            *out += ri * v;
-            for (g, &rj) in gram[i][i..].iter_mut().zip(&row[i..]) {
-                *g += ri * rj;
-            }
-        }
-    }
-    // The lower triangle mirrors the upper.
-    let upper = gram.clone();
-    for (i, row) in gram.iter_mut().enumerate() {
-        for (j, g) in row.iter_mut().enumerate().take(i) {
-            *g = upper[j][i];
-        }
-    }
-    let yy: f64 = y.iter().map(|v| v * v).sum();
-    let ssr = |theta: &[f64]| -> f64 {
-        (yy - 2.0 * dot(theta, &zy) + dot(theta, &mat_vec(&gram, theta))).max(0.0)
-    };
-    let mut sigma = 1.0f64;
-    for _ in 0..500 {
-        let s2 = sigma * sigma;
-        let a: Vec<Vec<f64>> = gram
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let mut row = row.clone();
-                row[i] += 2.0 * s2 * quad[i];
-                row
-            })
-            .collect();
-        let lambda: Vec<f64> = l1.iter().map(|w| s2 * w).collect();
-        feature_sign(&a, &zy, &lambda, theta);
-        let next = ((-n + (n * n + 16.0 * ssr(theta)).sqrt()) / 8.0)
-            .sqrt()
-            .max(1e-12);
-        let settled = (next - sigma).abs() <= 1e-12 * sigma;
-        sigma = next;
-        if settled {
-            break;
-        }
-    }
-    sigma
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-fn mat_vec(a: &[Vec<f64>], x: &[f64]) -> Vec<f64> {
-    a.iter().map(|row| dot(row, x)).collect()
-}
-
-/// Minimises ½θᵀAθ − bᵀθ + Σ λⱼ|θⱼ| (A positive definite on every coordinate subset that
-/// matters, λⱼ ≥ 0, zero for unpenalised coordinates) from `theta` by feature-sign search
-/// (Lee, Battle, Raina & Ng, 2007): guess the signs of an active set, solve the equality
-/// system exactly, step back to the best point where a sign flips, and bring in the zero
-/// coordinate whose gradient most exceeds its penalty, until the optimality conditions
-/// hold. Exact in a finite number of steps, where coordinate descent crawls along the
-/// nearly collinear changepoint columns.
-fn feature_sign(a: &[Vec<f64>], b: &[f64], lambda: &[f64], theta: &mut [f64]) {
-    let p = theta.len();
-    let tol = 1e-11 * b.iter().fold(1.0f64, |m, v| m.max(v.abs()));
-    let objective = |th: &[f64]| {
-        0.5 * dot(th, &mat_vec(a, th)) - dot(b, th)
-            + th.iter().zip(lambda).map(|(t, l)| l * t.abs()).sum::<f64>()
-    };
-    let grad = |th: &[f64], j: usize| dot(&a[j], th) - b[j];
-    // Active: nonzero, unpenalised, or just brought in (with the sign it is to take).
-    let mut active: Vec<bool> = (0..p)
-        .map(|j| theta[j] != 0.0 || lambda[j] == 0.0)
-        .collect();
-    let mut sign: Vec<f64> = theta
-        .iter()
-        .map(|t| if *t == 0.0 { 0.0 } else { t.signum() })
-        .collect();
-    for _ in 0..(20 * p + 100) {
-        let settled = (0..p).filter(|&j| active[j]).all(|j| {
-            let g = grad(theta, j);
-            if lambda[j] == 0.0 {
-                g.abs() <= tol
-            } else if theta[j] != 0.0 {
-                (g + lambda[j] * theta[j].signum()).abs() <= tol
-            } else {
-                // Brought in but still zero: the step below moves it.
-                false
-            }
-        });
-        if settled {
-            let violation = (0..p)
-                .filter(|&j| theta[j] == 0.0 && lambda[j] > 0.0)
-                .map(|j| (j, grad(theta, j)))
-                .filter(|&(j, g)| g.abs() - lambda[j] > tol)
-                .max_by(|x, y| (x.1.abs() - lambda[x.0]).total_cmp(&(y.1.abs() - lambda[y.0])));
-            let Some((j, g)) = violation else {
-                return;
-            };
-            active[j] = true;
-            sign[j] = -g.signum();
-        }
-        let set: Vec<usize> = (0..p).filter(|&j| active[j]).collect();
-        let k = set.len();
-        let mut system = vec![0.0; k * k];
-        for (r, &i) in set.iter().enumerate() {
-            for (c, &j) in set.iter().enumerate() {
-                system[r * k + c] = a[i][j];
-            }
-        }
-        let mut x: Vec<f64> = set.iter().map(|&j| b[j] - lambda[j] * sign[j]).collect();
-        let Ok(l) = super::linalg::cholesky(&system, k) else {
-            return;
-        };
-        super::linalg::cholesky_solve(&l, k, &mut x);
-        let from = theta.to_vec();
-        let mut to = from.clone();
-        for (&j, v) in set.iter().zip(&x) {
-            to[j] = *v;
-        }
-        // Candidate steps: the whole way, and every point where a penalised coordinate
-        // crosses zero on the way.
-        let mut steps = vec![1.0];
-        for &j in &set {
-            if lambda[j] > 0.0 && from[j] != 0.0 && from[j].signum() != to[j].signum() {
-                steps.push(from[j] / (from[j] - to[j]));
-            }
-        }
-        let point = |alpha: f64| -> Vec<f64> {
-            (0..p)
-                .map(|j| {
-                    let v = from[j] + alpha * (to[j] - from[j]);
-                    let crossed = lambda[j] > 0.0
-                        && from[j] != 0.0
-                        && from[j].signum() != to[j].signum()
-                        && (alpha - from[j] / (from[j] - to[j])).abs() < 1e-15;
-                    if crossed { 0.0 } else { v }
-                })
-                .collect()
-        };
-        let best = steps
-            .iter()
-            .map(|&alpha| point(alpha))
-            .min_by(|x, y| objective(x).total_cmp(&objective(y)))
-            .unwrap_or(from);
-        theta.copy_from_slice(&best);
-        for j in 0..p {
-            if lambda[j] > 0.0 && theta[j] == 0.0 {
-                active[j] = false;
-                sign[j] = 0.0;
-            } else if theta[j] != 0.0 {
-                sign[j] = theta[j].signum();
-            }
-        }
     }
 }
 
@@ -770,6 +492,7 @@ fn poisson(rng: &mut SplitMix64, mean: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Frequency;
 
     fn daily(n: usize) -> (Vec<i64>, Vec<f64>) {
         let start = 1_577_836_800; // 2020-01-01

@@ -536,3 +536,66 @@ fn prophet_gives_the_chosen_holidays_an_effect_and_gbt_says_what_drives_it() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--holidays must be none, kr or us"));
 }
+
+#[test]
+fn known_ahead_inputs_are_read_at_the_steps_forecast() {
+    let csv = "tests/data/stats/metro_traffic_hourly_2018.csv";
+    let lines = backtest_json_on(
+        csv,
+        &[
+            "--models",
+            "ridge,gbt,prophet",
+            "--folds",
+            "1",
+            "--future-known",
+            "temp_k",
+        ],
+    );
+    let row = |m: &str| lines.iter().find(|l| l["model"] == m).expect("row");
+    assert!(
+        row("prophet")["label"]
+            .as_str()
+            .is_some_and(|l| l.ends_with("1 regressor)")),
+        "{}",
+        row("prophet")
+    );
+    let features: Vec<&str> = row("gbt")["feature_importance"]
+        .as_array()
+        .expect("importance")
+        .iter()
+        .filter_map(|f| f["feature"].as_str())
+        .collect();
+    assert!(features.contains(&"temp_k ahead"), "{features:?}");
+    assert!(!features.contains(&"temp_k last"), "{features:?}");
+    // Ridge grows by the known-ahead pair: compare its size without the input.
+    let plain = backtest_json_on(csv, &["--models", "ridge", "--folds", "1"]);
+    assert!(
+        row("ridge")["label"]
+            .as_str()
+            .is_some_and(|l| l.contains("of 34 features")),
+        "{}",
+        row("ridge")
+    );
+    assert!(
+        plain[0]["label"]
+            .as_str()
+            .is_some_and(|l| l.contains("of 32 features")),
+        "{}",
+        plain[0]
+    );
+    // A column that does not exist is named.
+    let out = foresight()
+        .args([
+            "backtest",
+            "--csv",
+            csv,
+            "--future-known",
+            "rain",
+            "--models",
+            "ridge",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'rain'"));
+}

@@ -9,7 +9,7 @@
 //! and far below the test variance.
 
 use foresight::models::stats::boost::{Booster, TreeParams};
-use foresight::models::stats::lagged::LagDesign;
+use foresight::models::stats::lagged::{Inputs, LagDesign};
 use serde_json::Value;
 
 mod common;
@@ -22,16 +22,17 @@ fn boosted_trees_match_lightgbm_test_error_on_half_hourly_demand() {
     let y = column("taylor_uk_demand_halfhourly_2000.csv", "demand_mw");
     let samples = fixture["samples"].as_u64().expect("samples") as usize;
     let train = fixture["train"].as_u64().expect("train") as usize;
-    let design = LagDesign::new(48, &[], 0);
+    let none = Inputs::default();
+    let design = LagDesign::new(48, &[], &none);
     for case in fixture["cases"].as_array().expect("cases") {
         let k = case["step"].as_u64().expect("step") as usize;
         let rounds = case["rounds"].as_u64().expect("rounds") as usize;
-        let (rows, targets) = design.latest_samples(&y, &[], k, y.len(), samples);
+        let (rows, targets) = design.latest_samples(&y, &none, k, y.len(), samples);
         assert_eq!(rows.len(), samples);
         let first = case["first_origin"].as_u64().expect("origin") as usize;
         assert_eq!(
             rows[0],
-            design.row(&y, &[], first, k).expect("row"),
+            design.row(&y, &none, first, k).expect("row"),
             "the samples start at LightGBM's first origin"
         );
         for (ours, theirs) in rows[0].iter().zip(floats(&case["first_row"])) {

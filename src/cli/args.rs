@@ -247,6 +247,11 @@ pub struct BacktestArgs {
     /// univariate.
     #[arg(long, value_delimiter = ',')]
     pub features: Vec<String>,
+    /// Input columns whose values are known ahead (a holiday flag, a planned price, a
+    /// weather forecast), comma-separated: the regressions and boosted trees read them at
+    /// the steps they forecast, prophet takes them as extra regressors.
+    #[arg(long, value_delimiter = ',')]
+    pub future_known: Vec<String>,
     /// Also score the LSTM on the same origins (trained afresh per fold: slow).
     #[arg(long)]
     pub lstm: bool,

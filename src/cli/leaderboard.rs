@@ -123,6 +123,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
             models: args.models.clone(),
             levels: args.levels.clone(),
             covariates,
+            future_known: args.future_known.clone(),
             lstm: lstm.clone(),
             limits: limits.clone(),
             holidays,

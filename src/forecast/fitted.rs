@@ -139,13 +139,7 @@ impl FittedModel {
         let Family::Stats(fitted) = &self.family else {
             return vec![];
         };
-        let names: Vec<String> = data
-            .frame
-            .columns
-            .iter()
-            .skip(1)
-            .map(|c| c.name.clone())
-            .collect();
+        let names = data.input_names();
         let mut shares: Vec<FeatureShare> = fitted
             .importance(&names)
             .into_iter()
@@ -264,17 +258,11 @@ impl ModelSpec {
         let family = match self {
             ModelSpec::Stats(kind) => {
                 // The regressions read the covariates' past (the frame's other columns)
-                // from the fit's first point on; the rest never look at them.
-                let factors: Vec<&[f64]> = if kind.uses_factors() {
-                    data.frame
-                        .columns
-                        .iter()
-                        .skip(1)
-                        .map(|c| c.values.get(start..).unwrap_or(&[]))
-                        .collect()
-                } else {
-                    vec![]
-                };
+                // from the fit's first point on, and the known-ahead ones also at the steps
+                // forecast; the rest never look at them.
+                let (past, ahead) = data.inputs(start);
+                let factors = if kind.uses_factors() { past } else { vec![] };
+                let ahead = if kind.uses_ahead() { ahead } else { vec![] };
                 Family::Stats(
                     kind.fit_input(&FitInput {
                         y: &data.values[start..end],
@@ -282,6 +270,7 @@ impl ModelSpec {
                         periods: ctx.periods,
                         horizon: ctx.horizon,
                         factors: &factors,
+                        ahead: &ahead,
                         stamps: data
                             .frame
                             .timestamps

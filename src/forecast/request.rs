@@ -61,6 +61,11 @@ pub struct LeaderboardRequest {
     /// are univariate).
     #[serde(default)]
     pub covariates: Vec<String>,
+    /// Other columns whose values are known ahead (a holiday flag, a planned price, a
+    /// weather forecast): the regressions and boosted trees read them at the steps they
+    /// forecast, Prophet-style takes them as extra regressors.
+    #[serde(default)]
+    pub future_known: Vec<String>,
     /// Also score the LSTM with these settings (its horizon and split are set by the
     /// plan), on the same origins; `None` leaves it out (it trains once per fold).
     #[serde(default)]
@@ -94,6 +99,7 @@ impl LeaderboardRequest {
             models: vec![],
             levels: DEFAULT_LEVELS.to_vec(),
             covariates: vec![],
+            future_known: vec![],
             lstm: None,
             limits: MoveLimits::default(),
             holidays: HolidayCalendar::None,
@@ -183,13 +189,19 @@ fn choice<'a>(request: &'a LeaderboardRequest, group: Option<&'a str>) -> Series
         group,
         fill: request.fill,
         season: request.season,
+        // A column named both ways is known ahead.
         covariates: request
             .covariates
             .iter()
+            .filter(|name| !request.future_known.contains(name))
             .map(|name| Covariate {
                 name: name.clone(),
                 known_in_future: false,
             })
+            .chain(request.future_known.iter().map(|name| Covariate {
+                name: name.clone(),
+                known_in_future: true,
+            }))
             .collect(),
     }
 }

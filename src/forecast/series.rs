@@ -50,6 +50,37 @@ impl SeriesData {
         self.values.is_empty()
     }
 
+    /// The covariates' columns from point `start` on, split into those known only up to
+    /// an origin (factors) and those known ahead, each in the covariates' order.
+    pub fn inputs(&self, start: usize) -> (Vec<&[f64]>, Vec<&[f64]>) {
+        let mut past = vec![];
+        let mut ahead = vec![];
+        for (covariate, column) in self
+            .covariates
+            .iter()
+            .zip(self.frame.columns.iter().skip(1))
+        {
+            let values = column.values.get(start..).unwrap_or(&[]);
+            if covariate.known_in_future {
+                ahead.push(values);
+            } else {
+                past.push(values);
+            }
+        }
+        (past, ahead)
+    }
+
+    /// The covariates' names in the order the feature-based models read them: the factors,
+    /// then the known-ahead columns.
+    pub fn input_names(&self) -> Vec<String> {
+        let (ahead, past): (Vec<&Covariate>, Vec<&Covariate>) =
+            self.covariates.iter().partition(|c| c.known_in_future);
+        past.into_iter()
+            .chain(ahead)
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
     /// Rows `start..end` of the series frame: what a model trains on for one origin.
     pub fn frame_rows(&self, start: usize, end: usize) -> Frame {
         Frame {

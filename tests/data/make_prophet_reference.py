@@ -2,9 +2,11 @@
 automatic seasonalities, MAP by Stan's L-BFGS) on three real series — monthly airline
 passengers (yearly season), daily WTI crude prices on business days (yearly and weekly),
 and eight weeks of hourly I-94 traffic (daily and weekly) with US public holidays sharing
-one effect (the dates of src/data/holidays/us.csv, as a holidays frame named "holiday") —
-each fitted on all but its last points and forecast over them. Stored: the fitted k, m,
-σ, slope changes and seasonal/holiday coefficients, the forecasts and the time stamps.
+one effect (the dates of src/data/holidays/us.csv, as a holidays frame named "holiday"),
+alone and with the air temperature as an extra regressor (`add_regressor`) — each fitted
+on all but its last points and forecast over them. Stored: the fitted k, m, σ, slope
+changes and seasonal/holiday/regressor coefficients, the forecasts, the time stamps and
+the regressors' values.
 
 Writes tests/data/stats/prophet.json. Needs the peers' venv (see make_peer_reference.py):
     ~/.cache/foresight-pyref/bin/python tests/data/make_prophet_reference.py
@@ -26,15 +28,17 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 US = pd.read_csv(os.path.join(ROOT, "..", "src", "data", "holidays", "us.csv"), comment="#")
 
 CASES = [
-    ("air passengers", "air_passengers_monthly.csv", "passengers_thousands", 12, False),
-    ("WTI crude", "wti_crude_daily_2012_2019.csv", "wti_usd_bbl", 23, False),
-    ("I-94 traffic", "metro_traffic_hourly_2018.csv", "traffic_volume", 24, True),
+    ("air passengers", "air_passengers_monthly.csv", "passengers_thousands", 12, False, []),
+    ("WTI crude", "wti_crude_daily_2012_2019.csv", "wti_usd_bbl", 23, False, []),
+    ("I-94 traffic", "metro_traffic_hourly_2018.csv", "traffic_volume", 24, True, []),
+    ("I-94 traffic with temperature", "metro_traffic_hourly_2018.csv", "traffic_volume", 24,
+     True, ["temp_k"]),
 ]
 
 out = {"prophet": prophet.__version__, "cases": []}
-for name, file, column, horizon, holidays in CASES:
+for name, file, column, horizon, holidays, regressors in CASES:
     frame = pd.read_csv(os.path.join(HERE, file))
-    frame = frame.rename(columns={frame.columns[0]: "ds", column: "y"})[["ds", "y"]]
+    frame = frame.rename(columns={frame.columns[0]: "ds", column: "y"})[["ds", "y"] + regressors]
     frame["ds"] = pd.to_datetime(frame["ds"])
     frame = frame.dropna().reset_index(drop=True)
     train, test = frame.iloc[:-horizon], frame.iloc[-horizon:]
@@ -42,14 +46,18 @@ for name, file, column, horizon, holidays in CASES:
     if holidays:
         kwargs["holidays"] = pd.DataFrame({"holiday": "holiday",
                                            "ds": pd.to_datetime(US["date"])})
-    model = Prophet(**kwargs).fit(train)
-    forecast = model.predict(test[["ds"]])
+    model = Prophet(**kwargs)
+    for r in regressors:
+        model.add_regressor(r)
+    model.fit(train)
+    forecast = model.predict(test[["ds"] + regressors])
     params = {k: np.asarray(v).ravel().tolist() for k, v in model.params.items()}
     out["cases"].append({
         "name": name,
         "file": file,
         "column": column,
         "holidays": holidays,
+        "regressors": {r: frame[r].astype(float).tolist() for r in regressors},
         "stamps": [int(s) for s in frame["ds"].astype("int64") // 10**9],
         "y": frame["y"].astype(float).tolist(),
         "horizon": horizon,

@@ -191,15 +191,23 @@ impl ModelKind {
             periods,
             horizon: (2 * season).max(8),
             factors: &[],
+            ahead: &[],
             stamps: None,
             frequency: None,
             holidays: None,
         })
     }
 
-    /// Whether the model uses other columns (factors) when it is given them.
+    /// Whether the model uses other columns (factors, read up to each origin) when it is
+    /// given them.
     pub fn uses_factors(&self) -> bool {
         self.penalty().is_some() || matches!(self, ModelKind::Var | ModelKind::Gbt)
+    }
+
+    /// Whether the model uses columns known ahead (read at the steps it forecasts) when it
+    /// is given them: the regressions, the boosted trees and Prophet's extra regressors.
+    pub fn uses_ahead(&self) -> bool {
+        self.penalty().is_some() || matches!(self, ModelKind::Gbt | ModelKind::Prophet)
     }
 
     fn penalty(&self) -> Option<Penalty> {
@@ -261,9 +269,13 @@ impl ModelKind {
                 .fit_levels(y)?,
             ),
             ModelKind::Var => Box::new(super::var::fit_levels(y, input.factors)?),
-            ModelKind::Gbt => {
-                Box::new(DirectBoost::new(season, periods, input.horizon).fit(y, input.factors)?)
-            }
+            ModelKind::Gbt => Box::new(
+                DirectBoost::new(season, periods, input.horizon).fit_with_ahead(
+                    y,
+                    input.factors,
+                    input.ahead,
+                )?,
+            ),
             ModelKind::Prophet => Box::new(
                 ProphetStyle::default().fit(
                     y,
@@ -273,6 +285,7 @@ impl ModelKind {
                             .map(|s| TimeLine::new(s.to_vec(), input.frequency.cloned())),
                         season,
                         holidays: input.holidays,
+                        regressors: input.ahead,
                     },
                 )?,
             ),
@@ -295,6 +308,9 @@ pub struct FitInput<'a> {
     /// Other columns aligned with `y` from its first point, possibly running past its end
     /// (only points before a forecast's origin are read).
     pub factors: &'a [&'a [f64]],
+    /// Columns known ahead (a holiday flag, a planned price), aligned with `y` from its
+    /// first point and running past its end: read at the steps forecast.
+    pub ahead: &'a [&'a [f64]],
     /// Time stamps (seconds since the epoch) aligned with `y` from its first point,
     /// possibly running past its end; `None` for data in row order (the calendar models
     /// then count in steps).
@@ -318,7 +334,7 @@ fn regression(
         periods: input.periods.to_vec(),
         horizon: input.horizon,
     }
-    .fit(input.y, input.factors)
+    .fit_with_ahead(input.y, input.factors, input.ahead)
 }
 
 fn theta(season: usize, form: ThetaForm) -> AutoTheta {

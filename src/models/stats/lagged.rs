@@ -8,7 +8,36 @@
 //!   longer than the lags, which otherwise hold it) and up to two Fourier pairs of the
 //!   target's phase;
 //! - for each other column (a factor), its last value and last change: only what was
-//!   observed by the origin, so no future factor values are needed.
+//!   observed by the origin, so no future factor values are needed;
+//! - for each column known ahead (a holiday flag, a planned price, a weather forecast), its
+//!   value at the step forecast and its change from the origin to there.
+
+use super::linalg::carry_forward;
+
+/// The other columns a row reads, aligned with the series from its first point and
+/// possibly running past its end (missing values carried forward).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inputs {
+    /// Columns known only up to the origin (factors): read at the origin.
+    pub past: Vec<Vec<f64>>,
+    /// Columns known ahead: read at the step forecast, so they must run past the origin.
+    pub ahead: Vec<Vec<f64>>,
+}
+
+impl Inputs {
+    /// The columns, gaps carried forward from the last value seen.
+    pub fn new(past: &[&[f64]], ahead: &[&[f64]]) -> Self {
+        Inputs {
+            past: past.iter().map(|f| carry_forward(f)).collect(),
+            ahead: ahead.iter().map(|f| carry_forward(f)).collect(),
+        }
+    }
+
+    /// The shortest column's length, when there is any column.
+    pub fn shortest(&self) -> Option<usize> {
+        self.past.iter().chain(&self.ahead).map(Vec::len).min()
+    }
+}
 
 /// Which features a row holds, fixed at fit time.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,11 +48,13 @@ pub struct LagDesign {
     pub seasons: Vec<(usize, usize)>,
     /// Other columns read at the origin.
     pub factors: usize,
+    /// Columns known ahead, read at the step forecast.
+    pub ahead: usize,
 }
 
 impl LagDesign {
-    /// The design for a season (1 for none), further periods and `factors` other columns.
-    pub fn new(season: usize, periods: &[usize], factors: usize) -> Self {
+    /// The design for a season (1 for none), further periods and the columns of `inputs`.
+    pub fn new(season: usize, periods: &[usize], inputs: &Inputs) -> Self {
         let mut seasons: Vec<(usize, usize)> = std::iter::once(season)
             .chain(periods.iter().copied())
             .filter(|&p| p >= 2)
@@ -33,7 +64,8 @@ impl LagDesign {
         LagDesign {
             lags: season.clamp(3, 24),
             seasons,
-            factors,
+            factors: inputs.past.len(),
+            ahead: inputs.ahead.len(),
         }
     }
 
@@ -53,12 +85,12 @@ impl LagDesign {
                 .iter()
                 .map(|&(p, k)| usize::from(p > self.lags) + 2 * k)
                 .sum::<usize>()
-            + 2 * self.factors
+            + 2 * (self.factors + self.ahead)
     }
 
-    /// A readable name per feature, in row order; factors are named from `factor_names`
-    /// where given, else `input N`.
-    pub fn names(&self, factor_names: &[String]) -> Vec<String> {
+    /// A readable name per feature, in row order; the inputs are named from `input_names`
+    /// (the factors', then the known-ahead columns') where given, else `input N`.
+    pub fn names(&self, input_names: &[String]) -> Vec<String> {
         let mut names: Vec<String> = (1..self.lags).map(|j| format!("lag {j}")).collect();
         for &(period, pairs) in &self.seasons {
             if period > self.lags {
@@ -69,20 +101,26 @@ impl LagDesign {
                 names.push(format!("cos {j}/{period}"));
             }
         }
-        for i in 0..self.factors {
-            let name = factor_names
+        let name = |i: usize| {
+            input_names
                 .get(i)
                 .cloned()
-                .unwrap_or_else(|| format!("input {}", i + 1));
-            names.push(format!("{name} last"));
-            names.push(format!("{name} change"));
+                .unwrap_or_else(|| format!("input {}", i + 1))
+        };
+        for i in 0..self.factors {
+            names.push(format!("{} last", name(i)));
+            names.push(format!("{} change", name(i)));
+        }
+        for i in self.factors..self.factors + self.ahead {
+            names.push(format!("{} ahead", name(i)));
+            names.push(format!("{} change ahead", name(i)));
         }
         names
     }
 
     /// The features for forecasting `y[e + k − 1]` from origin `e` (`y[..e]` known).
-    /// `None` where a factor is missing there.
-    pub fn row(&self, y: &[f64], factors: &[Vec<f64>], e: usize, k: usize) -> Option<Vec<f64>> {
+    /// `None` where a factor is missing at the origin or a known-ahead column at the step.
+    pub fn row(&self, y: &[f64], inputs: &Inputs, e: usize, k: usize) -> Option<Vec<f64>> {
         let last = y[e - 1];
         let mut row = Vec::with_capacity(self.width());
         row.extend((1..self.lags).map(|j| y[e - 1 - j] - last));
@@ -98,8 +136,15 @@ impl LagDesign {
                 row.extend([s, c]);
             }
         }
-        for f in factors {
+        for f in &inputs.past {
             let (a, b) = (*f.get(e - 1)?, *f.get(e - 2)?);
+            if !(a.is_finite() && b.is_finite()) {
+                return None;
+            }
+            row.extend([a, a - b]);
+        }
+        for f in &inputs.ahead {
+            let (a, b) = (*f.get(target)?, *f.get(e - 1)?);
             if !(a.is_finite() && b.is_finite()) {
                 return None;
             }
@@ -113,13 +158,13 @@ impl LagDesign {
     pub fn samples(
         &self,
         y: &[f64],
-        factors: &[Vec<f64>],
+        inputs: &Inputs,
         k: usize,
         origins: std::ops::Range<usize>,
     ) -> (Vec<Vec<f64>>, Vec<f64>) {
         origins
             .filter_map(|e| {
-                let row = self.row(y, factors, e, k)?;
+                let row = self.row(y, inputs, e, k)?;
                 Some((row, y[e + k - 1] - y[e - 1]))
             })
             .unzip()
@@ -129,28 +174,28 @@ impl LagDesign {
     pub fn latest_samples(
         &self,
         y: &[f64],
-        factors: &[Vec<f64>],
+        inputs: &Inputs,
         k: usize,
         end: usize,
         max_samples: usize,
     ) -> (Vec<Vec<f64>>, Vec<f64>) {
         let last = (end + 1).saturating_sub(k);
         let first = self.min_origin().max(last.saturating_sub(max_samples));
-        self.samples(y, factors, k, first..last.max(first))
+        self.samples(y, inputs, k, first..last.max(first))
     }
 
     /// Samples of step `k` whose targets lie in `start..end` (a validation block).
     pub fn block_samples(
         &self,
         y: &[f64],
-        factors: &[Vec<f64>],
+        inputs: &Inputs,
         k: usize,
         start: usize,
         end: usize,
     ) -> (Vec<Vec<f64>>, Vec<f64>) {
         let first = (start + 1).saturating_sub(k).max(self.min_origin());
         let last = (end + 1).saturating_sub(k).min(y.len() + 1 - k);
-        self.samples(y, factors, k, first..last.max(first))
+        self.samples(y, inputs, k, first..last.max(first))
     }
 }
 
@@ -160,22 +205,30 @@ mod tests {
 
     #[test]
     fn rows_hold_lags_seasons_and_factors_and_are_named() {
-        let d = LagDesign::new(48, &[], 1);
-        // 23 lags, the same-phase change (48 > 24 lags), two Fourier pairs, two factor values.
-        assert_eq!(d.width(), 23 + 1 + 4 + 2);
-        let names = d.names(&["brent".into()]);
+        let y: Vec<f64> = (0..200).map(|t| t as f64).collect();
+        let doubled: Vec<f64> = (0..200).map(|t| 2.0 * t as f64).collect();
+        let planned: Vec<f64> = (0..205).map(|t| 10.0 * t as f64).collect();
+        let f = Inputs::new(&[&doubled], &[&planned]);
+        let d = LagDesign::new(48, &[], &f);
+        // 23 lags, the same-phase change (48 > 24 lags), two Fourier pairs, two factor
+        // values and two known-ahead values.
+        assert_eq!(d.width(), 23 + 1 + 4 + 2 + 2);
+        let names = d.names(&["brent".into(), "plan".into()]);
         assert_eq!(names.len(), d.width());
         assert_eq!(names[0], "lag 1");
         assert_eq!(names[23], "same phase, period 48");
-        assert_eq!(names[names.len() - 2], "brent last");
-        let y: Vec<f64> = (0..200).map(|t| t as f64).collect();
-        let f = vec![(0..200).map(|t| 2.0 * t as f64).collect::<Vec<_>>()];
+        assert_eq!(names[names.len() - 4], "brent last");
+        assert_eq!(names[names.len() - 2], "plan ahead");
         let row = d.row(&y, &f, 100, 3).unwrap();
         assert_eq!(row.len(), d.width());
         assert_eq!(row[0], -1.0);
         // Target 102, the same phase a period back is 54: 54 − 99.
         assert_eq!(row[23], -45.0);
-        assert_eq!(row[row.len() - 2..], [198.0, 2.0]);
+        assert_eq!(row[row.len() - 4..row.len() - 2], [198.0, 2.0]);
+        // The plan at the target (102) and its change from the origin's last point (99).
+        assert_eq!(row[row.len() - 2..], [1020.0, 30.0]);
+        // Past the plan's end there is no row.
+        assert!(d.row(&y, &f, 200, 6).is_none());
         let (rows, targets) = d.block_samples(&y, &f, 3, 150, 160);
         assert_eq!(rows.len(), 10);
         assert!(targets.iter().all(|&t| t == 3.0));

@@ -108,8 +108,9 @@ pub trait Fitted: Send {
         None
     }
     /// Each feature's share of what the model learned from it (the boosted trees' split
-    /// gain), named, factors after `factor_names`; empty for models without features.
-    fn importance(&self, _factor_names: &[String]) -> Vec<(String, f64)> {
+    /// gain), named, the inputs after `input_names` (the factors', then the known-ahead
+    /// columns'); empty for models without features.
+    fn importance(&self, _input_names: &[String]) -> Vec<(String, f64)> {
         vec![]
     }
 }

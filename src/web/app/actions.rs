@@ -287,6 +287,13 @@ impl Actions {
             // The inputs chosen above feed the LSTM row (as Train does), the regressions
             // and VAR; the univariate models ignore them.
             covariates: m.features.get_untracked(),
+            // Of those, the ones marked known ahead.
+            future_known: m
+                .known_ahead
+                .get_untracked()
+                .into_iter()
+                .filter(|c| m.features.with_untracked(|f| f.contains(c)))
+                .collect(),
             limits,
             models,
             // The holidays chosen above: the Prophet-style model's holiday effect.

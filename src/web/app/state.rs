@@ -190,6 +190,8 @@ pub(crate) struct ModelSettings {
     pub target: RwSignal<String>,
     /// Input features besides the target.
     pub features: RwSignal<Vec<String>>,
+    /// Those of the input features whose values are known ahead (a plan, a holiday flag).
+    pub known_ahead: RwSignal<Vec<String>>,
     /// Input window (rows).
     pub window: RwSignal<usize>,
     /// Forecast horizon (rows).
@@ -214,6 +216,7 @@ impl ModelSettings {
         ModelSettings {
             target: RwSignal::new(String::new()),
             features: RwSignal::new(Vec::new()),
+            known_ahead: RwSignal::new(Vec::new()),
             window: RwSignal::new(TrainSettings::default().data.window),
             horizon: RwSignal::new(1),
             epochs: RwSignal::new(TrainSettings::default().epochs),

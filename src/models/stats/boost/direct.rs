@@ -11,8 +11,7 @@
 use std::sync::Arc;
 
 use super::tree::{Booster, TreeParams};
-use crate::models::stats::lagged::LagDesign;
-use crate::models::stats::linalg::carry_forward;
+use crate::models::stats::lagged::{Inputs, LagDesign};
 use crate::models::stats::{Fitted, Forecast, StatsError, check_series};
 
 /// Most samples a step's trees are grown on: the latest ones.
@@ -56,9 +55,9 @@ pub struct FittedBoost {
     steps: Vec<Booster>,
     sd: Vec<f64>,
     y: Vec<f64>,
-    /// Factor columns from the series' first point, forward-filled, possibly running past
-    /// `y` (only points before an origin are read).
-    factors: Arc<Vec<Vec<f64>>>,
+    /// Other columns from the series' first point, forward-filled, possibly running past
+    /// `y` (factors are read before an origin, known-ahead columns at the step forecast).
+    inputs: Arc<Inputs>,
 }
 
 impl DirectBoost {
@@ -66,26 +65,41 @@ impl DirectBoost {
     /// first point, possibly longer; missing values carried forward).
     ///
     /// # Errors
+    /// As [`DirectBoost::fit_with_ahead`].
+    pub fn fit(&self, y: &[f64], factors: &[&[f64]]) -> Result<FittedBoost, StatsError> {
+        self.fit_with_ahead(y, factors, &[])
+    }
+
+    /// Fits every step on `y`, with `factors` (read at each origin) and `ahead` (columns
+    /// known ahead, read at the step forecast), both aligned with `y` from its first point
+    /// and possibly longer; missing values carried forward.
+    ///
+    /// # Errors
     /// [`StatsError::MissingValues`] for gaps in `y`, [`StatsError::TooShort`] when a step
     /// has fewer than 30 samples, [`StatsError::InvalidSpec`] for a zero horizon.
-    pub fn fit(&self, y: &[f64], factors: &[&[f64]]) -> Result<FittedBoost, StatsError> {
+    pub fn fit_with_ahead(
+        &self,
+        y: &[f64],
+        factors: &[&[f64]],
+        ahead: &[&[f64]],
+    ) -> Result<FittedBoost, StatsError> {
         if self.horizon == 0 {
             return Err(StatsError::InvalidSpec(format!(
                 "{NAME} fit one model per step; the horizon must be at least 1"
             )));
         }
-        let design = LagDesign::new(self.season, &self.periods, factors.len());
+        let inputs = Inputs::new(factors, ahead);
+        let design = LagDesign::new(self.season, &self.periods, &inputs);
         check_series(
             NAME,
             y,
             design.min_origin() + self.horizon + MIN_SAMPLES - 1,
         )?;
-        let factors: Vec<Vec<f64>> = factors.iter().map(|f| carry_forward(f)).collect();
-        let (rounds, widen) = self.choose_rounds(&design, y, &factors);
+        let (rounds, widen) = self.choose_rounds(&design, y, &inputs);
         let mut steps = Vec::with_capacity(self.horizon);
         let mut sd = Vec::with_capacity(self.horizon);
         for k in 1..=self.horizon {
-            let (rows, targets) = design.latest_samples(y, &factors, k, y.len(), MAX_SAMPLES);
+            let (rows, targets) = design.latest_samples(y, &inputs, k, y.len(), MAX_SAMPLES);
             if rows.len() < MIN_SAMPLES {
                 return Err(StatsError::TooShort {
                     model: NAME.into(),
@@ -108,14 +122,14 @@ impl DirectBoost {
             steps,
             sd,
             y: y.to_vec(),
-            factors: Arc::new(factors),
+            inputs: Arc::new(inputs),
         })
     }
 
     /// Early stopping on the latest block: the round count with the least validation
     /// error summed over steps 1, ⌈h/2⌉ and h, and the ratio of validation to in-sample
     /// error at that count (at least 1). Too short to hold a block out: 100 rounds, ×1.5.
-    fn choose_rounds(&self, design: &LagDesign, y: &[f64], factors: &[Vec<f64>]) -> (usize, f64) {
+    fn choose_rounds(&self, design: &LagDesign, y: &[f64], inputs: &Inputs) -> (usize, f64) {
         let n = y.len();
         let block = ((n - design.min_origin()) / 5).max(self.horizon);
         let mut steps = vec![1, self.horizon.div_ceil(2), self.horizon];
@@ -127,8 +141,8 @@ impl DirectBoost {
             let Some(start) = n.checked_sub(block) else {
                 continue;
             };
-            let (rows, targets) = design.latest_samples(y, factors, k, start, MAX_SAMPLES);
-            let (vrows, vtargets) = design.block_samples(y, factors, k, start, n);
+            let (rows, targets) = design.latest_samples(y, inputs, k, start, MAX_SAMPLES);
+            let (vrows, vtargets) = design.block_samples(y, inputs, k, start, n);
             if rows.len() < MIN_SAMPLES || vrows.is_empty() {
                 continue;
             }
@@ -176,8 +190,9 @@ impl FittedBoost {
     }
 
     /// Each feature's share of the total split gain over every step's trees, in the
-    /// design's order, with its name (factors named from `factor_names`).
-    pub fn importance(&self, factor_names: &[String]) -> Vec<(String, f64)> {
+    /// design's order, with its name (the inputs named from `input_names`: the factors',
+    /// then the known-ahead columns').
+    pub fn importance(&self, input_names: &[String]) -> Vec<(String, f64)> {
         let mut gains = vec![0.0; self.design.width()];
         for step in &self.steps {
             for (g, s) in gains.iter_mut().zip(&step.gains) {
@@ -186,7 +201,7 @@ impl FittedBoost {
         }
         let total: f64 = gains.iter().sum();
         self.design
-            .names(factor_names)
+            .names(input_names)
             .into_iter()
             .zip(gains)
             .map(|(name, g)| (name, if total > 0.0 { g / total } else { 0.0 }))
@@ -218,10 +233,10 @@ impl Fitted for FittedBoost {
             .map(|(k, step)| {
                 let row = self
                     .design
-                    .row(&self.y, &self.factors, e, k)
+                    .row(&self.y, &self.inputs, e, k)
                     .ok_or_else(|| {
                         StatsError::InvalidSpec(format!(
-                            "{NAME} need every factor's value at the origin (point {e})"
+                            "{NAME} need every input's value at the origin (point {e}) and every known-ahead input's at the step forecast"
                         ))
                     })?;
                 Ok(last + step.predict(&row))
@@ -238,7 +253,7 @@ impl Fitted for FittedBoost {
                     return f64::NAN;
                 }
                 self.design
-                    .row(&self.y, &self.factors, t, 1)
+                    .row(&self.y, &self.inputs, t, 1)
                     .map_or(f64::NAN, |r| self.y[t - 1] + step.predict(&r))
             })
             .collect()
@@ -250,10 +265,9 @@ impl Fitted for FittedBoost {
 
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
         check_series(NAME, y, self.design.min_origin())?;
-        if let Some(short) = self.factors.iter().find(|f| f.len() < y.len()) {
+        if let Some(short) = self.inputs.shortest().filter(|&len| len < y.len()) {
             return Err(StatsError::InvalidSpec(format!(
-                "{NAME} have factor values for {} points; {} were given",
-                short.len(),
+                "{NAME} have input values for {short} points; {} were given",
                 y.len()
             )));
         }
@@ -262,8 +276,8 @@ impl Fitted for FittedBoost {
         Ok(Box::new(out))
     }
 
-    fn importance(&self, factor_names: &[String]) -> Vec<(String, f64)> {
-        FittedBoost::importance(self, factor_names)
+    fn importance(&self, input_names: &[String]) -> Vec<(String, f64)> {
+        FittedBoost::importance(self, input_names)
     }
 }
 

@@ -15,8 +15,7 @@
 use std::sync::Arc;
 
 use super::penalised::{Gram, LinearFit, Penalty, Standardiser};
-use crate::models::stats::lagged::LagDesign;
-use crate::models::stats::linalg::carry_forward;
+use crate::models::stats::lagged::{Inputs, LagDesign};
 use crate::models::stats::{Fitted, Forecast, StatsError, check_series};
 
 /// Most samples (origins) a step's regression is fitted on: the latest ones.
@@ -57,9 +56,9 @@ pub struct FittedDirect {
     alpha: f64,
     steps: Vec<StepFit>,
     y: Vec<f64>,
-    /// Factor columns from the series' first point, forward-filled, possibly running past
-    /// `y` (only points before an origin are read).
-    factors: Arc<Vec<Vec<f64>>>,
+    /// Other columns from the series' first point, forward-filled, possibly running past
+    /// `y` (factors are read before an origin, known-ahead columns at the step forecast).
+    inputs: Arc<Inputs>,
 }
 
 impl DirectRegression {
@@ -75,23 +74,39 @@ impl DirectRegression {
     /// first point, possibly longer; missing values carried forward).
     ///
     /// # Errors
+    /// As [`DirectRegression::fit_with_ahead`].
+    pub fn fit(&self, y: &[f64], factors: &[&[f64]]) -> Result<FittedDirect, StatsError> {
+        self.fit_with_ahead(y, factors, &[])
+    }
+
+    /// Fits every step on `y`, with `factors` (read at each origin) and `ahead` (columns
+    /// known ahead, read at the step forecast), both aligned with `y` from its first point
+    /// and possibly longer (the known-ahead ones must run past any origin forecast from);
+    /// missing values carried forward.
+    ///
+    /// # Errors
     /// [`StatsError::MissingValues`] for gaps in `y`, [`StatsError::TooShort`] when a step
     /// has fewer than 20 samples, [`StatsError::InvalidSpec`] for a zero horizon.
-    pub fn fit(&self, y: &[f64], factors: &[&[f64]]) -> Result<FittedDirect, StatsError> {
+    pub fn fit_with_ahead(
+        &self,
+        y: &[f64],
+        factors: &[&[f64]],
+        ahead: &[&[f64]],
+    ) -> Result<FittedDirect, StatsError> {
         if self.horizon == 0 {
             return Err(StatsError::InvalidSpec(format!(
                 "{} forecasts one regression per step; the horizon must be at least 1",
                 self.name()
             )));
         }
-        let design = LagDesign::new(self.season, &self.periods, factors.len());
+        let inputs = Inputs::new(factors, ahead);
+        let design = LagDesign::new(self.season, &self.periods, &inputs);
         let min_origin = design.min_origin();
         check_series(self.name(), y, min_origin + self.horizon + MIN_SAMPLES - 1)?;
-        let factors: Vec<Vec<f64>> = factors.iter().map(|f| carry_forward(f)).collect();
-        let alpha = self.choose_alpha(&design, y, &factors)?;
+        let alpha = self.choose_alpha(&design, y, &inputs)?;
         let steps = (1..=self.horizon)
             .map(|k| {
-                let (rows, targets) = self.step_samples(&design, y, &factors, k, y.len());
+                let (rows, targets) = self.step_samples(&design, y, &inputs, k, y.len());
                 fit_step(self.penalty, alpha, &rows, &targets, self.name())
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -101,7 +116,7 @@ impl DirectRegression {
             alpha,
             steps,
             y: y.to_vec(),
-            factors: Arc::new(factors),
+            inputs: Arc::new(inputs),
         })
     }
 
@@ -110,11 +125,11 @@ impl DirectRegression {
         &self,
         design: &LagDesign,
         y: &[f64],
-        factors: &[Vec<f64>],
+        inputs: &Inputs,
         k: usize,
         end: usize,
     ) -> (Vec<Vec<f64>>, Vec<f64>) {
-        design.latest_samples(y, factors, k, end, MAX_SAMPLES)
+        design.latest_samples(y, inputs, k, end, MAX_SAMPLES)
     }
 
     /// The penalty with the least validation error over three expanding splits and up to
@@ -123,7 +138,7 @@ impl DirectRegression {
         &self,
         design: &LagDesign,
         y: &[f64],
-        factors: &[Vec<f64>],
+        inputs: &Inputs,
     ) -> Result<f64, StatsError> {
         let grid: Vec<f64> = match self.penalty {
             // Per row, over six decades: 1000 shrinks everything to drift, 0.001 nothing.
@@ -131,7 +146,7 @@ impl DirectRegression {
                 .map(|i| 10f64.powf(3.0 - i as f64 / 2.0))
                 .collect(),
             penalty => {
-                let (rows, targets) = self.step_samples(design, y, factors, 1, y.len());
+                let (rows, targets) = self.step_samples(design, y, inputs, 1, y.len());
                 let scaler = Standardiser::fit(&rows);
                 let scaled: Vec<Vec<f64>> = rows.iter().map(|r| scaler.apply(r)).collect();
                 let top = Gram::new(&scaled, &targets)?.alpha_max(penalty.l1_ratio());
@@ -156,7 +171,7 @@ impl DirectRegression {
             };
             let valid_end = valid_start + block;
             for &k in &steps {
-                let (rows, targets) = self.step_samples(design, y, factors, k, valid_start);
+                let (rows, targets) = self.step_samples(design, y, inputs, k, valid_start);
                 if rows.len() < MIN_SAMPLES {
                     continue;
                 }
@@ -164,7 +179,7 @@ impl DirectRegression {
                 let scaled: Vec<Vec<f64>> = rows.iter().map(|r| scaler.apply(r)).collect();
                 let gram = Gram::new(&scaled, &targets)?;
                 validated = true;
-                let (vrows, vtargets) = design.block_samples(y, factors, k, valid_start, valid_end);
+                let (vrows, vtargets) = design.block_samples(y, inputs, k, valid_start, valid_end);
                 let vscaled: Vec<Vec<f64>> = vrows.iter().map(|r| scaler.apply(r)).collect();
                 let mut warm: Option<Vec<f64>> = None;
                 for (i, &a) in grid.iter().enumerate() {
@@ -280,10 +295,10 @@ impl Fitted for FittedDirect {
         for (k, step) in (1..=horizon).zip(&self.steps) {
             let row = self
                 .design
-                .row(&self.y, &self.factors, e, k)
+                .row(&self.y, &self.inputs, e, k)
                 .ok_or_else(|| {
                     StatsError::InvalidSpec(format!(
-                        "{} needs every factor's value at the origin (point {e})",
+                        "{} needs every input's value at the origin (point {e}) and every known-ahead input's at the step forecast",
                         self.model.name()
                     ))
                 })?;
@@ -301,7 +316,7 @@ impl Fitted for FittedDirect {
                     return f64::NAN;
                 }
                 self.design
-                    .row(&self.y, &self.factors, t, 1)
+                    .row(&self.y, &self.inputs, t, 1)
                     .map_or(f64::NAN, |r| {
                         self.y[t - 1] + step.fit.predict(&step.scaler.apply(&r))
                     })
@@ -319,11 +334,10 @@ impl Fitted for FittedDirect {
 
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
         check_series(self.model.name(), y, self.design.min_origin())?;
-        if let Some(short) = self.factors.iter().find(|f| f.len() < y.len()) {
+        if let Some(short) = self.inputs.shortest().filter(|&len| len < y.len()) {
             return Err(StatsError::InvalidSpec(format!(
-                "{} has factor values for {} points; {} were given",
+                "{} has input values for {short} points; {} were given",
                 self.model.name(),
-                short.len(),
                 y.len()
             )));
         }

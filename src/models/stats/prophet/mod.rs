@@ -22,6 +22,8 @@
 //! Without time stamps (a file in row order) the index is taken as days and the season
 //! `m` becomes one seasonality of period `m` (order up to 10).
 
+use std::sync::Arc;
+
 mod calendar;
 mod solve;
 
@@ -33,6 +35,7 @@ use solve::map_fit;
 use super::simulate::{sample_intervals, standard_normal};
 use super::{Fitted, Forecast, StatsError, check_series};
 use crate::data::holidays::Holidays;
+use crate::models::stats::linalg::carry_forward;
 use crate::rng::SplitMix64;
 
 const NAME: &str = "prophet";
@@ -75,6 +78,10 @@ pub struct ProphetInput<'a> {
     pub season: usize,
     /// Holidays whose days share one effect; `None` or empty for none.
     pub holidays: Option<&'a Holidays>,
+    /// Extra regressors: columns known ahead, aligned with the series from its first point
+    /// and running past its end (read at the steps forecast); standardised as Prophet does
+    /// (unless binary), each with a Normal(0, holidays prior) coefficient.
+    pub regressors: &'a [&'a [f64]],
 }
 
 /// The fitted decomposition.
@@ -93,6 +100,10 @@ pub struct FittedProphet {
     /// Coefficients of the seasonal terms, then the holiday effect when there is one.
     beta: Vec<f64>,
     holidays: Option<Holidays>,
+    /// Extra regressors (forward-filled, from the first point on) with the mean and scale
+    /// that standardise each.
+    regressors: Arc<Vec<Vec<f64>>>,
+    regressor_scales: Vec<(f64, f64)>,
     sigma: f64,
     time: Option<TimeLine>,
     /// Points the forecast starts after.
@@ -102,14 +113,33 @@ pub struct FittedProphet {
 }
 
 impl FittedProphet {
-    /// The features of one time: the seasonal terms, then the holiday indicator.
-    fn features(&self, day: f64, time: &Option<TimeLine>) -> Vec<f64> {
+    /// The features of point `index` at `day`: the seasonal terms, the holiday indicator,
+    /// the standardised regressors; `None` where a regressor has no value there.
+    fn features(&self, index: usize, day: f64) -> Option<Vec<f64>> {
         let mut x = fourier(day, &self.seasonalities);
         if let Some(h) = &self.holidays {
-            let stamp = time.as_ref().map_or(0, |t| t.stamp_at(day));
+            let stamp = self.time.as_ref().map_or(0, |t| t.stamp_at(day));
             x.push(if h.contains(stamp) { 1.0 } else { 0.0 });
         }
-        x
+        for (column, (mu, sd)) in self.regressors.iter().zip(&self.regressor_scales) {
+            let v = *column.get(index)?;
+            if !v.is_finite() {
+                return None;
+            }
+            x.push((v - mu) / sd);
+        }
+        Some(x)
+    }
+
+    /// The seasonal, holiday and regressor effect at point `index` (scaled units).
+    fn effect(&self, index: usize, day: f64) -> Option<f64> {
+        Some(
+            self.features(index, day)?
+                .iter()
+                .zip(&self.beta)
+                .map(|(x, b)| x * b)
+                .sum(),
+        )
     }
 
     fn trend(&self, t: f64, extra: &[(f64, f64)]) -> f64 {
@@ -157,14 +187,10 @@ impl FittedProphet {
         let ssr: f64 = days
             .iter()
             .zip(y)
-            .map(|(&d, v)| {
+            .enumerate()
+            .map(|(i, (&d, v))| {
                 let t = (d - self.start) / self.span;
-                let s: f64 = probe
-                    .features(d, &self.time)
-                    .iter()
-                    .zip(&probe.beta)
-                    .map(|(x, b)| x * b)
-                    .sum();
+                let s = probe.effect(i, d).unwrap_or(f64::NAN);
                 (v / self.y_scale - probe.trend(t, &[]) - s).powi(2)
             })
             .sum();
@@ -284,6 +310,19 @@ impl ProphetStyle {
             .filter(|h| !h.is_empty())
             .filter(|h| days.iter().any(|&d| h.contains((d * DAY).round() as i64)))
             .cloned();
+        let regressors: Vec<Vec<f64>> = input.regressors.iter().map(|r| carry_forward(r)).collect();
+        let mut regressor_scales = Vec::with_capacity(regressors.len());
+        for (i, r) in regressors.iter().enumerate() {
+            let history = r.get(..n).filter(|h| h.iter().all(|v| v.is_finite()));
+            let Some(history) = history else {
+                return Err(StatsError::InvalidSpec(format!(
+                    "{NAME} needs known-ahead input {} over the whole history (it is missing \
+                     at its start or shorter than the series)",
+                    i + 1
+                )));
+            };
+            regressor_scales.push(standardiser(history));
+        }
         let mut fitted = FittedProphet {
             start,
             span,
@@ -295,16 +334,20 @@ impl ProphetStyle {
             seasonalities,
             beta: vec![],
             holidays,
+            regressors: Arc::new(regressors),
+            regressor_scales,
             sigma: 1.0,
             time: input.time.clone(),
             n,
             spec: self.clone(),
         };
-        // Columns: t, 1, the changepoints' hinges, the seasonal terms and the holiday.
+        // Columns: t, 1, the changepoints' hinges, the seasonal terms, the holiday and the
+        // regressors (every regressor has a value over the history, checked above).
         let rows: Vec<Vec<f64>> = t
             .iter()
             .zip(&days)
-            .map(|(&ti, &d)| {
+            .enumerate()
+            .map(|(i, (&ti, &d))| {
                 let mut row = vec![ti, 1.0];
                 row.extend(
                     fitted
@@ -312,7 +355,7 @@ impl ProphetStyle {
                         .iter()
                         .map(|&s| if ti >= s { ti - s } else { 0.0 }),
                 );
-                row.extend(fitted.features(d, &input.time));
+                row.extend(fitted.features(i, d).unwrap_or_default());
                 row
             })
             .collect();
@@ -366,13 +409,18 @@ impl Fitted for FittedProphet {
                 p => format!("period {p}"),
             })
             .collect();
+        let regressors = match self.regressors.len() {
+            0 => String::new(),
+            1 => ", 1 regressor".to_string(),
+            r => format!(", {r} regressors"),
+        };
         let holidays = if self.holidays.is_some() {
             ", holidays"
         } else {
             ""
         };
         format!(
-            "prophet (linear trend, {kept} of {} changepoints; {}{holidays})",
+            "prophet (linear trend, {kept} of {} changepoints; {}{holidays}{regressors})",
             self.changepoints.len(),
             if seasons.is_empty() {
                 "no season".to_string()
@@ -387,14 +435,17 @@ impl Fitted for FittedProphet {
         let t: Vec<f64> = days.iter().map(|d| (d - self.start) / self.span).collect();
         let seasonal: Vec<f64> = days
             .iter()
-            .map(|&d| {
-                self.features(d, &self.time)
-                    .iter()
-                    .zip(&self.beta)
-                    .map(|(x, b)| x * b)
-                    .sum()
+            .enumerate()
+            .map(|(h, &d)| {
+                self.effect(self.n + h, d).ok_or_else(|| {
+                    StatsError::InvalidSpec(format!(
+                        "{NAME} needs every known-ahead input's value at the steps forecast; \
+                         step {} has none",
+                        h + 1
+                    ))
+                })
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let point: Vec<f64> = t
             .iter()
             .zip(&seasonal)
@@ -444,14 +495,10 @@ impl Fitted for FittedProphet {
             return vec![f64::NAN; self.n];
         };
         days.iter()
-            .map(|&d| {
+            .enumerate()
+            .map(|(i, &d)| {
                 let t = (d - self.start) / self.span;
-                let s: f64 = self
-                    .features(d, &self.time)
-                    .iter()
-                    .zip(&self.beta)
-                    .map(|(x, b)| x * b)
-                    .sum();
+                let s = self.effect(i, d).unwrap_or(f64::NAN);
                 (self.trend(t, &[]) + s) * self.y_scale
             })
             .collect()
@@ -469,6 +516,20 @@ impl Fitted for FittedProphet {
         out.n = y.len();
         Ok(Box::new(out))
     }
+}
+
+/// Prophet's standardisation of an extra regressor: none for a constant or a 0/1 column,
+/// else its mean and sample standard deviation.
+fn standardiser(history: &[f64]) -> (f64, f64) {
+    let binary = history.iter().all(|&v| v == 0.0 || v == 1.0);
+    let first = history[0];
+    if binary || history.iter().all(|&v| v == first) || history.len() < 2 {
+        return (0.0, 1.0);
+    }
+    let n = history.len() as f64;
+    let mean = history.iter().sum::<f64>() / n;
+    let var = history.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, var.sqrt())
 }
 
 /// A Poisson draw: by inversion for small means, else normal.
@@ -519,6 +580,7 @@ mod tests {
             time: Some(time),
             season: 7,
             holidays: None,
+            regressors: &[],
         };
         let fit = ProphetStyle::default().fit(&y[..380], &input).unwrap();
         assert_eq!(fit.seasonalities.len(), 1, "weekly only (under two years)");
@@ -553,6 +615,7 @@ mod tests {
             time: Some(TimeLine::new(stamps, Some(Frequency::Seconds(86_400)))),
             season: 7,
             holidays: Some(&holidays),
+            regressors: &[],
         };
         let fit = ProphetStyle::default().fit(&y, &input).unwrap();
         let effect = fit.beta.last().unwrap() * fit.y_scale;
@@ -562,10 +625,44 @@ mod tests {
             time: None,
             season: 7,
             holidays: None,
+            regressors: &[],
         };
         let fit = ProphetStyle::default().fit(&y, &plain).unwrap();
         assert_eq!(fit.seasonalities[0].period, 7.0);
         assert!(fit.predict(5, &[90.0]).is_ok());
+    }
+
+    #[test]
+    fn a_known_ahead_regressor_gets_its_effect_and_must_cover_the_steps() {
+        let (stamps, mut y) = daily(300);
+        let mut rng = SplitMix64::new(5);
+        let x: Vec<f64> = (0..310).map(|_| 20.0 + 10.0 * rng.next_f64()).collect();
+        for (v, r) in y.iter_mut().zip(&x) {
+            *v += 2.0 * r;
+        }
+        let time = TimeLine::new(stamps, Some(Frequency::Seconds(86_400)));
+        let input = ProphetInput {
+            time: Some(time),
+            season: 7,
+            holidays: None,
+            regressors: &[&x],
+        };
+        let fit = ProphetStyle::default().fit(&y[..290], &input).unwrap();
+        // β is per standard deviation of the regressor, in scaled units.
+        let (_, sd) = fit.regressor_scales[0];
+        let per_unit = fit.beta.last().unwrap() * fit.y_scale / sd;
+        assert!((per_unit - 2.0).abs() < 0.05, "{per_unit}");
+        assert!(
+            fit.label().ends_with("weekly, 1 regressor)"),
+            "{}",
+            fit.label()
+        );
+        let f = fit.predict(10, &[]).unwrap();
+        for (p, a) in f.point.iter().zip(&y[290..]) {
+            assert!((p - a).abs() < 1.5, "{p} vs {a}");
+        }
+        // The regressor runs 20 points past the fit: a forecast beyond them is refused.
+        assert!(fit.predict(21, &[]).is_err());
     }
 
     #[test]
@@ -575,12 +672,14 @@ mod tests {
             time: Some(TimeLine::new(stamps[..40].to_vec(), None)),
             season: 7,
             holidays: None,
+            regressors: &[],
         };
         assert!(ProphetStyle::default().fit(&y, &input).is_err());
         let input = ProphetInput {
             time: Some(TimeLine::new(stamps.clone(), None)),
             season: 7,
             holidays: None,
+            regressors: &[],
         };
         let fit = ProphetStyle::default().fit(&y, &input).unwrap();
         // No frequency to extend the stamps past the data.

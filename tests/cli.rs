@@ -599,3 +599,35 @@ fn known_ahead_inputs_are_read_at_the_steps_forecast() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("'rain'"));
 }
+
+#[test]
+fn the_hybrid_adds_an_lstm_on_arimas_residuals() {
+    let lines = backtest_json(&[
+        "--models",
+        "arima,hybrid",
+        "--folds",
+        "1",
+        "--lstm-window",
+        "12",
+        "--lstm-epochs",
+        "3",
+        "--backend",
+        "cpu",
+    ]);
+    let row = |m: &str| lines.iter().find(|l| l["model"] == m).expect("row");
+    let (arima, hybrid) = (row("arima"), row("hybrid"));
+    // Only the models named: the hybrid's LSTM does not add an LSTM row.
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let label = hybrid["label"].as_str().expect("label");
+    let arima_label = arima["label"].as_str().expect("label");
+    assert!(
+        label.starts_with(arima_label) && label.ends_with("window 12 on its residuals"),
+        "{label}"
+    );
+    assert!(hybrid["error"].is_null(), "{hybrid}");
+    // The correction moves the forecast, and ARIMA's intervals move with it.
+    let (a, h) = (arima["mae"].as_f64(), hybrid["mae"].as_f64());
+    assert!(a.is_some() && h.is_some() && a != h, "{a:?} {h:?}");
+    assert!(hybrid["coverage_95"].as_f64().is_some());
+    assert!(hybrid["parameters"].as_u64() > arima["parameters"].as_u64());
+}

@@ -54,17 +54,20 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         clock: std::time::Instant::now(),
         quiet: args.json,
     };
-    // `--models …,lstm` asks for the LSTM as `--lstm` does, with the `--lstm-*` settings.
+    // `--models …,lstm` asks for the LSTM as `--lstm` does, with the `--lstm-*` settings;
+    // `hybrid` trains its LSTM (on ARIMA's residuals) with the same settings.
     let with_lstm = args.lstm || args.models.iter().any(|m| m.trim() == "lstm");
-    // The device matters only for the LSTM; the CPU needs no adapter probe.
-    let mut session = SessionRun::open(with_lstm.then_some(args.backend.as_str()))?;
+    let with_hybrid = args.models.iter().any(|m| m.trim() == "hybrid");
+    // The device matters only for the networks; the CPU needs no adapter probe.
+    let mut session =
+        SessionRun::open((with_lstm || with_hybrid).then_some(args.backend.as_str()))?;
     let summary = session.load(args.csv.as_deref(), &options, &mut host)?;
     let holidays = holiday_calendar(&args.holidays)?;
     let user_holidays = match &args.holiday_file {
         Some(path) => session.holidays(path, &mut host)?,
         None => Vec::new(),
     };
-    let lstm = with_lstm.then(|| {
+    let network = || {
         let mut settings = TrainSettings {
             epochs: args.lstm_epochs,
             ..lstm_defaults()
@@ -74,7 +77,9 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         settings.data.holidays = holidays;
         settings.data.user_holidays = user_holidays.clone();
         settings
-    });
+    };
+    let lstm = with_lstm.then(network);
+    let hybrid_lstm = with_hybrid.then(network);
     // One leaderboard per target; with several, each has the others among its factors.
     let targets: Vec<String> = if args.target.is_empty() {
         vec![String::new()]
@@ -125,6 +130,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
             covariates,
             future_known: args.future_known.clone(),
             lstm: lstm.clone(),
+            hybrid_lstm: hybrid_lstm.clone(),
             limits: limits.clone(),
             holidays,
             user_holidays: user_holidays.clone(),

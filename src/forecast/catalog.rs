@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::hybrid::HYBRID_MODEL;
 use crate::models::stats::kind::ModelKind;
 use crate::train::TrainSettings;
 
@@ -17,6 +18,8 @@ pub enum ModelSpec {
     /// The stacked LSTM with these settings; the data part (target, covariates, horizon,
     /// split) is set by the fit from the data it is given.
     Lstm(Box<TrainSettings>),
+    /// Auto-ARIMA with an LSTM (these settings) on its residuals: the hybrid.
+    Hybrid(Box<TrainSettings>),
 }
 
 impl ModelSpec {
@@ -25,6 +28,7 @@ impl ModelSpec {
         match self {
             ModelSpec::Stats(kind) => kind.name(),
             ModelSpec::Lstm(_) => LSTM_MODEL,
+            ModelSpec::Hybrid(_) => HYBRID_MODEL,
         }
     }
 
@@ -32,6 +36,7 @@ impl ModelSpec {
     pub fn by_name(name: &str) -> Option<ModelSpec> {
         match name.trim() {
             LSTM_MODEL => Some(ModelSpec::Lstm(Box::new(lstm_defaults()))),
+            HYBRID_MODEL => Some(ModelSpec::Hybrid(Box::new(lstm_defaults()))),
             other => ModelKind::parse(other).map(ModelSpec::Stats),
         }
     }
@@ -57,7 +62,7 @@ impl ModelSpec {
             .iter()
             .chain(&ModelKind::NAMED_ONLY)
             .map(|k| k.name())
-            .chain([LSTM_MODEL])
+            .chain([LSTM_MODEL, HYBRID_MODEL])
             .collect()
     }
 }

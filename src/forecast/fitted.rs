@@ -5,6 +5,7 @@ use burn::tensor::Device;
 use thiserror::Error;
 
 use super::catalog::ModelSpec;
+use super::hybrid::{FittedHybrid, fit_hybrid};
 use super::lstm::{FittedLstm, fit_lstm, fit_lstm_across};
 use super::series::SeriesData;
 use crate::data::DataError;
@@ -102,6 +103,7 @@ pub struct FittedModel {
 enum Family {
     Stats(Box<dyn Fitted>),
     Lstm(Box<FittedLstm>),
+    Hybrid(Box<FittedHybrid>),
 }
 
 impl std::fmt::Debug for FittedModel {
@@ -122,6 +124,7 @@ impl FittedModel {
         match &self.family {
             Family::Stats(fitted) => fitted.label(),
             Family::Lstm(lstm) => lstm.label(),
+            Family::Hybrid(hybrid) => hybrid.label(),
         }
     }
 
@@ -130,6 +133,7 @@ impl FittedModel {
         match &self.family {
             Family::Stats(fitted) => fitted.parameters(),
             Family::Lstm(lstm) => lstm.parameters(),
+            Family::Hybrid(hybrid) => hybrid.parameters(),
         }
     }
 
@@ -170,6 +174,7 @@ impl FittedModel {
         let family = match &self.family {
             Family::Stats(fitted) => Family::Stats(fitted.condition(&data.values[start..end])?),
             Family::Lstm(lstm) => Family::Lstm(Box::new(lstm.condition(data, start, end))),
+            Family::Hybrid(hybrid) => Family::Hybrid(Box::new(hybrid.condition(data, start, end)?)),
         };
         Ok(FittedModel {
             family,
@@ -191,6 +196,11 @@ impl FittedModel {
         let forecast = match &self.family {
             Family::Stats(fitted) => fitted.predict(horizon, ctx.levels)?,
             Family::Lstm(lstm) => lstm.forecast(horizon, ctx.device, ctx.backend).await?,
+            Family::Hybrid(hybrid) => {
+                hybrid
+                    .forecast(horizon, ctx.levels, ctx.device, ctx.backend)
+                    .await?
+            }
         };
         if forecast.point.len() != horizon {
             return Err(FitError::HorizonTooLong {
@@ -228,7 +238,7 @@ impl ModelSpec {
         ctx: &mut FitContext<'_, H>,
     ) -> Result<FittedModel, FitError> {
         let family = match self {
-            ModelSpec::Stats(_) => {
+            ModelSpec::Stats(_) | ModelSpec::Hybrid(_) => {
                 return Err(FitError::NotGlobal {
                     model: self.name().to_string(),
                 });
@@ -283,6 +293,9 @@ impl ModelSpec {
             }
             ModelSpec::Lstm(settings) => {
                 Family::Lstm(Box::new(fit_lstm(data, start, end, settings, ctx).await?))
+            }
+            ModelSpec::Hybrid(settings) => {
+                Family::Hybrid(Box::new(fit_hybrid(data, start, end, settings, ctx).await?))
             }
         };
         Ok(FittedModel { family, start, end })

@@ -20,6 +20,7 @@ pub mod conformal;
 pub mod ensemble;
 pub mod fitted;
 pub mod grouped;
+pub mod hybrid;
 pub mod limits;
 pub mod lstm;
 pub mod plan;

@@ -11,6 +11,7 @@ use super::backtest::{
 use super::catalog::{LSTM_MODEL, ModelSpec};
 use super::ensemble::ENSEMBLE;
 use super::grouped::{Group, run_grouped};
+use super::hybrid::HYBRID_MODEL;
 use super::limits::MoveLimits;
 use super::series::{Covariate, SeriesChoice, SeriesData, series_data};
 use crate::data::clean::FillStrategy;
@@ -70,6 +71,10 @@ pub struct LeaderboardRequest {
     /// plan), on the same origins; `None` leaves it out (it trains once per fold).
     #[serde(default)]
     pub lstm: Option<TrainSettings>,
+    /// The settings of the hybrid's LSTM (on ARIMA's residuals) when `hybrid` is among the
+    /// models; the LSTM row's (or the catalogue's defaults) when `None`.
+    #[serde(default)]
+    pub hybrid_lstm: Option<TrainSettings>,
     /// Limits every forecast is held to (none by default).
     #[serde(default)]
     pub limits: MoveLimits,
@@ -101,6 +106,7 @@ impl LeaderboardRequest {
             covariates: vec![],
             future_known: vec![],
             lstm: None,
+            hybrid_lstm: None,
             limits: MoveLimits::default(),
             holidays: HolidayCalendar::None,
             user_holidays: vec![],
@@ -133,6 +139,13 @@ impl LeaderboardRequest {
                 "all" => ModelSpec::statistical(),
                 ENSEMBLE => vec![],
                 LSTM_MODEL => vec![lstm()],
+                // The hybrid's LSTM: its own settings, else the LSTM row's, else defaults.
+                HYBRID_MODEL => vec![ModelSpec::Hybrid(Box::new(
+                    self.hybrid_lstm
+                        .clone()
+                        .or_else(|| self.lstm.clone())
+                        .unwrap_or_else(super::catalog::lstm_defaults),
+                ))],
                 other => vec![ModelSpec::by_name(other).ok_or_else(|| {
                     format!(
                         "unknown model '{other}'; the models are all, {}",

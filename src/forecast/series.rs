@@ -81,6 +81,17 @@ impl SeriesData {
             .collect()
     }
 
+    /// The same series with other target values (a model's residuals, say): the values and
+    /// the frame's target column both replaced.
+    pub fn with_target_values(&self, values: Vec<f64>) -> SeriesData {
+        let mut out = self.clone();
+        if let Some(target) = out.frame.columns.first_mut() {
+            target.values = values.clone();
+        }
+        out.values = values;
+        out
+    }
+
     /// Rows `start..end` of the series frame: what a model trains on for one origin.
     pub fn frame_rows(&self, start: usize, end: usize) -> Frame {
         Frame {

@@ -365,6 +365,8 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   await setNumber('window-input', 4);
   await setNumber('epochs-input', 1);
   await page.check(byId('compare-lstm'));
+  // And the hybrid: ARIMA with an LSTM (the same settings) on its residuals.
+  await page.check(byId('compare-hybrid'));
   // Fitted once: the hold-out forecast comes from the first origin's network, brought up
   // to the hold-out with its weights and scalers kept.
   await page.selectOption(byId('refit-select'), 'once');
@@ -373,8 +375,10 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="lstm"]`, { timeout: 600000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.equal(models.length, 23);
+  assert.equal(models.length, 24);
   assert.ok(models.includes('lstm'));
+  assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="hybrid"] td.form`), /^ARIMA\(.+ \+ LSTM 64→32, window 4 on its residuals$/);
+  assert.equal(await page.textContent(`${byId('leaderboard')} tr[data-model="hybrid"] ${byId('model-error')}`), '');
   const cell = (metric) => page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td[data-metric="${metric}"]`);
   // The LSTM has no intervals of its own; its conformal ones (two folds) are scored.
   assert.notEqual(await cell('conformal_coverage_95'), '—');
@@ -385,6 +389,7 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   assert.equal(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] ${byId('model-error')}`), '');
   assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td.form`), /^LSTM 64→32, window 4$/);
   await page.uncheck(byId('compare-lstm'));
+  await page.uncheck(byId('compare-hybrid'));
   await page.selectOption(byId('refit-select'), 'auto');
 });
 

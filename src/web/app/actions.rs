@@ -249,27 +249,29 @@ impl Actions {
         };
         let picked = b.models.get_untracked();
         let with_ensembles = b.ensembles.get_untracked();
-        let picked_none_but_lstm = picked.is_empty() && !with_ensembles;
-        if picked.is_empty() && !b.compare_lstm.get_untracked() {
+        let with_hybrid = b.compare_hybrid.get_untracked();
+        if picked.is_empty() && !b.compare_lstm.get_untracked() && !with_hybrid {
             self.fail("tick at least one model to compare (Models)".into());
             return;
         }
-        // Everything ticked is `all`; otherwise the ticked names (and the ensembles).
-        let models: Vec<String> =
+        // Everything ticked is `all`; otherwise the ticked names (and the ensembles), and
+        // the hybrid when ticked.
+        let mut models: Vec<String> =
             if picked.len() == ModelSpec::all_described().len() && with_ensembles {
-                vec![]
+                vec!["all".to_string()]
             } else {
                 picked
                     .into_iter()
                     .chain(with_ensembles.then(|| "ensemble".to_string()))
                     .collect()
             };
+        if with_hybrid {
+            models.push("hybrid".to_string());
+        }
         // Nothing ticked but the LSTM: the LSTM alone (an empty list would mean all).
-        let models = if models.is_empty() && picked_none_but_lstm {
-            vec!["lstm".to_string()]
-        } else {
-            models
-        };
+        if models.is_empty() {
+            models.push("lstm".to_string());
+        }
         let horizon = m.horizon.get_untracked().max(1);
         let season = b.season.get_untracked();
         let with_lstm = b.compare_lstm.get_untracked();
@@ -284,6 +286,8 @@ impl Actions {
             group_folds: Some(b.group_folds.get_untracked())
                 .filter(|k| *k >= 2 && self.data.is_panel_untracked()),
             lstm: with_lstm.then(|| self.settings()),
+            // The hybrid's LSTM (on ARIMA's residuals) trains with the same settings.
+            hybrid_lstm: with_hybrid.then(|| self.settings()),
             // The inputs chosen above feed the LSTM row (as Train does), the regressions
             // and VAR; the univariate models ignore them.
             covariates: m.features.get_untracked(),

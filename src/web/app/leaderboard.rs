@@ -431,6 +431,9 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                 <label>"Include LSTM "
                     <input type="checkbox" data-testid="compare-lstm" prop:checked=move || lb.compare_lstm.get()
                         on:change=move |ev| lb.compare_lstm.set(event_target_checked(&ev)) /></label>
+                <label title="Auto-ARIMA with an LSTM (the training settings above) on its one-step residuals: the forecast is ARIMA's plus the LSTM's forecast of what ARIMA misses. The LSTM trains once per fit.">"Include hybrid ARIMA–LSTM "
+                    <input type="checkbox" data-testid="compare-hybrid" prop:checked=move || lb.compare_hybrid.get()
+                        on:change=move |ev| lb.compare_hybrid.set(event_target_checked(&ev)) /></label>
                 <button data-testid="compare-button" prop:disabled=move || busy.get() || data.summary.with(Option::is_none)
                     on:click=compare>"Compare models"</button>
                 <button data-testid="compare-cancel" prop:disabled=move || run.state.get() != AppState::Comparing

@@ -258,6 +258,8 @@ pub(crate) struct LeaderboardState {
     pub folds: RwSignal<usize>,
     /// Score the LSTM (with the training settings) in the leaderboard too.
     pub compare_lstm: RwSignal<bool>,
+    /// Also score the hybrid ARIMA–LSTM (an LSTM on ARIMA's residuals).
+    pub compare_hybrid: RwSignal<bool>,
     /// When the models are fitted again during the backtest.
     pub refit: RwSignal<Refit>,
     /// For a panel: score every group in this many folds of groups (0: the chosen series).
@@ -286,6 +288,7 @@ impl LeaderboardState {
             season: RwSignal::new(0),
             folds: RwSignal::new(LeaderboardRequest::new("").folds),
             compare_lstm: RwSignal::new(false),
+            compare_hybrid: RwSignal::new(false),
             refit: RwSignal::new(Refit::Auto),
             group_folds: RwSignal::new(0),
             limit_step: RwSignal::new(String::new()),

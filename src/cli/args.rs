@@ -208,7 +208,8 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub group_folds: Option<usize>,
     /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr,
-    /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, elasticnet, gbt, garch, var,
+    /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, elasticnet, gbt, garch (garch-t,
+    /// ar-garch), var,
     /// prophet, ensemble, lstm, hybrid (auto-ARIMA with an LSTM on its residuals, the
     /// LSTM with the --lstm-* settings; named only, like lstm).
     #[arg(long, value_delimiter = ',', default_value = "all")]

@@ -1,9 +1,10 @@
-//! GARCH(p, q) volatility models with a constant mean, normal or Student-t errors, fitted
-//! by maximum likelihood exactly as Python's `arch` (`arch_model(r, mean="Constant",
-//! vol="GARCH")`) defines it — the same variance recursion, the same backcast for the
-//! variance before the first point (an exponentially weighted mean of the first 75 squared
-//! residuals, weights 0.94^i), the same likelihoods — so parameters, log-likelihood and
-//! variance forecasts match its figures (`tests/garch_reference.rs`).
+//! GARCH(p, q) volatility models with a constant or autoregressive (AR(1), AR(2)) mean,
+//! normal or Student-t errors, fitted by maximum likelihood exactly as Python's `arch`
+//! (`arch_model(r, mean="Constant" | "AR", vol="GARCH")`) defines it — the same variance
+//! recursion, the same backcast for the variance before the first point (an exponentially
+//! weighted mean of the first 75 squared residuals at the starting values, weights 0.94^i),
+//! the same likelihoods (an AR mean drops its first lags) — so parameters, log-likelihood
+//! and variance forecasts match its figures (`tests/garch_reference.rs`).
 //!
 //! As a forecaster of a level series (`garch` in the leaderboard) the model runs on its
 //! returns: 100 × log changes of a positive series, plain changes otherwise. The point
@@ -27,7 +28,8 @@ pub enum Errors {
 }
 
 /// A GARCH(p, q) specification: `p` ARCH lags (α, on past squared residuals) and `q` GARCH
-/// lags (β, on past variances), both 1 or 2, as `arch` numbers them.
+/// lags (β, on past variances), both 1 or 2, as `arch` numbers them, on the residuals of a
+/// constant mean (`ar` = 0) or an AR(`ar`) mean (1 or 2 lags of the returns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Garch {
     /// ARCH lags.
@@ -36,13 +38,17 @@ pub struct Garch {
     pub q: usize,
     /// Error distribution.
     pub errors: Errors,
+    /// Autoregressive lags of the mean (0: a constant mean).
+    pub ar: usize,
 }
 
 /// Estimated parameters: `mu`, `omega`, `alpha[..p]`, `beta[..q]`, and `nu` for Student-t.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GarchParams {
-    /// Constant mean of the returns.
+    /// Constant of the mean equation (the mean of the returns when there are no AR lags).
     pub mu: f64,
+    /// AR coefficients of the mean equation (empty for a constant mean).
+    pub phi: Vec<f64>,
     /// Variance intercept ω > 0.
     pub omega: f64,
     /// ARCH coefficients α ≥ 0.
@@ -109,28 +115,77 @@ pub fn ln_gamma(x: f64) -> f64 {
 
 impl Garch {
     fn name(&self) -> String {
-        format!("GARCH({},{})", self.p, self.q)
+        match self.ar {
+            0 => format!("GARCH({},{})", self.p, self.q),
+            ar => format!("AR({ar})-GARCH({},{})", self.p, self.q),
+        }
+    }
+
+    /// The mean equation's residuals: one per return after the first `ar`.
+    fn residuals(&self, returns: &[f64], params: &GarchParams) -> Vec<f64> {
+        (self.ar..returns.len())
+            .map(|t| {
+                returns[t]
+                    - params.mu
+                    - params
+                        .phi
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| f * returns[t - 1 - i])
+                        .sum::<f64>()
+            })
+            .collect()
+    }
+
+    /// `arch`'s starting values for the mean: the sample mean, or least squares of the
+    /// returns on a constant and their `ar` lags.
+    fn mean_start(&self, returns: &[f64]) -> Result<(f64, Vec<f64>), StatsError> {
+        if self.ar == 0 {
+            return Ok((returns.iter().sum::<f64>() / returns.len() as f64, vec![]));
+        }
+        let k = self.ar + 1;
+        let mut gram = vec![0.0; k * k];
+        let mut rhs = vec![0.0; k];
+        for t in self.ar..returns.len() {
+            let x: Vec<f64> = std::iter::once(1.0)
+                .chain((0..self.ar).map(|i| returns[t - 1 - i]))
+                .collect();
+            for i in 0..k {
+                rhs[i] += x[i] * returns[t];
+                for j in 0..k {
+                    gram[i * k + j] += x[i] * x[j];
+                }
+            }
+        }
+        let l = super::linalg::cholesky(&gram, k).map_err(|_| StatsError::ConstantSeries {
+            model: self.name(),
+            value: returns[0],
+        })?;
+        super::linalg::cholesky_solve(&l, k, &mut rhs);
+        Ok((rhs[0], rhs[1..].to_vec()))
     }
 
     fn check(&self) -> Result<(), StatsError> {
-        if !(1..=2).contains(&self.p) || !(1..=2).contains(&self.q) {
+        if !(1..=2).contains(&self.p) || !(1..=2).contains(&self.q) || self.ar > 2 {
             return Err(StatsError::InvalidSpec(format!(
-                "GARCH lags must be 1 or 2; got p = {}, q = {}",
-                self.p, self.q
+                "GARCH lags must be 1 or 2 and the mean's AR lags at most 2; got p = {}, \
+                 q = {}, AR {}",
+                self.p, self.q, self.ar
             )));
         }
         Ok(())
     }
 
-    /// The conditional variances of `returns` under `params` from `backcast`.
-    fn variances(&self, returns: &[f64], params: &GarchParams, backcast: f64) -> Vec<f64> {
-        let mut variance = Vec::with_capacity(returns.len());
-        for t in 0..returns.len() {
+    /// The conditional variances of the mean equation's `residuals` under `params` from
+    /// `backcast`.
+    fn variances(&self, residuals: &[f64], params: &GarchParams, backcast: f64) -> Vec<f64> {
+        let mut variance = Vec::with_capacity(residuals.len());
+        for t in 0..residuals.len() {
             let mut s = params.omega;
             for (i, a) in params.alpha.iter().enumerate() {
                 s += a * t
                     .checked_sub(i + 1)
-                    .map_or(backcast, |k| (returns[k] - params.mu).powi(2));
+                    .map_or(backcast, |k| residuals[k].powi(2));
             }
             for (j, b) in params.beta.iter().enumerate() {
                 s += b * t.checked_sub(j + 1).map_or(backcast, |k| variance[k]);
@@ -150,13 +205,13 @@ impl Garch {
         {
             return None;
         }
-        let variance = self.variances(returns, params, backcast);
+        let residuals = self.residuals(returns, params);
+        let variance = self.variances(&residuals, params, backcast);
         let ln_2pi = (2.0 * std::f64::consts::PI).ln();
         let mut ll = 0.0;
         match params.nu {
             None => {
-                for (r, s) in returns.iter().zip(&variance) {
-                    let e = r - params.mu;
+                for (e, s) in residuals.iter().zip(&variance) {
                     ll -= 0.5 * (ln_2pi + s.ln() + e * e / s);
                 }
             }
@@ -167,8 +222,7 @@ impl Garch {
                 let constant = ln_gamma((nu + 1.0) / 2.0)
                     - ln_gamma(nu / 2.0)
                     - 0.5 * (std::f64::consts::PI * (nu - 2.0)).ln();
-                for (r, s) in returns.iter().zip(&variance) {
-                    let e = r - params.mu;
+                for (e, s) in residuals.iter().zip(&variance) {
                     ll += constant
                         - 0.5 * s.ln()
                         - (nu + 1.0) / 2.0 * (1.0 + e * e / (s * (nu - 2.0))).ln();
@@ -179,12 +233,14 @@ impl Garch {
     }
 
     fn unpack(&self, x: &[f64]) -> GarchParams {
+        let v = 1 + self.ar;
         GarchParams {
             mu: x[0],
-            omega: x[1],
-            alpha: x[2..2 + self.p].to_vec(),
-            beta: x[2 + self.p..2 + self.p + self.q].to_vec(),
-            nu: (self.errors == Errors::StudentT).then(|| x[2 + self.p + self.q]),
+            phi: x[1..v].to_vec(),
+            omega: x[v],
+            alpha: x[v + 1..v + 1 + self.p].to_vec(),
+            beta: x[v + 1 + self.p..v + 1 + self.p + self.q].to_vec(),
+            nu: (self.errors == Errors::StudentT).then(|| x[v + 1 + self.p + self.q]),
         }
     }
 
@@ -206,9 +262,21 @@ impl Garch {
                 value: returns[0],
             });
         }
-        let residuals: Vec<f64> = returns.iter().map(|r| r - mean).collect();
+        let (mu0, phi0) = self.mean_start(returns)?;
+        let start = GarchParams {
+            mu: mu0,
+            phi: phi0.clone(),
+            omega: 0.0,
+            alpha: vec![],
+            beta: vec![],
+            nu: None,
+        };
+        let residuals = self.residuals(returns, &start);
         let backcast = backcast(&residuals);
-        let mut x0 = vec![mean, 0.05 * var];
+        let n = residuals.len() as f64;
+        let mut x0 = vec![mu0];
+        x0.extend(phi0);
+        x0.push(0.05 * var);
         x0.extend(std::iter::repeat_n(0.1 / self.p as f64, self.p));
         x0.extend(std::iter::repeat_n(0.85 / self.q as f64, self.q));
         if self.errors == Errors::StudentT {
@@ -245,7 +313,7 @@ impl Garch {
             });
         }
         let params = self.unpack(&best.x);
-        let variance = self.variances(returns, &params, backcast);
+        let variance = self.variances(&self.residuals(returns, &params), &params, backcast);
         Ok(GarchFit {
             spec: *self,
             loglikelihood: -best.value * n,
@@ -261,10 +329,15 @@ impl GarchFit {
     /// The conditional variance forecasts for steps 1 … `horizon` after the last return.
     pub fn variance_forecast(&self, horizon: usize) -> Vec<f64> {
         let p = &self.params;
-        let n = self.returns.len();
         // Past squared residuals and variances, most recent last; forecasts extend both
         // (a future squared residual's expectation is its variance).
-        let mut squares: Vec<f64> = self.returns.iter().map(|r| (r - p.mu).powi(2)).collect();
+        let mut squares: Vec<f64> = self
+            .spec
+            .residuals(&self.returns, p)
+            .iter()
+            .map(|e| e * e)
+            .collect();
+        let n = squares.len();
         let mut variance = self.variance.clone();
         for _ in 0..horizon {
             let t = squares.len();
@@ -281,9 +354,56 @@ impl GarchFit {
         variance[n..].to_vec()
     }
 
+    /// The AR mean's impulse weights ψ₀ = 1, ψⱼ = Σᵢ φᵢ ψⱼ₋₁₋ᵢ for j < `horizon` (all but the
+    /// first zero for a constant mean): how a shock carries into later returns.
+    pub fn impulse_weights(&self, horizon: usize) -> Vec<f64> {
+        let phi = &self.params.phi;
+        let mut psi = vec![1.0];
+        for j in 1..horizon {
+            let next = phi
+                .iter()
+                .enumerate()
+                .map(|(i, f)| f * j.checked_sub(1 + i).map_or(0.0, |k| psi[k]))
+                .sum::<f64>();
+            psi.push(next);
+        }
+        psi.truncate(horizon);
+        psi
+    }
+
+    /// The variance of each step's return forecast error (what `arch`'s `forecast().variance`
+    /// reports): the conditional variances of the shocks, each carried by the AR weights,
+    /// Σⱼ ψⱼ² σ²ₕ₋ⱼ; the conditional variance itself for a constant mean.
+    pub fn return_variance_forecast(&self, horizon: usize) -> Vec<f64> {
+        let sigma2 = self.variance_forecast(horizon);
+        let psi = self.impulse_weights(horizon);
+        (1..=horizon)
+            .map(|h| (0..h).map(|j| psi[j].powi(2) * sigma2[h - 1 - j]).sum())
+            .collect()
+    }
+
+    /// The mean return forecasts for steps 1 … `horizon` after the last return (the AR
+    /// recursion from the last returns; the constant without AR lags).
+    pub fn mean_forecast(&self, horizon: usize) -> Vec<f64> {
+        let p = &self.params;
+        let mut path = self.returns.clone();
+        for _ in 0..horizon {
+            let t = path.len();
+            let next = p.mu
+                + p.phi
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| f * t.checked_sub(1 + i).map_or(0.0, |k| path[k]))
+                    .sum::<f64>();
+            path.push(next);
+        }
+        path[self.returns.len()..].to_vec()
+    }
+
     /// The same parameters run over other `returns` (a longer history).
     fn rerun(&self, returns: &[f64]) -> GarchFit {
-        let variance = self.spec.variances(returns, &self.params, self.backcast);
+        let residuals = self.spec.residuals(returns, &self.params);
+        let variance = self.spec.variances(&residuals, &self.params, self.backcast);
         GarchFit {
             returns: returns.to_vec(),
             variance,
@@ -359,18 +479,36 @@ impl Fitted for FittedGarchLevel {
 
     fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast, StatsError> {
         let last = self.y[self.y.len() - 1];
-        let mu = self.fit.params.mu;
         let variance = self.fit.variance_forecast(horizon);
-        let mut cumulative = 0.0;
-        let spread: Vec<f64> = variance
+        let means = self.fit.mean_forecast(horizon);
+        let changes: Vec<f64> = means
             .iter()
-            .map(|v| {
-                cumulative += v;
-                cumulative.sqrt()
+            .scan(0.0, |sum, m| {
+                *sum += m;
+                Some(*sum)
+            })
+            .collect();
+        // The cumulative change's error: each shock ε_{n+m} enters every later step through
+        // the AR weights ψ, so its weight on the change to step k is Ψ_{k−m} = Σ_{j ≤ k−m} ψ_j.
+        let weight: Vec<f64> = self
+            .fit
+            .impulse_weights(horizon)
+            .iter()
+            .scan(0.0, |sum, p| {
+                *sum += p;
+                Some(*sum)
+            })
+            .collect();
+        let spread: Vec<f64> = (1..=horizon)
+            .map(|k| {
+                (1..=k)
+                    .map(|m| variance[m - 1] * weight[k - m].powi(2))
+                    .sum::<f64>()
+                    .sqrt()
             })
             .collect();
         let level_at = |k: usize, shift: f64| {
-            let change = k as f64 * mu + shift;
+            let change = changes[k - 1] + shift;
             match self.returns {
                 Returns::LogPercent => last * (change / 100.0).exp(),
                 Returns::Difference => last + change,
@@ -396,17 +534,38 @@ impl Fitted for FittedGarchLevel {
     }
 
     fn fitted_values(&self) -> Vec<f64> {
-        let mu = self.fit.params.mu;
-        std::iter::once(f64::NAN)
-            .chain(self.y.windows(2).map(|w| match self.returns {
-                Returns::LogPercent => w[0] * (mu / 100.0).exp(),
-                Returns::Difference => w[0] + mu,
-            }))
+        // One step ahead: the last level moved by the mean equation's forecast return.
+        let p = &self.fit.params;
+        let returns = &self.fit.returns;
+        (0..self.y.len())
+            .map(|t| {
+                // Level t is reached by return t − 1, forecast from returns before it.
+                let Some(r) = t.checked_sub(1) else {
+                    return f64::NAN;
+                };
+                if r < self.fit.spec.ar {
+                    return f64::NAN;
+                }
+                let mean = p.mu
+                    + p.phi
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| f * returns[r - 1 - i])
+                        .sum::<f64>();
+                let before = self.y[t - 1];
+                match self.returns {
+                    Returns::LogPercent => before * (mean / 100.0).exp(),
+                    Returns::Difference => before + mean,
+                }
+            })
             .collect()
     }
 
     fn parameters(&self) -> usize {
-        2 + self.fit.spec.p + self.fit.spec.q + usize::from(self.fit.params.nu.is_some())
+        2 + self.fit.spec.ar
+            + self.fit.spec.p
+            + self.fit.spec.q
+            + usize::from(self.fit.params.nu.is_some())
     }
 
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
@@ -427,7 +586,7 @@ impl Fitted for FittedGarchLevel {
 
     fn aicc(&self) -> Option<f64> {
         let k = self.parameters() as f64;
-        let n = self.fit.returns.len() as f64;
+        let n = (self.fit.returns.len() - self.fit.spec.ar) as f64;
         (n > k + 1.0).then(|| -2.0 * self.fit.loglikelihood + 2.0 * k * n / (n - k - 1.0))
     }
 }
@@ -460,6 +619,7 @@ mod tests {
             p: 1,
             q: 1,
             errors: Errors::Normal,
+            ar: 0,
         }
         .fit(&r)
         .unwrap();
@@ -479,6 +639,54 @@ mod tests {
     }
 
     #[test]
+    fn an_ar_mean_is_recovered_and_carries_shocks_into_later_steps() {
+        let shocks = simulate(4_000);
+        let mut r = vec![0.0];
+        for e in &shocks[1..] {
+            r.push(0.05 + 0.3 * r[r.len() - 1] + e);
+        }
+        let fit = Garch {
+            p: 1,
+            q: 1,
+            errors: Errors::Normal,
+            ar: 1,
+        }
+        .fit(&r)
+        .unwrap();
+        assert!((fit.params.phi[0] - 0.3).abs() < 0.05, "{:?}", fit.params);
+        // The mean forecast decays from the last return toward μ / (1 − φ).
+        let means = fit.mean_forecast(30);
+        let long_run = fit.params.mu / (1.0 - fit.params.phi[0]);
+        assert!((means[29] - long_run).abs() < 1e-6);
+        // A shock's weight decays by φ a step, so the return forecast's error variance
+        // exceeds the shock's from step 2 on.
+        let (shock, ret) = (fit.variance_forecast(3), fit.return_variance_forecast(3));
+        assert_eq!(shock[0], ret[0]);
+        assert!(ret[1] > shock[1]);
+        let mut y = vec![100.0];
+        for x in &r[..500] {
+            y.push(y[y.len() - 1] * (x / 100.0).exp());
+        }
+        let level = Garch {
+            p: 1,
+            q: 1,
+            errors: Errors::Normal,
+            ar: 1,
+        }
+        .fit_levels(&y)
+        .unwrap();
+        assert!(level.label().starts_with("AR(1)-GARCH(1,1)"));
+        let fitted = level.fitted_values();
+        assert_eq!(fitted.len(), y.len());
+        assert!(fitted[..2].iter().all(|v| v.is_nan()) && fitted[2].is_finite());
+        let f = level.predict(5, &[95.0]).unwrap();
+        let width: Vec<f64> = (0..5)
+            .map(|h| f.intervals[0].upper[h] - f.intervals[0].lower[h])
+            .collect();
+        assert!(width.windows(2).all(|w| w[1] > w[0]), "{width:?}");
+    }
+
+    #[test]
     fn a_level_series_is_forecast_with_intervals_that_widen() {
         let r = simulate(600);
         let mut y = vec![50.0];
@@ -489,6 +697,7 @@ mod tests {
             p: 1,
             q: 1,
             errors: Errors::Normal,
+            ar: 0,
         };
         let fit = spec.fit_levels(&y).unwrap();
         let f = fit.predict(5, &[95.0]).unwrap();

@@ -73,6 +73,12 @@ pub enum ModelKind {
     /// Gradient-boosted trees per step ahead on the regressions' features, the tree count
     /// by early stopping.
     Gbt,
+    /// GARCH(1,1) with Student-t errors on the returns.
+    #[serde(rename = "garch-t")]
+    GarchT,
+    /// GARCH(1,1) around an AR(1) mean of the returns.
+    #[serde(rename = "ar-garch")]
+    ArGarch,
     /// Prophet-style: piecewise-linear trend with automatic changepoints, calendar
     /// seasonalities and a holiday effect, fitted as Prophet fits it (MAP).
     Prophet,
@@ -102,11 +108,13 @@ impl ModelKind {
 
     /// Models asked for by name only: single forms of a family `all` already runs
     /// automatically.
-    pub const NAMED_ONLY: [ModelKind; 4] = [
+    pub const NAMED_ONLY: [ModelKind; 6] = [
         ModelKind::Stm,
         ModelKind::Otm,
         ModelKind::Dstm,
         ModelKind::Dotm,
+        ModelKind::GarchT,
+        ModelKind::ArGarch,
     ];
 
     /// The name used in the CLI, the JSON lines and the leaderboard's `data-model`.
@@ -132,6 +140,8 @@ impl ModelKind {
             ModelKind::Garch => "garch",
             ModelKind::Var => "var",
             ModelKind::Gbt => "gbt",
+            ModelKind::GarchT => "garch-t",
+            ModelKind::ArGarch => "ar-garch",
             ModelKind::Prophet => "prophet",
         }
     }
@@ -159,6 +169,8 @@ impl ModelKind {
             ModelKind::Garch => "GARCH(1,1) volatility on the returns",
             ModelKind::Var => "vector autoregression with the inputs",
             ModelKind::Gbt => "gradient-boosted trees per step on lags and inputs",
+            ModelKind::GarchT => "GARCH(1,1) with Student-t errors on the returns",
+            ModelKind::ArGarch => "GARCH(1,1) around an AR(1) mean of the returns",
             ModelKind::Prophet => "Prophet-style trend, calendar seasons and holidays",
         }
     }
@@ -260,14 +272,9 @@ impl ModelKind {
             ModelKind::Ridge => Box::new(regression(Penalty::Ridge, input)?),
             ModelKind::Lasso => Box::new(regression(Penalty::Lasso, input)?),
             ModelKind::ElasticNet => Box::new(regression(ELASTIC_NET, input)?),
-            ModelKind::Garch => Box::new(
-                Garch {
-                    p: 1,
-                    q: 1,
-                    errors: Errors::Normal,
-                }
-                .fit_levels(y)?,
-            ),
+            ModelKind::Garch => Box::new(garch(Errors::Normal, 0).fit_levels(y)?),
+            ModelKind::GarchT => Box::new(garch(Errors::StudentT, 0).fit_levels(y)?),
+            ModelKind::ArGarch => Box::new(garch(Errors::Normal, 1).fit_levels(y)?),
             ModelKind::Var => Box::new(super::var::fit_levels(y, input.factors)?),
             ModelKind::Gbt => Box::new(
                 DirectBoost::new(season, periods, input.horizon).fit_with_ahead(
@@ -335,6 +342,16 @@ fn regression(
         horizon: input.horizon,
     }
     .fit_with_ahead(input.y, input.factors, input.ahead)
+}
+
+/// GARCH(1,1) with the given errors around a constant (`ar` = 0) or AR(`ar`) mean.
+fn garch(errors: Errors, ar: usize) -> Garch {
+    Garch {
+        p: 1,
+        q: 1,
+        errors,
+        ar,
+    }
 }
 
 fn theta(season: usize, form: ThetaForm) -> AutoTheta {

@@ -34,10 +34,18 @@ pub enum Combiner {
     /// Non-negative least squares of the actuals on the members' fold forecasts (the best
     /// [`STACK_POOL`]), weights scaled to sum to 1.
     Stacking,
-    /// Weights proportional to 1 / recent error over the best [`TOP_K`] by it: the fold
-    /// errors before the origin, each fold half the weight of the one after it.
+    /// S1's dynamic weights over the best [`TOP_K`] by recent error (the fold errors
+    /// before the origin, each fold half the weight of the one after it): wᵢ ∝ 1 / (1 +
+    /// MAPEᵢ over the last [`RECENT_POINTS`] points forecast before the origin, in percent),
+    /// blended with the static inverse-error weights by a momentum of [`MOMENTUM`].
     Dynamic,
 }
+
+/// Points (the latest forecast before an origin) whose MAPE sets the dynamic weights: S1's
+/// "last 30 days".
+pub const RECENT_POINTS: usize = 30;
+/// The static weights' share in the dynamic ensemble's blend (S1's momentum).
+pub const MOMENTUM: f64 = 0.7;
 
 impl Combiner {
     /// Every combiner, in leaderboard order.
@@ -66,7 +74,7 @@ impl Combiner {
             Combiner::Median => "median",
             Combiner::InverseError => "inverse-error weights",
             Combiner::Stacking => "stacking",
-            Combiner::Dynamic => "recent-error weights",
+            Combiner::Dynamic => "dynamic weights (recent MAPE, momentum 0.7)",
         }
     }
 }
@@ -293,6 +301,50 @@ fn score_one(
     Ok((members, path))
 }
 
+/// Weights scaled to sum to 1 (equal where they sum to nothing finite).
+fn normalised(weights: Vec<(usize, f64)>) -> Vec<(usize, f64)> {
+    let total: f64 = weights.iter().map(|w| w.1).sum();
+    let n = weights.len().max(1) as f64;
+    weights
+        .into_iter()
+        .map(|(i, w)| {
+            let share = if total.is_finite() && total > 0.0 {
+                w / total
+            } else {
+                1.0 / n
+            };
+            (i, share)
+        })
+        .collect()
+}
+
+/// A member's MAPE (percent) over the last [`RECENT_POINTS`] actual points it forecast in
+/// the `training` folds (the latest first); 0 where no point has a nonzero actual.
+fn recent_mape(member: &Pooled<'_>, training: &[usize], y: &[f64]) -> f64 {
+    let mut folds: Vec<usize> = training.to_vec();
+    folds.sort_unstable_by(|a, b| b.cmp(a));
+    let mut errors = vec![];
+    'folds: for f in folds {
+        let path = member.folds[f];
+        for (h, p) in path.point.iter().enumerate().rev() {
+            if errors.len() == RECENT_POINTS {
+                break 'folds;
+            }
+            if let Some(&a) = y
+                .get(path.origin + h)
+                .filter(|a| a.is_finite() && **a != 0.0)
+            {
+                errors.push(100.0 * ((a - p) / a).abs());
+            }
+        }
+    }
+    if errors.is_empty() {
+        0.0
+    } else {
+        errors.iter().sum::<f64>() / errors.len() as f64
+    }
+}
+
 fn plain(point: Vec<f64>) -> Forecast {
     Forecast {
         point,
@@ -336,13 +388,31 @@ fn choose(
             let w = 1.0 / top.len().max(1) as f64;
             top.into_iter().map(|i| (i, w)).collect()
         }
-        Combiner::InverseError | Combiner::Dynamic => {
+        Combiner::InverseError => {
             let top = &ranked[..ranked.len().min(TOP_K)];
             let inverse: Vec<f64> = top.iter().map(|(_, e)| 1.0 / e.max(1e-12)).collect();
-            let total: f64 = inverse.iter().sum();
-            top.iter()
-                .zip(inverse)
-                .map(|(&(i, _), v)| (i, v / total))
+            normalised(top.iter().map(|t| t.0).zip(inverse).collect())
+        }
+        Combiner::Dynamic => {
+            let top: Vec<usize> = ranked.iter().take(TOP_K).map(|r| r.0).collect();
+            // Static: inverse of the members' plain mean fold error.
+            let plain = |i: usize| {
+                training.iter().map(|&f| pool[i].errors[f]).sum::<f64>() / training.len() as f64
+            };
+            let fixed = normalised(
+                top.iter()
+                    .map(|&i| (i, 1.0 / plain(i).max(1e-12)))
+                    .collect(),
+            );
+            let recent = normalised(
+                top.iter()
+                    .map(|&i| (i, 1.0 / (1.0 + recent_mape(&pool[i], training, y))))
+                    .collect(),
+            );
+            fixed
+                .iter()
+                .zip(&recent)
+                .map(|(&(i, s), &(_, d))| (i, MOMENTUM * s + (1.0 - MOMENTUM) * d))
                 .collect()
         }
         Combiner::Stacking => {
@@ -589,5 +659,46 @@ mod tests {
         );
         let mean = combine(Combiner::Mean, &w, |i| &paths[i]);
         assert!((mean[0] - 4.0).abs() < 1e-12 && (mean[1] - 20.0).abs() < 1e-12);
+    }
+}
+
+#[cfg(test)]
+mod dynamic_tests {
+    use super::*;
+
+    fn path(origin: usize, point: Vec<f64>, error: f64) -> FoldPath {
+        FoldPath {
+            origin,
+            history_start: 0,
+            point,
+            error,
+        }
+    }
+
+    #[test]
+    fn dynamic_weights_blend_the_static_ones_with_recent_mape_by_the_momentum() {
+        // Actuals 100 from point 10 on; two folds of five points at 10 and 15.
+        let y = vec![100.0; 20];
+        let good = [path(10, vec![90.0; 5], 1.0), path(15, vec![99.0; 5], 1.0)];
+        let poor = [path(10, vec![99.0; 5], 1.0), path(15, vec![80.0; 5], 1.0)];
+        let pooled = |folds: &'static [FoldPath], name: &'static str| Pooled {
+            name,
+            folds: folds.iter().collect(),
+            holdout: None,
+            errors: folds.iter().map(|f| f.error).collect(),
+            calibration: &[],
+        };
+        let (good, poor): (&'static [FoldPath], &'static [FoldPath]) =
+            (Box::leak(Box::new(good)), Box::leak(Box::new(poor)));
+        let pool = [pooled(good, "good"), pooled(poor, "poor")];
+        // Over both folds (ten points): MAPE 5.5% and 10.5%.
+        assert!((recent_mape(&pool[0], &[0, 1], &y) - 5.5).abs() < 1e-12);
+        assert!((recent_mape(&pool[1], &[0, 1], &y) - 10.5).abs() < 1e-12);
+        let w = choose(Combiner::Dynamic, &pool, &[0, 1], &y);
+        // Equal fold errors: static weights ½ each; dynamic ∝ 1/6.5 and 1/11.5.
+        let d0 = (1.0 / 6.5) / (1.0 / 6.5 + 1.0 / 11.5);
+        assert!((w[0].1 - (0.7 * 0.5 + 0.3 * d0)).abs() < 1e-12, "{w:?}");
+        assert!((w[0].1 + w[1].1 - 1.0).abs() < 1e-12);
+        assert!(w[0].1 > w[1].1);
     }
 }

@@ -544,7 +544,7 @@ fn known_ahead_inputs_are_read_at_the_steps_forecast() {
         csv,
         &[
             "--models",
-            "ridge,gbt,prophet",
+            "ridge,gbt,prophet,var",
             "--folds",
             "1",
             "--future-known",
@@ -552,6 +552,14 @@ fn known_ahead_inputs_are_read_at_the_steps_forecast() {
         ],
     );
     let row = |m: &str| lines.iter().find(|l| l["model"] == m).expect("row");
+    // VAR reads no future, but still models the known-ahead column's past with the target.
+    assert!(
+        row("var")["label"]
+            .as_str()
+            .is_some_and(|l| l.ends_with("of 2 columns")),
+        "{}",
+        row("var")
+    );
     assert!(
         row("prophet")["label"]
             .as_str()

@@ -270,9 +270,15 @@ impl ModelSpec {
                 // The regressions read the covariates' past (the frame's other columns)
                 // from the fit's first point on, and the known-ahead ones also at the steps
                 // forecast; the rest never look at them.
-                let (past, ahead) = data.inputs(start);
+                // A model that reads no future (VAR) still reads a known-ahead column's past.
+                let (mut past, ahead) = data.inputs(start);
+                let ahead = if kind.uses_ahead() {
+                    ahead
+                } else {
+                    past.extend(ahead);
+                    vec![]
+                };
                 let factors = if kind.uses_factors() { past } else { vec![] };
-                let ahead = if kind.uses_ahead() { ahead } else { vec![] };
                 Family::Stats(
                     kind.fit_input(&FitInput {
                         y: &data.values[start..end],

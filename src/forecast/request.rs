@@ -52,8 +52,9 @@ pub struct LeaderboardRequest {
     pub group_folds: Option<usize>,
     /// Models by name (`naive`, `snaive`, `drift`, `mean`, `ets`, `arima`, `dhr`, `theta`,
     /// `ces`, `mstl`, `ridge`, `lasso`, `elasticnet`, `gbt`, `garch`, `var`, `prophet`, the
-    /// Theta forms `stm` `otm` `dstm` `dotm`, `lstm`, and `ensemble` for the ensembles of
-    /// the others); every statistical model and the ensembles when empty or `all`.
+    /// Theta forms `stm` `otm` `dstm` `dotm`, the GARCH forms `garch-t` `ar-garch`, `lstm`,
+    /// `hybrid`, and `ensemble` for the ensembles of the others); every statistical model
+    /// and the ensembles when empty or `all`.
     pub models: Vec<String>,
     /// Interval levels in percent.
     pub levels: Vec<f64>,

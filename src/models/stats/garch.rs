@@ -8,9 +8,11 @@
 //!
 //! As a forecaster of a level series (`garch` in the leaderboard) the model runs on its
 //! returns: 100 × log changes of a positive series, plain changes otherwise. The point
-//! forecast is the level carried by the mean return; the intervals widen with the
-//! forecast conditional variance summed over the steps, so they are wide after turbulent
-//! days and narrow after calm ones. The bounds take normal quantiles of that sum (with
+//! forecast is the level carried by the mean equation's return forecasts (the constant,
+//! or the AR path from the last returns); the intervals widen with the forecast
+//! conditional variances summed over the steps (each shock weighted by how the AR mean
+//! carries it into later returns), so they are wide after turbulent days and narrow after
+//! calm ones. The bounds take normal quantiles of that sum (with
 //! Student-t errors the one-step bound is then a little narrow; sums of several steps are
 //! close to normal).
 
@@ -586,7 +588,7 @@ impl Fitted for FittedGarchLevel {
 
     fn aicc(&self) -> Option<f64> {
         let k = self.parameters() as f64;
-        let n = (self.fit.returns.len() - self.fit.spec.ar) as f64;
+        let n = self.fit.returns.len().saturating_sub(self.fit.spec.ar) as f64;
         (n > k + 1.0).then(|| -2.0 * self.fit.loglikelihood + 2.0 * k * n / (n - k - 1.0))
     }
 }

@@ -12,7 +12,7 @@
 //! - for each column known ahead (a holiday flag, a planned price, a weather forecast), its
 //!   value at the step forecast and its change from the origin to there.
 
-use super::linalg::carry_forward;
+use super::linalg::{carry_forward, carry_forward_within};
 
 /// The other columns a row reads, aligned with the series from its first point and
 /// possibly running past its end (missing values carried forward).
@@ -25,11 +25,12 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// The columns, gaps carried forward from the last value seen.
+    /// The columns, gaps carried forward from the last value seen (a column known ahead
+    /// only up to its last value: past it the model has nothing to read and says so).
     pub fn new(past: &[&[f64]], ahead: &[&[f64]]) -> Self {
         Inputs {
             past: past.iter().map(|f| carry_forward(f)).collect(),
-            ahead: ahead.iter().map(|f| carry_forward(f)).collect(),
+            ahead: ahead.iter().map(|f| carry_forward_within(f)).collect(),
         }
     }
 

@@ -50,6 +50,18 @@ pub fn carry_forward(values: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// Gaps carried forward only up to the last value present: what is missing after it stays
+/// missing (a column known ahead that stops does not become a flat plan).
+pub fn carry_forward_within(values: &[f64]) -> Vec<f64> {
+    let end = values
+        .iter()
+        .rposition(|v| v.is_finite())
+        .map_or(0, |i| i + 1);
+    let mut out = carry_forward(&values[..end]);
+    out.resize(values.len(), f64::NAN);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +80,8 @@ mod tests {
         let filled = carry_forward(&[f64::NAN, 1.0, f64::NAN, 3.0]);
         assert!(filled[0].is_nan());
         assert_eq!(&filled[1..], &[1.0, 1.0, 3.0]);
+        let within = carry_forward_within(&[1.0, f64::NAN, 2.0, f64::NAN]);
+        assert_eq!(&within[..3], &[1.0, 1.0, 2.0]);
+        assert!(within[3].is_nan());
     }
 }

@@ -288,8 +288,9 @@ impl Actions {
             lstm: with_lstm.then(|| self.settings()),
             // The hybrid's LSTM (on ARIMA's residuals) trains with the same settings.
             hybrid_lstm: with_hybrid.then(|| self.settings()),
-            // The inputs chosen above feed the LSTM row (as Train does), the regressions
-            // and VAR; the univariate models ignore them.
+            // The inputs chosen above feed the LSTM row (as Train does), the regressions,
+            // the trees, VAR and prophet (its regressors: the known-ahead ones); the
+            // univariate models ignore them.
             covariates: m.features.get_untracked(),
             // Of those, the ones marked known ahead.
             future_known: m

@@ -69,20 +69,21 @@ pub(crate) fn SettingsPanel() -> impl IntoView {
                     let known = c.clone();
                     let checked = model.features.with(|f| f.contains(&c));
                     let ahead = model.known_ahead.with(|f| f.contains(&c));
+                    let unticked = !checked;
                     view! {
-                        <label class="feature"><input type="checkbox" data-testid=format!("feature-{c}") prop:checked=checked
+                        <span class="feature"><label><input type="checkbox" data-testid=format!("feature-{c}") prop:checked=checked
                             prop:disabled=move || busy.get()
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 model.features.update(|f| { f.retain(|x| *x != name); if on { f.push(name.clone()) } });
-                            } />{c.clone()}
-                            <span class="ahead" title="Its values are known ahead (a plan, a holiday flag, a weather forecast): the regressions and boosted trees read it at the steps they forecast, prophet takes it as an extra regressor; the rest read only its past.">
+                            } />{c.clone()}</label>
+                            <label class="ahead" title="Its values are known ahead (a plan, a holiday flag, a weather forecast): the regressions and boosted trees read it at the steps they forecast, prophet takes it as an extra regressor; the rest read only its past. Tick the input first.">
                                 <input type="checkbox" data-testid=format!("ahead-{c}") prop:checked=ahead
-                                    prop:disabled=move || busy.get()
+                                    prop:disabled=move || busy.get() || unticked
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         model.known_ahead.update(|f| { f.retain(|x| *x != known); if on { f.push(known.clone()) } });
-                                    } />"known ahead"</span></label>
+                                    } />"known ahead"</label></span>
                     }
                 }).collect_view()}
             </fieldset>

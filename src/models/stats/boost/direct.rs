@@ -1,6 +1,7 @@
 //! Direct multi-step gradient boosting: one boosted-tree model per step ahead on the same
 //! features as the penalised regressions ([`LagDesign`]: recent changes, the season, other
-//! columns' last values), each predicting the change from the last value. The number of
+//! columns' last values, known-ahead columns at the step forecast), each predicting the
+//! change from the last value. The number of
 //! trees is chosen by early stopping on the latest block of samples (steps 1, ⌈h/2⌉ and h
 //! validated, the round with the least summed validation error kept), then every step is
 //! boosted that many rounds on all its samples. Intervals are normal with each step's

@@ -32,7 +32,10 @@ impl TimeLine {
     /// the stamps' end.
     pub(super) fn days(&self, from: usize, count: usize) -> Result<Vec<f64>, StatsError> {
         let known = self.stamps.len().saturating_sub(from).min(count);
-        let mut out: Vec<f64> = self.stamps[from..from + known]
+        let mut out: Vec<f64> = self
+            .stamps
+            .get(from..from + known)
+            .unwrap_or(&[])
             .iter()
             .map(|&s| s as f64 / DAY)
             .collect();

@@ -35,7 +35,7 @@ use solve::map_fit;
 use super::simulate::{sample_intervals, standard_normal};
 use super::{Fitted, Forecast, StatsError, check_series};
 use crate::data::holidays::Holidays;
-use crate::models::stats::linalg::carry_forward;
+use crate::models::stats::linalg::carry_forward_within;
 use crate::rng::SplitMix64;
 
 const NAME: &str = "prophet";
@@ -305,12 +305,18 @@ impl ProphetStyle {
             // Prophet's dummy changepoint at the start.
             vec![0.0]
         };
+        // Holidays are days: without time stamps there are none to match.
         let holidays = input
             .holidays
+            .filter(|_| input.time.is_some())
             .filter(|h| !h.is_empty())
             .filter(|h| days.iter().any(|&d| h.contains((d * DAY).round() as i64)))
             .cloned();
-        let regressors: Vec<Vec<f64>> = input.regressors.iter().map(|r| carry_forward(r)).collect();
+        let regressors: Vec<Vec<f64>> = input
+            .regressors
+            .iter()
+            .map(|r| carry_forward_within(r))
+            .collect();
         let mut regressor_scales = Vec::with_capacity(regressors.len());
         for (i, r) in regressors.iter().enumerate() {
             let history = r.get(..n).filter(|h| h.iter().all(|v| v.is_finite()));

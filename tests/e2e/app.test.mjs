@@ -432,6 +432,36 @@ test('a panel is compared across its groups, dealt into folds of groups', async 
   for (let i = 0; i < await boxes.count(); i++) await boxes.nth(i).check();
 });
 
+test('an input known ahead feeds the regressions and prophet, as the CLI --future-known', async () => {
+  const csv = path.join(root, 'tests/data/stats/metro_traffic_hourly_2018.csv');
+  await page.setInputFiles(byId('upload-input'), csv);
+  await waitState('ready', 30000);
+  await page.selectOption(byId('target-select'), 'traffic_volume');
+  // Known ahead is a property of a ticked input.
+  assert.ok(await page.isDisabled(byId('ahead-temp_k')), 'the known-ahead tick waits for the input');
+  await page.check(byId('feature-temp_k'));
+  await page.check(byId('ahead-temp_k'));
+  await setNumber('horizon-input', 24);
+  await setNumber('folds-input', 1);
+  await page.$eval(byId('model-picker'), (d) => { d.open = true; });
+  const boxes = page.locator(`${byId('model-picker')} input[type=checkbox]`);
+  for (let i = 0; i < await boxes.count(); i++) {
+    const id = await boxes.nth(i).getAttribute('data-testid');
+    await boxes.nth(i).setChecked(['pick-model-ridge', 'pick-model-prophet'].includes(id));
+  }
+  await page.click(byId('compare-button'));
+  await page.waitForSelector(`${byId('leaderboard')} tr[data-model="prophet"]`, { timeout: 120000 });
+  await waitState('ready');
+  const form = (model) => page.textContent(`${byId('leaderboard')} tr[data-model="${model}"] td.form`);
+  // Prophet takes the temperature as a regressor; ridge reads it at each step forecast (two
+  // more features than without it), as `backtest --future-known temp_k` does.
+  assert.match(await form('prophet'), /1 regressor\)$/);
+  assert.match(await form('ridge'), /of 34 features/);
+  await page.uncheck(byId('ahead-temp_k'));
+  await page.uncheck(byId('feature-temp_k'));
+  for (let i = 0; i < await boxes.count(); i++) await boxes.nth(i).check();
+});
+
 test('a million-row, 80 MB file is read in the worker while the page stays responsive', async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'foresight-')), 'million.csv');
   const out = fs.openSync(file, 'w');

@@ -232,8 +232,14 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
             values.retain(|v| v.is_finite());
         } else {
             fill(&mut values, &positions, strategy, Some(season));
-            for input in &mut inputs {
+            for (input, covariate) in inputs.iter_mut().zip(&covariates) {
+                // A column known ahead is filled only up to its last value: past it nothing
+                // is known, and the models that read it there say so.
+                let end = input.iter().rposition(|v| v.is_finite()).map_or(0, |i| i + 1);
                 fill(input, &positions, strategy, Some(season));
+                if covariate.known_in_future {
+                    input[end..].iter_mut().for_each(|v| *v = f64::NAN);
+                }
             }
         }
     }
@@ -312,5 +318,37 @@ mod tests {
             .collect();
         assert_eq!(names, ["price", "volume"]);
         assert_eq!(with_input.frame.columns[1].values, [10.0, 11.0, 12.0]);
+    }
+
+    #[test]
+    fn a_column_known_ahead_is_filled_only_up_to_its_last_value() {
+        let csv = b"date,price,plan,other\n2020-01-06,1.5,10,1\n2020-01-13,1.7,,2\n2020-01-20,1.6,12,\n2020-01-27,1.8,,\n";
+        let frame = crate::data::read_csv("p.csv", csv).unwrap().0;
+        let data = series_data(
+            &frame,
+            &SeriesChoice {
+                target: "price",
+                fill: Some(FillStrategy::ForwardFill),
+                covariates: vec![
+                    Covariate {
+                        name: "plan".into(),
+                        known_in_future: true,
+                    },
+                    Covariate {
+                        name: "other".into(),
+                        known_in_future: false,
+                    },
+                ],
+                ..SeriesChoice::default()
+            },
+        )
+        .unwrap();
+        let (past, ahead) = data.inputs(0);
+        // The plan's gap inside is filled; after its last value nothing is known.
+        assert_eq!(&ahead[0][..3], &[10.0, 10.0, 12.0]);
+        assert!(ahead[0][3].is_nan());
+        // A column known only up to each origin is filled as the target is.
+        assert_eq!(past[0], &[1.0, 2.0, 2.0, 2.0]);
+        assert_eq!(data.input_names(), ["other", "plan"]);
     }
 }

@@ -3,7 +3,8 @@
 //! unemployment and the bill rate, where the criteria disagree). Fixture
 //! `tests/data/stats/var.json`, written by `tests/data/make_var_reference.py`: the order
 //! each criterion picks must be statsmodels', and at the AIC's order the coefficients,
-//! residual covariance, criteria, 8-step forecasts and 95% bounds within 1e-8.
+//! residual covariance, criteria, 8-step forecasts and 95% bounds, and the impulse
+//! responses (plain and orthogonalised, steps 0 … 8) within 1e-8.
 
 use foresight::models::stats::var::{Criterion, fit, select_order};
 use serde_json::Value;
@@ -95,6 +96,23 @@ fn var_orders_coefficients_and_intervals_match_statsmodels() {
                     upper[v],
                     &format!("{name} upper[{h}][{v}]"),
                 );
+            }
+        }
+        // Impulse responses, plain and orthogonalised, steps 0 … 8.
+        for (key, orthogonal) in [("irf", false), ("orth_irf", true)] {
+            let ours = model.impulse_responses(8, orthogonal).expect("irf");
+            let theirs = case[key].as_array().expect("irf");
+            assert_eq!(ours.len(), theirs.len(), "{name} {key} steps");
+            for (h, matrix) in theirs.iter().enumerate() {
+                for (r, row) in rows(matrix).iter().enumerate() {
+                    for (c, want) in row.iter().enumerate() {
+                        let got = ours[h][r * model.k + c];
+                        assert!(
+                            (got - want).abs() <= 1e-8 * want.abs().max(1e-3),
+                            "{name} {key}[{h}][{r}][{c}]: ours {got} statsmodels {want}"
+                        );
+                    }
+                }
             }
         }
     }

@@ -235,7 +235,10 @@ pub fn series_data(frame: &Frame, choice: &SeriesChoice<'_>) -> Result<SeriesDat
             for (input, covariate) in inputs.iter_mut().zip(&covariates) {
                 // A column known ahead is filled only up to its last value: past it nothing
                 // is known, and the models that read it there say so.
-                let end = input.iter().rposition(|v| v.is_finite()).map_or(0, |i| i + 1);
+                let end = input
+                    .iter()
+                    .rposition(|v| v.is_finite())
+                    .map_or(0, |i| i + 1);
                 fill(input, &positions, strategy, Some(season));
                 if covariate.known_in_future {
                     input[end..].iter_mut().for_each(|v| *v = f64::NAN);

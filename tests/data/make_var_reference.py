@@ -2,7 +2,8 @@
 consumption and investment, 100 × log changes — statsmodels' own VAR example — and the
 levels of inflation, unemployment and the bill rate): the lag order each criterion picks (`select_order(8)`), the fit at the AIC's order (`fit(maxlags=8,
 ic="aic")`: coefficients, residual covariance, criteria) and its 8-step forecasts with 95%
-intervals (`forecast_interval`).
+intervals (`forecast_interval`), and its impulse responses (`irf(8)`: plain and
+orthogonalised).
 
 Writes tests/data/stats/var.json. Needs the peers' venv (see make_peer_reference.py):
     ~/.cache/foresight-pyref/bin/python tests/data/make_var_reference.py
@@ -50,6 +51,11 @@ for name, columns, data in cases:
         "forecast": point.tolist(),
         "lower_95": lower.tolist(),
         "upper_95": upper.tolist(),
+        # Impulse responses over 8 steps (steps 0 … 8, each k × k: response row, shock
+        # column), plain (the MA coefficients) and orthogonalised (by the Cholesky factor
+        # of sigma_u).
+        "irf": fit.irf(8).irfs.tolist(),
+        "orth_irf": fit.irf(8).orth_irfs.tolist(),
     })
     print(name, out["cases"][-1]["selected"], fit.k_ar, fit.aic)
 with open(os.path.join(HERE, "var.json"), "w") as f:

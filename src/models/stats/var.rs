@@ -276,6 +276,46 @@ impl VarFit {
         phi
     }
 
+    /// Impulse responses for steps 0 … `steps` (`k × k` row-major each: row the responding
+    /// variable, column the shock): the MA weights, or — `orthogonal` — those times the
+    /// lower Cholesky factor of Σᵤ, a one-standard-deviation shock with the variables
+    /// ordered as given (statsmodels' `irf().irfs` and `orth_irfs`).
+    ///
+    /// # Errors
+    /// [`StatsError::NotConverged`] when Σᵤ is not positive definite.
+    pub fn impulse_responses(
+        &self,
+        steps: usize,
+        orthogonal: bool,
+    ) -> Result<Vec<Vec<f64>>, StatsError> {
+        let k = self.k;
+        let phi = self.ma_rep(steps + 1);
+        if !orthogonal {
+            return Ok(phi);
+        }
+        let p = super::linalg::cholesky(&self.sigma_u, k).map_err(|column| {
+            StatsError::NotConverged {
+                model: "VAR".into(),
+                reason: format!(
+                    "the residual covariance is singular at column {}",
+                    column + 1
+                ),
+            }
+        })?;
+        Ok(phi
+            .iter()
+            .map(|m| {
+                let mut out = vec![0.0; k * k];
+                for r in 0..k {
+                    for c in 0..k {
+                        out[r * k + c] = (0..k).map(|j| m[r * k + j] * p[j * k + c]).sum();
+                    }
+                }
+                out
+            })
+            .collect())
+    }
+
     /// The forecast MSE matrices for steps 1 … `steps` from `weights` (the MA weights, or
     /// their running sums for a level carried by forecast changes).
     fn mse_from(&self, weights: &[Vec<f64>]) -> Vec<Vec<f64>> {

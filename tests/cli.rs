@@ -639,3 +639,36 @@ fn the_hybrid_adds_an_lstm_on_arimas_residuals() {
     assert!(hybrid["coverage_95"].as_f64().is_some());
     assert!(hybrid["parameters"].as_u64() > arima["parameters"].as_u64());
 }
+
+#[test]
+fn var_reports_how_the_level_answers_each_variables_shock() {
+    let lines = backtest_json_on(
+        "tests/data/stats/us_macro_quarterly.csv",
+        &[
+            "--target",
+            "infl",
+            "--features",
+            "unemp",
+            "--models",
+            "var",
+            "--horizon",
+            "4",
+        ],
+    );
+    let var = lines.iter().find(|l| l["model"] == "var").expect("var");
+    let responses = var["impulse_responses"].as_array().expect("responses");
+    let shocks: Vec<&str> = responses
+        .iter()
+        .filter_map(|r| r["shock"].as_str())
+        .collect();
+    assert_eq!(shocks, ["infl", "unemp"]);
+    for r in responses {
+        assert_eq!(r["response"].as_array().map(Vec::len), Some(5), "{r}");
+    }
+    // Orthogonalised with the target first: its own shock moves it at once, the input's
+    // only from the next step.
+    let at = |i: usize, h: usize| responses[i]["response"][h].as_f64().expect("value");
+    assert!(at(0, 0) > 0.0);
+    assert_eq!(at(1, 0), 0.0);
+    assert!(at(1, 4) != 0.0);
+}

@@ -249,6 +249,9 @@ pub fn json_lines(board: &Leaderboard, target: Option<&str>) -> Vec<String> {
                 if !row.importance.is_empty() {
                     obj.insert("feature_importance".into(), json!(row.importance));
                 }
+                if !row.responses.is_empty() {
+                    obj.insert("impulse_responses".into(), json!(row.responses));
+                }
                 if !board.plan.limits.is_empty() {
                     obj.insert("limited_steps".into(), json!(row.limited_steps));
                 }

@@ -8,4 +8,6 @@ pub mod metrics;
 pub mod score;
 
 pub use metrics::{Context, IntervalScore, Metrics};
-pub use score::{FeatureShare, Member, ModelScore, RowScorer, Selection, WeightsAt, select};
+pub use score::{
+    FeatureShare, Member, ModelScore, Response, RowScorer, Selection, WeightsAt, select,
+};

@@ -50,6 +50,10 @@ pub struct ModelScore {
     /// The hold-out fit's feature importance (boosted trees), largest first.
     #[serde(default)]
     pub importance: Vec<FeatureShare>,
+    /// The hold-out fit's impulse responses (VAR): the level's answer to each variable's
+    /// shock.
+    #[serde(default)]
+    pub responses: Vec<Response>,
     /// For an ensemble: its members and their weights on the hold-out forecast.
     #[serde(default)]
     pub members: Vec<Member>,
@@ -108,6 +112,18 @@ pub struct Scored {
     pub limited: Vec<usize>,
     /// Each feature's share of what the fit learned from it (boosted trees), largest first.
     pub importance: Vec<FeatureShare>,
+    /// How the forecast level answers a shock to each variable (VAR), one per variable.
+    pub responses: Vec<Response>,
+}
+
+/// A variable's impulse response: how the forecast level moves, steps 0 … h after a
+/// one-standard-deviation (orthogonalised) shock to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// The shocked variable (the target or an input).
+    pub shock: String,
+    /// The level's response at steps 0 … h.
+    pub response: Vec<f64>,
 }
 
 /// A feature's share of a model's learning (the boosted trees' split gain): which lags,
@@ -164,6 +180,7 @@ impl<'a> RowScorer<'a> {
                 holdout_conformal: vec![],
                 limited_steps: vec![],
                 importance: vec![],
+                responses: vec![],
                 members: vec![],
                 weight_path: vec![],
                 error: None,
@@ -233,6 +250,7 @@ impl<'a> RowScorer<'a> {
             self.row.conformal = run.conformal;
             self.row.limited_steps = run.limited;
             self.row.importance = run.importance;
+            self.row.responses = run.responses;
         }
     }
 
@@ -466,6 +484,7 @@ mod tests {
             limited: vec![],
             parameters: 3,
             importance: vec![],
+            responses: vec![],
         };
         row.record_holdout(&y, 17, scored, true);
         let row = row.finish();

@@ -437,6 +437,7 @@ async fn fit_and_forecast<H: Host>(
         parameters: fitted.parameters(),
         limited,
         importance: fitted.importance(data),
+        responses: fitted.responses(data, plan.horizon),
     };
     Ok((scored, fitted))
 }

@@ -295,6 +295,7 @@ fn score_one(
             parameters: runs.iter().map(|r| r.parameters).sum::<usize>() + weights.len(),
             limited,
             importance: vec![],
+            responses: vec![],
         };
         row.record_holdout(y, origin, run, shows);
     }

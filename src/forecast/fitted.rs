@@ -10,7 +10,7 @@ use super::lstm::{FittedLstm, fit_lstm, fit_lstm_across};
 use super::series::SeriesData;
 use crate::data::DataError;
 use crate::data::holidays::Holidays;
-use crate::eval::score::FeatureShare;
+use crate::eval::score::{FeatureShare, Response};
 use crate::models::stats::kind::FitInput;
 use crate::models::stats::{Fitted, Forecast, StatsError};
 use crate::train::{Host, TrainError};
@@ -151,6 +151,23 @@ impl FittedModel {
             .collect();
         shares.sort_by(|a, b| b.share.total_cmp(&a.share));
         shares
+    }
+
+    /// How the forecast level answers a shock to each modelled variable over steps 0 …
+    /// `steps` (VAR's impulse responses), the variables named after `data`'s target and
+    /// inputs; empty for the other models.
+    pub fn responses(&self, data: &SeriesData, steps: usize) -> Vec<Response> {
+        let Family::Stats(fitted) = &self.family else {
+            return vec![];
+        };
+        let names: Vec<String> = std::iter::once(data.target.clone())
+            .chain(data.input_names())
+            .collect();
+        fitted
+            .impulse_responses(steps, &names)
+            .into_iter()
+            .map(|(shock, response)| Response { shock, response })
+            .collect()
     }
 
     /// The points `start..end` the next forecast starts after.

@@ -113,6 +113,13 @@ pub trait Fitted: Send {
     fn importance(&self, _input_names: &[String]) -> Vec<(String, f64)> {
         vec![]
     }
+    /// How the forecast level answers a one-standard-deviation shock to each modelled
+    /// variable over steps 0 … `steps` (VAR's orthogonalised impulse responses, cumulated
+    /// onto the level), named after `names` (the target, then the inputs); empty for
+    /// models of one variable.
+    fn impulse_responses(&self, _steps: usize, _names: &[String]) -> Vec<(String, Vec<f64>)> {
+        vec![]
+    }
 }
 
 /// Checks the series every model needs: no missing values, at least `needed` points.

@@ -418,6 +418,31 @@ pub fn fit_levels(y: &[f64], factors: &[&[f64]]) -> Result<FittedVarLevel, Stats
 }
 
 impl Fitted for FittedVarLevel {
+    fn impulse_responses(&self, steps: usize, names: &[String]) -> Vec<(String, Vec<f64>)> {
+        let Ok(irf) = self.fit.impulse_responses(steps, true) else {
+            return vec![];
+        };
+        let k = self.fit.k;
+        (0..k)
+            .map(|shock| {
+                // The target's changes answer in row 0; the level sums them.
+                let mut level = 0.0;
+                let path = irf
+                    .iter()
+                    .map(|m| {
+                        level += m[shock];
+                        level
+                    })
+                    .collect();
+                let name = names
+                    .get(shock)
+                    .cloned()
+                    .unwrap_or_else(|| format!("variable {}", shock + 1));
+                (name, path)
+            })
+            .collect()
+    }
+
     fn label(&self) -> String {
         format!("VAR({}) on changes of {} columns", self.fit.p, self.fit.k)
     }

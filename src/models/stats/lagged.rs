@@ -12,7 +12,10 @@
 //! - for each column known ahead (a holiday flag, a planned price, a weather forecast), its
 //!   value at the step forecast and its change from the origin to there.
 
+use std::sync::Arc;
+
 use super::linalg::{carry_forward, carry_forward_within};
+use super::{Forecast, StatsError, check_series};
 
 /// The other columns a row reads, aligned with the series from its first point and
 /// possibly running past its end (missing values carried forward).
@@ -197,6 +200,106 @@ impl LagDesign {
         let first = (start + 1).saturating_sub(k).max(self.min_origin());
         let last = (end + 1).saturating_sub(k).min(y.len() + 1 - k);
         self.samples(y, inputs, k, first..last.max(first))
+    }
+}
+
+/// One step's model in a direct forecaster: from a row of [`LagDesign`] features to the
+/// change from the last value.
+pub trait StepModel: std::fmt::Debug + Clone + Send {
+    /// The predicted change for `row`.
+    fn change(&self, row: &[f64]) -> f64;
+}
+
+/// A direct multi-step forecaster, whatever its step models: one per step ahead on the
+/// features of its design, with each step's residual spread, forecasting from the end of
+/// its series (the penalised regressions and the boosted trees share it).
+#[derive(Debug, Clone)]
+pub struct DirectSteps<M> {
+    /// The model's name in messages (`ridge`, `boosted trees`).
+    pub name: &'static str,
+    /// The features each row holds.
+    pub design: LagDesign,
+    /// One model per step ahead.
+    pub steps: Vec<M>,
+    /// Each step's residual spread (the normal intervals' σ).
+    pub sd: Vec<f64>,
+    /// The series the forecast starts after.
+    pub y: Vec<f64>,
+    /// Other columns from the series' first point, forward-filled, possibly running past
+    /// `y` (factors are read before an origin, known-ahead columns at the step forecast).
+    pub inputs: Arc<Inputs>,
+}
+
+impl<M: StepModel> DirectSteps<M> {
+    /// The first `horizon` steps from the end of `y`, with normal intervals at `levels`.
+    ///
+    /// # Errors
+    /// [`StatsError::InvalidSpec`] past the fitted steps, or where an input has no value
+    /// at the origin (or a known-ahead one at a step).
+    pub fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast, StatsError> {
+        if horizon > self.steps.len() {
+            return Err(StatsError::InvalidSpec(format!(
+                "{} was fitted for {} steps ahead (one model each); {horizon} were asked",
+                self.name,
+                self.steps.len()
+            )));
+        }
+        let e = self.y.len();
+        let last = self.y[e - 1];
+        let point = (1..=horizon)
+            .zip(&self.steps)
+            .map(|(k, step)| {
+                let row = self
+                    .design
+                    .row(&self.y, &self.inputs, e, k)
+                    .ok_or_else(|| {
+                        StatsError::InvalidSpec(format!(
+                            "{} needs every input's value at the origin (point {e}) and every \
+                         known-ahead input's at the step forecast",
+                            self.name
+                        ))
+                    })?;
+                Ok(last + step.change(&row))
+            })
+            .collect::<Result<Vec<_>, StatsError>>()?;
+        Forecast::normal(point, &self.sd[..horizon], levels)
+    }
+
+    /// In-sample one-step-ahead values (NaN before the first origin with every feature).
+    pub fn fitted_values(&self) -> Vec<f64> {
+        let Some(step) = self.steps.first() else {
+            return vec![f64::NAN; self.y.len()];
+        };
+        (0..self.y.len())
+            .map(|t| {
+                if t < self.design.min_origin() {
+                    return f64::NAN;
+                }
+                self.design
+                    .row(&self.y, &self.inputs, t, 1)
+                    .map_or(f64::NAN, |r| self.y[t - 1] + step.change(&r))
+            })
+            .collect()
+    }
+
+    /// The same steps forecasting from the end of `y` (the fitted series followed by later
+    /// points).
+    ///
+    /// # Errors
+    /// [`StatsError::MissingValues`] / [`StatsError::TooShort`] for an unusable `y`,
+    /// [`StatsError::InvalidSpec`] when the inputs stop before it does.
+    pub fn conditioned(&self, y: &[f64]) -> Result<Self, StatsError> {
+        check_series(self.name, y, self.design.min_origin())?;
+        if let Some(short) = self.inputs.shortest().filter(|&len| len < y.len()) {
+            return Err(StatsError::InvalidSpec(format!(
+                "{} has input values for {short} points; {} were given",
+                self.name,
+                y.len()
+            )));
+        }
+        let mut out = self.clone();
+        out.y = y.to_vec();
+        Ok(out)
     }
 }
 

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use super::tree::{Booster, TreeParams};
-use crate::models::stats::lagged::{Inputs, LagDesign};
+use crate::models::stats::lagged::{DirectSteps, Inputs, LagDesign, StepModel};
 use crate::models::stats::{Fitted, Forecast, StatsError, check_series};
 
 /// Most samples a step's trees are grown on: the latest ones.
@@ -51,14 +51,14 @@ impl DirectBoost {
 /// A fitted direct booster, ready to forecast from the end of its series.
 #[derive(Debug, Clone)]
 pub struct FittedBoost {
-    design: LagDesign,
     rounds: usize,
-    steps: Vec<Booster>,
-    sd: Vec<f64>,
-    y: Vec<f64>,
-    /// Other columns from the series' first point, forward-filled, possibly running past
-    /// `y` (factors are read before an origin, known-ahead columns at the step forecast).
-    inputs: Arc<Inputs>,
+    direct: DirectSteps<Booster>,
+}
+
+impl StepModel for Booster {
+    fn change(&self, row: &[f64]) -> f64 {
+        self.predict(row)
+    }
 }
 
 impl DirectBoost {
@@ -118,12 +118,15 @@ impl DirectBoost {
             steps.push(booster);
         }
         Ok(FittedBoost {
-            design,
             rounds,
-            steps,
-            sd,
-            y: y.to_vec(),
-            inputs: Arc::new(inputs),
+            direct: DirectSteps {
+                name: NAME,
+                design,
+                steps,
+                sd,
+                y: y.to_vec(),
+                inputs: Arc::new(inputs),
+            },
         })
     }
 
@@ -194,14 +197,15 @@ impl FittedBoost {
     /// design's order, with its name (the inputs named from `input_names`: the factors',
     /// then the known-ahead columns').
     pub fn importance(&self, input_names: &[String]) -> Vec<(String, f64)> {
-        let mut gains = vec![0.0; self.design.width()];
-        for step in &self.steps {
+        let mut gains = vec![0.0; self.direct.design.width()];
+        for step in &self.direct.steps {
             for (g, s) in gains.iter_mut().zip(&step.gains) {
                 *g += s;
             }
         }
         let total: f64 = gains.iter().sum();
-        self.design
+        self.direct
+            .design
             .names(input_names)
             .into_iter()
             .zip(gains)
@@ -215,66 +219,28 @@ impl Fitted for FittedBoost {
         format!(
             "boosted trees ({} trees × {} steps, {} features)",
             self.rounds,
-            self.steps.len(),
-            self.design.width()
+            self.direct.steps.len(),
+            self.direct.design.width()
         )
     }
 
     fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast, StatsError> {
-        if horizon > self.steps.len() {
-            return Err(StatsError::InvalidSpec(format!(
-                "{NAME} were fitted for {} steps ahead (one model each); {horizon} were asked",
-                self.steps.len()
-            )));
-        }
-        let e = self.y.len();
-        let last = self.y[e - 1];
-        let point = (1..=horizon)
-            .zip(&self.steps)
-            .map(|(k, step)| {
-                let row = self
-                    .design
-                    .row(&self.y, &self.inputs, e, k)
-                    .ok_or_else(|| {
-                        StatsError::InvalidSpec(format!(
-                            "{NAME} need every input's value at the origin (point {e}) and every known-ahead input's at the step forecast"
-                        ))
-                    })?;
-                Ok(last + step.predict(&row))
-            })
-            .collect::<Result<Vec<_>, StatsError>>()?;
-        Forecast::normal(point, &self.sd[..horizon], levels)
+        self.direct.predict(horizon, levels)
     }
 
     fn fitted_values(&self) -> Vec<f64> {
-        let step = &self.steps[0];
-        (0..self.y.len())
-            .map(|t| {
-                if t < self.design.min_origin() {
-                    return f64::NAN;
-                }
-                self.design
-                    .row(&self.y, &self.inputs, t, 1)
-                    .map_or(f64::NAN, |r| self.y[t - 1] + step.predict(&r))
-            })
-            .collect()
+        self.direct.fitted_values()
     }
 
     fn parameters(&self) -> usize {
-        self.steps.iter().map(Booster::size).sum::<usize>() + self.sd.len()
+        self.direct.steps.iter().map(Booster::size).sum::<usize>() + self.direct.sd.len()
     }
 
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
-        check_series(NAME, y, self.design.min_origin())?;
-        if let Some(short) = self.inputs.shortest().filter(|&len| len < y.len()) {
-            return Err(StatsError::InvalidSpec(format!(
-                "{NAME} have input values for {short} points; {} were given",
-                y.len()
-            )));
-        }
-        let mut out = self.clone();
-        out.y = y.to_vec();
-        Ok(Box::new(out))
+        Ok(Box::new(FittedBoost {
+            rounds: self.rounds,
+            direct: self.direct.conditioned(y)?,
+        }))
     }
 
     fn importance(&self, input_names: &[String]) -> Vec<(String, f64)> {

@@ -15,7 +15,7 @@
 use std::sync::Arc;
 
 use super::penalised::{Gram, LinearFit, Penalty, Standardiser};
-use crate::models::stats::lagged::{Inputs, LagDesign};
+use crate::models::stats::lagged::{DirectSteps, Inputs, LagDesign, StepModel};
 use crate::models::stats::{Fitted, Forecast, StatsError, check_series};
 
 /// Most samples (origins) a step's regression is fitted on: the latest ones.
@@ -40,25 +40,25 @@ pub struct DirectRegression {
     pub horizon: usize,
 }
 
-/// One step's regression: its scaler, coefficients and residual spread.
+/// One step's regression: its scaler and coefficients.
 #[derive(Debug, Clone)]
 struct StepFit {
     scaler: Standardiser,
     fit: LinearFit,
-    sd: f64,
+}
+
+impl StepModel for StepFit {
+    fn change(&self, row: &[f64]) -> f64 {
+        self.fit.predict(&self.scaler.apply(row))
+    }
 }
 
 /// A fitted direct regression, ready to forecast from the end of its series.
 #[derive(Debug, Clone)]
 pub struct FittedDirect {
     model: DirectRegression,
-    design: LagDesign,
     alpha: f64,
-    steps: Vec<StepFit>,
-    y: Vec<f64>,
-    /// Other columns from the series' first point, forward-filled, possibly running past
-    /// `y` (factors are read before an origin, known-ahead columns at the step forecast).
-    inputs: Arc<Inputs>,
+    direct: DirectSteps<StepFit>,
 }
 
 impl DirectRegression {
@@ -104,19 +104,25 @@ impl DirectRegression {
         let min_origin = design.min_origin();
         check_series(self.name(), y, min_origin + self.horizon + MIN_SAMPLES - 1)?;
         let alpha = self.choose_alpha(&design, y, &inputs)?;
-        let steps = (1..=self.horizon)
+        let (steps, sd): (Vec<StepFit>, Vec<f64>) = (1..=self.horizon)
             .map(|k| {
                 let (rows, targets) = self.step_samples(&design, y, &inputs, k, y.len());
                 fit_step(self.penalty, alpha, &rows, &targets, self.name())
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .unzip();
         Ok(FittedDirect {
             model: self.clone(),
-            design,
             alpha,
-            steps,
-            y: y.to_vec(),
-            inputs: Arc::new(inputs),
+            direct: DirectSteps {
+                name: self.name(),
+                design,
+                steps,
+                sd,
+                y: y.to_vec(),
+                inputs: Arc::new(inputs),
+            },
         })
     }
 
@@ -223,7 +229,7 @@ fn fit_step(
     rows: &[Vec<f64>],
     targets: &[f64],
     name: &str,
-) -> Result<StepFit, StatsError> {
+) -> Result<(StepFit, f64), StatsError> {
     if rows.len() < MIN_SAMPLES {
         return Err(StatsError::TooShort {
             model: name.to_string(),
@@ -244,11 +250,7 @@ fn fit_step(
         .map(|(r, t)| (fit.predict(r) - t).powi(2))
         .sum();
     let dof = rows.len().saturating_sub(fit.nonzero() + 1).max(1);
-    Ok(StepFit {
-        scaler,
-        sd: (ssr / dof as f64).sqrt(),
-        fit,
-    })
+    Ok((StepFit { scaler, fit }, (ssr / dof as f64).sqrt()))
 }
 
 impl FittedDirect {
@@ -261,71 +263,39 @@ impl FittedDirect {
     /// The standardised coefficients of step `k` (1-based), a feature's weight per
     /// standard deviation: a first measure of what drives that step.
     pub fn coefficients(&self, k: usize) -> Option<&[f64]> {
-        self.steps.get(k.checked_sub(1)?).map(|s| &s.fit.coef[..])
+        self.direct
+            .steps
+            .get(k.checked_sub(1)?)
+            .map(|s| &s.fit.coef[..])
     }
 }
 
 impl Fitted for FittedDirect {
     fn label(&self) -> String {
-        let width = self.design.width();
-        let kept: usize = self.steps.iter().map(|s| s.fit.nonzero()).sum();
-        let mean_kept = kept as f64 / self.steps.len().max(1) as f64;
+        let steps = &self.direct.steps;
+        let kept: usize = steps.iter().map(|s| s.fit.nonzero()).sum();
+        let mean_kept = kept as f64 / steps.len().max(1) as f64;
         format!(
             "{} (α {:.3e}, {:.0} of {} features, {} steps)",
             self.model.name(),
             self.alpha,
             mean_kept,
-            width,
-            self.steps.len()
+            self.direct.design.width(),
+            steps.len()
         )
     }
 
     fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast, StatsError> {
-        if horizon > self.steps.len() {
-            return Err(StatsError::InvalidSpec(format!(
-                "{} was fitted for {} steps ahead (one regression each); {horizon} were asked",
-                self.model.name(),
-                self.steps.len()
-            )));
-        }
-        let e = self.y.len();
-        let last = self.y[e - 1];
-        let mut point = Vec::with_capacity(horizon);
-        let mut sd = Vec::with_capacity(horizon);
-        for (k, step) in (1..=horizon).zip(&self.steps) {
-            let row = self
-                .design
-                .row(&self.y, &self.inputs, e, k)
-                .ok_or_else(|| {
-                    StatsError::InvalidSpec(format!(
-                        "{} needs every input's value at the origin (point {e}) and every known-ahead input's at the step forecast",
-                        self.model.name()
-                    ))
-                })?;
-            point.push(last + step.fit.predict(&step.scaler.apply(&row)));
-            sd.push(step.sd);
-        }
-        Forecast::normal(point, &sd, levels)
+        self.direct.predict(horizon, levels)
     }
 
     fn fitted_values(&self) -> Vec<f64> {
-        let step = &self.steps[0];
-        (0..self.y.len())
-            .map(|t| {
-                if t < self.design.min_origin() {
-                    return f64::NAN;
-                }
-                self.design
-                    .row(&self.y, &self.inputs, t, 1)
-                    .map_or(f64::NAN, |r| {
-                        self.y[t - 1] + step.fit.predict(&step.scaler.apply(&r))
-                    })
-            })
-            .collect()
+        self.direct.fitted_values()
     }
 
     fn parameters(&self) -> usize {
-        self.steps
+        self.direct
+            .steps
             .iter()
             .map(|s| s.fit.nonzero() + 2)
             .sum::<usize>()
@@ -333,17 +303,10 @@ impl Fitted for FittedDirect {
     }
 
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
-        check_series(self.model.name(), y, self.design.min_origin())?;
-        if let Some(short) = self.inputs.shortest().filter(|&len| len < y.len()) {
-            return Err(StatsError::InvalidSpec(format!(
-                "{} has input values for {short} points; {} were given",
-                self.model.name(),
-                y.len()
-            )));
-        }
-        let mut out = self.clone();
-        out.y = y.to_vec();
-        Ok(Box::new(out))
+        Ok(Box::new(FittedDirect {
+            direct: self.direct.conditioned(y)?,
+            ..self.clone()
+        }))
     }
 }
 

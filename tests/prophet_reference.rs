@@ -56,6 +56,7 @@ fn prophet_style_fits_match_prophet_on_real_series() {
             season: 1,
             holidays: case["holidays"].as_bool().unwrap_or(false).then_some(&us),
             regressors: &columns,
+            regressor_names: &[],
         };
         let fit = ProphetStyle::default().fit(&y[..n], &input).expect(name);
         let scale = case["y_scale"].as_f64().expect("scale");

@@ -289,13 +289,20 @@ impl ModelSpec {
                 // forecast; the rest never look at them.
                 // A model that reads no future (VAR) still reads a known-ahead column's past.
                 let (mut past, ahead) = data.inputs(start);
-                let ahead = if kind.uses_ahead() {
-                    ahead
+                let (mut past_names, ahead_names) = data.input_name_groups();
+                let (ahead, ahead_names) = if kind.uses_ahead() {
+                    (ahead, ahead_names)
                 } else {
                     past.extend(ahead);
-                    vec![]
+                    past_names.extend(ahead_names);
+                    (vec![], vec![])
                 };
-                let factors = if kind.uses_factors() { past } else { vec![] };
+                let (factors, mut names) = if kind.uses_factors() {
+                    (past, past_names)
+                } else {
+                    (vec![], vec![])
+                };
+                names.extend(ahead_names);
                 Family::Stats(
                     kind.fit_input(&FitInput {
                         y: &data.values[start..end],
@@ -311,6 +318,7 @@ impl ModelSpec {
                             .and_then(|s| s.get(start..)),
                         frequency: Some(&data.frame.frequency),
                         holidays: Some(ctx.holidays),
+                        input_names: &names,
                     })?,
                 )
             }

@@ -47,17 +47,12 @@ pub async fn fit_hybrid<H: Host>(
     settings: &TrainSettings,
     ctx: &mut FitContext<'_, H>,
 ) -> Result<FittedHybrid, FitError> {
-    let arima = ModelKind::Arima.fit_input(&FitInput {
-        y: &data.values[start..end],
-        season: ctx.season,
-        periods: ctx.periods,
-        horizon: ctx.horizon,
-        factors: &[],
-        ahead: &[],
-        stamps: None,
-        frequency: None,
-        holidays: None,
-    })?;
+    let arima = ModelKind::Arima.fit_input(&FitInput::univariate(
+        &data.values[start..end],
+        ctx.season,
+        ctx.periods,
+        ctx.horizon,
+    ))?;
     let residuals = residual_series(data, start, arima.as_ref());
     let lstm = fit_lstm(&residuals, start, end, settings, ctx).await?;
     Ok(FittedHybrid { arima, lstm })

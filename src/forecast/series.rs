@@ -70,15 +70,21 @@ impl SeriesData {
         (past, ahead)
     }
 
+    /// The covariates' names split as [`SeriesData::inputs`] splits their columns: the
+    /// factors', then the known-ahead columns'.
+    pub fn input_name_groups(&self) -> (Vec<String>, Vec<String>) {
+        let (ahead, past): (Vec<&Covariate>, Vec<&Covariate>) =
+            self.covariates.iter().partition(|c| c.known_in_future);
+        let names = |group: Vec<&Covariate>| group.iter().map(|c| c.name.clone()).collect();
+        (names(past), names(ahead))
+    }
+
     /// The covariates' names in the order the feature-based models read them: the factors,
     /// then the known-ahead columns.
     pub fn input_names(&self) -> Vec<String> {
-        let (ahead, past): (Vec<&Covariate>, Vec<&Covariate>) =
-            self.covariates.iter().partition(|c| c.known_in_future);
-        past.into_iter()
-            .chain(ahead)
-            .map(|c| c.name.clone())
-            .collect()
+        let (mut past, ahead) = self.input_name_groups();
+        past.extend(ahead);
+        past
     }
 
     /// The same series with other target values (a model's residuals, say): the values and

@@ -27,6 +27,18 @@ fn fit_to_screen(canvas: &HtmlCanvasElement) -> f64 {
     ratio
 }
 
+/// The canvas sized for the screen, cleared to white, as a drawing area; with the pixel
+/// ratio every size is scaled by.
+fn blank_area(
+    canvas: &HtmlCanvasElement,
+) -> Result<(DrawingArea<CanvasBackend, plotters::coord::Shift>, f64), String> {
+    let ratio = fit_to_screen(canvas);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    Ok((root, ratio))
+}
+
 /// Grid and axes for charts whose x positions index `labels` (time stamps, cut to the date).
 fn time_axis<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
@@ -100,10 +112,7 @@ fn finite_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
 
 /// Actual vs one-step-ahead predicted over the test part, then the forecast past the end.
 pub fn draw_forecast(canvas: &HtmlCanvasElement, outcome: &TrainOutcome) -> Result<(), String> {
-    let ratio = fit_to_screen(canvas);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (root, ratio) = blank_area(canvas)?;
     let n = outcome.test_actual.len();
     let total = n + outcome.forecast.len();
     let (lo, hi) = finite_range(
@@ -175,10 +184,7 @@ pub fn draw_loss(
     history: &[EpochLoss],
     best_epoch: usize,
 ) -> Result<(), String> {
-    let ratio = fit_to_screen(canvas);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (root, ratio) = blank_area(canvas)?;
     let (lo, hi) = finite_range(history.iter().flat_map(|h| [h.train, h.validation]));
     let epochs = history.len().max(2) as f64;
     let font = (13.0 * ratio) as u32;
@@ -251,10 +257,7 @@ fn segments(values: &[f64]) -> Vec<Vec<(f64, f64)>> {
 
 /// The series of the data view with its moving averages; gaps where values are missing.
 pub fn draw_series(canvas: &HtmlCanvasElement, view: &SeriesView) -> Result<(), String> {
-    let ratio = fit_to_screen(canvas);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (root, ratio) = blank_area(canvas)?;
     let n = view.values.len();
     let (lo, hi) = finite_range(view.values.iter().copied());
     let font = (13.0 * ratio) as u32;
@@ -303,10 +306,7 @@ pub fn draw_correlogram(
     values: &[f64],
     band: &[f64],
 ) -> Result<(), String> {
-    let ratio = fit_to_screen(canvas);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (root, ratio) = blank_area(canvas)?;
     let font = (13.0 * ratio) as u32;
     let lags = values.len().max(2) as f64;
     let mut chart = ChartBuilder::on(&root)
@@ -376,10 +376,7 @@ pub fn draw_leaderboard(
     chosen: Option<&str>,
     overlaid: &[String],
 ) -> Result<(), String> {
-    let ratio = fit_to_screen(canvas);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (root, ratio) = blank_area(canvas)?;
     let offset = view.board.holdout_start.saturating_sub(view.first_shown);
     let forecast_of = |name: &str| {
         view.board
@@ -496,10 +493,7 @@ pub fn draw_weights(canvas: &HtmlCanvasElement, view: &LeaderboardView) -> Resul
         return Ok(());
     };
     let path = &row.weight_path;
-    let ratio = fit_to_screen(canvas);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (root, ratio) = blank_area(canvas)?;
     let labels: Vec<String> = path
         .iter()
         .map(|at| {
@@ -574,10 +568,7 @@ pub fn draw_importance(canvas: &HtmlCanvasElement, row: &ModelScore) -> Result<(
     if shares.is_empty() {
         return Ok(());
     }
-    let ratio = fit_to_screen(canvas);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (root, ratio) = blank_area(canvas)?;
     let font = (13.0 * ratio) as u32;
     let top = shares.iter().map(|s| s.share).fold(0.0, f64::max).max(1e-9);
     let n = shares.len() as f64;

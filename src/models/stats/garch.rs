@@ -597,6 +597,16 @@ impl Fitted for FittedGarchLevel {
 mod tests {
     use super::*;
 
+    /// GARCH(1,1) with normal errors around a constant (`ar` = 0) or AR(`ar`) mean.
+    fn normal_11(ar: usize) -> Garch {
+        Garch {
+            p: 1,
+            q: 1,
+            errors: Errors::Normal,
+            ar,
+        }
+    }
+
     /// A GARCH(1,1) path from known parameters (a seeded normal stream).
     fn simulate(n: usize) -> Vec<f64> {
         let mut rng = crate::rng::SplitMix64::new(7);
@@ -617,14 +627,7 @@ mod tests {
     #[test]
     fn recovers_the_parameters_of_a_simulated_path_and_forecasts_toward_the_mean_variance() {
         let r = simulate(4_000);
-        let fit = Garch {
-            p: 1,
-            q: 1,
-            errors: Errors::Normal,
-            ar: 0,
-        }
-        .fit(&r)
-        .unwrap();
+        let fit = normal_11(0).fit(&r).unwrap();
         let p = &fit.params;
         assert!((p.alpha[0] - 0.1).abs() < 0.04, "{p:?}");
         assert!((p.beta[0] - 0.8).abs() < 0.08, "{p:?}");
@@ -647,14 +650,7 @@ mod tests {
         for e in &shocks[1..] {
             r.push(0.05 + 0.3 * r[r.len() - 1] + e);
         }
-        let fit = Garch {
-            p: 1,
-            q: 1,
-            errors: Errors::Normal,
-            ar: 1,
-        }
-        .fit(&r)
-        .unwrap();
+        let fit = normal_11(1).fit(&r).unwrap();
         assert!((fit.params.phi[0] - 0.3).abs() < 0.05, "{:?}", fit.params);
         // The mean forecast decays from the last return toward μ / (1 − φ).
         let means = fit.mean_forecast(30);
@@ -669,14 +665,7 @@ mod tests {
         for x in &r[..500] {
             y.push(y[y.len() - 1] * (x / 100.0).exp());
         }
-        let level = Garch {
-            p: 1,
-            q: 1,
-            errors: Errors::Normal,
-            ar: 1,
-        }
-        .fit_levels(&y)
-        .unwrap();
+        let level = normal_11(1).fit_levels(&y).unwrap();
         assert!(level.label().starts_with("AR(1)-GARCH(1,1)"));
         let fitted = level.fitted_values();
         assert_eq!(fitted.len(), y.len());
@@ -695,12 +684,7 @@ mod tests {
         for x in &r {
             y.push(y[y.len() - 1] * (x / 100.0).exp());
         }
-        let spec = Garch {
-            p: 1,
-            q: 1,
-            errors: Errors::Normal,
-            ar: 0,
-        };
+        let spec = normal_11(0);
         let fit = spec.fit_levels(&y).unwrap();
         let f = fit.predict(5, &[95.0]).unwrap();
         let i = &f.intervals[0];

@@ -8,6 +8,7 @@ use super::boost::DirectBoost;
 use super::ces::AutoCes;
 use super::ets::AutoEts;
 use super::garch::{Errors, Garch};
+use super::lagged::Inputs;
 use super::linear::{DirectRegression, Penalty};
 use super::mstl::Mstl;
 use super::prophet::{ProphetInput, ProphetStyle, TimeLine};
@@ -197,17 +198,12 @@ impl ModelKind {
         season: usize,
         periods: &[usize],
     ) -> Result<Box<dyn Fitted>, StatsError> {
-        self.fit_input(&FitInput {
+        self.fit_input(&FitInput::univariate(
             y,
             season,
             periods,
-            horizon: (2 * season).max(8),
-            factors: &[],
-            ahead: &[],
-            stamps: None,
-            frequency: None,
-            holidays: None,
-        })
+            (2 * season).max(8),
+        ))
     }
 
     /// Whether the model uses other columns (factors, read up to each origin) when it is
@@ -276,13 +272,9 @@ impl ModelKind {
             ModelKind::GarchT => Box::new(garch(Errors::StudentT, 0).fit_levels(y)?),
             ModelKind::ArGarch => Box::new(garch(Errors::Normal, 1).fit_levels(y)?),
             ModelKind::Var => Box::new(super::var::fit_levels(y, input.factors)?),
-            ModelKind::Gbt => Box::new(
-                DirectBoost::new(season, periods, input.horizon).fit_with_ahead(
-                    y,
-                    input.factors,
-                    input.ahead,
-                )?,
-            ),
+            ModelKind::Gbt => {
+                Box::new(DirectBoost::new(season, periods, input.horizon).fit(y, input.inputs())?)
+            }
             ModelKind::Prophet => Box::new(
                 ProphetStyle::default().fit(
                     y,
@@ -293,6 +285,10 @@ impl ModelKind {
                         season,
                         holidays: input.holidays,
                         regressors: input.ahead,
+                        regressor_names: input
+                            .input_names
+                            .get(input.factors.len()..)
+                            .unwrap_or(&[]),
                     },
                 )?,
             ),
@@ -326,6 +322,31 @@ pub struct FitInput<'a> {
     pub frequency: Option<&'a Frequency>,
     /// Holidays the calendar models give an effect (Prophet-style).
     pub holidays: Option<&'a Holidays>,
+    /// The names of `factors` then `ahead`, for messages and importance.
+    pub input_names: &'a [String],
+}
+
+impl<'a> FitInput<'a> {
+    /// The series alone: no other columns, no time stamps, no holidays.
+    pub fn univariate(y: &'a [f64], season: usize, periods: &'a [usize], horizon: usize) -> Self {
+        FitInput {
+            y,
+            season,
+            periods,
+            horizon,
+            factors: &[],
+            ahead: &[],
+            stamps: None,
+            frequency: None,
+            holidays: None,
+            input_names: &[],
+        }
+    }
+
+    /// The factors and known-ahead columns, named, as the direct models read them.
+    pub fn inputs(&self) -> Inputs {
+        Inputs::new(self.factors, self.ahead).named(self.input_names)
+    }
 }
 
 /// The elastic net `elasticnet` fits: half lasso, half ridge.
@@ -341,7 +362,7 @@ fn regression(
         periods: input.periods.to_vec(),
         horizon: input.horizon,
     }
-    .fit_with_ahead(input.y, input.factors, input.ahead)
+    .fit(input.y, input.inputs())
 }
 
 /// GARCH(1,1) with the given errors around a constant (`ar` = 0) or AR(`ar`) mean.

@@ -25,6 +25,9 @@ pub struct Inputs {
     pub past: Vec<Vec<f64>>,
     /// Columns known ahead: read at the step forecast, so they must run past the origin.
     pub ahead: Vec<Vec<f64>>,
+    /// Their names, the factors' then the known-ahead columns' (for messages; `input N`
+    /// where none is given).
+    pub names: Vec<String>,
 }
 
 impl Inputs {
@@ -34,7 +37,42 @@ impl Inputs {
         Inputs {
             past: past.iter().map(|f| carry_forward(f)).collect(),
             ahead: ahead.iter().map(|f| carry_forward_within(f)).collect(),
+            names: vec![],
         }
+    }
+
+    /// The same columns with their names (the factors', then the known-ahead columns').
+    pub fn named(mut self, names: &[String]) -> Self {
+        self.names = names.to_vec();
+        self
+    }
+
+    /// The name of input `i` (factors first).
+    fn name(&self, i: usize) -> String {
+        self.names
+            .get(i)
+            .map_or_else(|| format!("input {}", i + 1), |n| format!("'{n}'"))
+    }
+
+    /// The first input a row from origin `e` forecasting point `target` cannot read: a
+    /// factor missing at the origin's last two points, a known-ahead column at the target
+    /// (named, with the point, 1-based).
+    pub fn gap(&self, e: usize, target: usize) -> Option<String> {
+        let missing = |f: &[f64], i: usize| !f.get(i).is_some_and(|v| v.is_finite());
+        for (i, f) in self.past.iter().enumerate() {
+            if let Some(at) = [e - 2, e - 1].into_iter().find(|&at| missing(f, at)) {
+                return Some(format!("{} at point {}", self.name(i), at + 1));
+            }
+        }
+        self.ahead.iter().enumerate().find_map(|(j, f)| {
+            missing(f, target).then(|| {
+                format!(
+                    "{} (known ahead) at point {}",
+                    self.name(self.past.len() + j),
+                    target + 1
+                )
+            })
+        })
     }
 
     /// The shortest column's length, when there is any column.
@@ -253,9 +291,12 @@ impl<M: StepModel> DirectSteps<M> {
                     .design
                     .row(&self.y, &self.inputs, e, k)
                     .ok_or_else(|| {
+                        let gap = self
+                            .inputs
+                            .gap(e, e + k - 1)
+                            .unwrap_or_else(|| "an input".into());
                         StatsError::InvalidSpec(format!(
-                            "{} needs every input's value at the origin (point {e}) and every \
-                         known-ahead input's at the step forecast",
+                            "{} has no value of {gap} to forecast step {k} from point {e}",
                             self.name
                         ))
                     })?;
@@ -333,6 +374,13 @@ mod tests {
         assert_eq!(row[row.len() - 2..], [1020.0, 30.0]);
         // Past the plan's end there is no row.
         assert!(d.row(&y, &f, 200, 6).is_none());
+        // And the message names it, with the point.
+        let named = f.clone().named(&["brent".into(), "plan".into()]);
+        assert_eq!(
+            named.gap(200, 205).as_deref(),
+            Some("'plan' (known ahead) at point 206")
+        );
+        assert_eq!(named.gap(150, 152), None);
         let (rows, targets) = d.block_samples(&y, &f, 3, 150, 160);
         assert_eq!(rows.len(), 10);
         assert!(targets.iter().all(|&t| t == 3.0));

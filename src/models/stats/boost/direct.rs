@@ -62,34 +62,19 @@ impl StepModel for Booster {
 }
 
 impl DirectBoost {
-    /// Fits every step on `y`, with `factors` (other columns aligned with `y` from its
-    /// first point, possibly longer; missing values carried forward).
-    ///
-    /// # Errors
-    /// As [`DirectBoost::fit_with_ahead`].
-    pub fn fit(&self, y: &[f64], factors: &[&[f64]]) -> Result<FittedBoost, StatsError> {
-        self.fit_with_ahead(y, factors, &[])
-    }
-
-    /// Fits every step on `y`, with `factors` (read at each origin) and `ahead` (columns
-    /// known ahead, read at the step forecast), both aligned with `y` from its first point
-    /// and possibly longer; missing values carried forward.
+    /// Fits every step on `y`, with `inputs` (other columns aligned with `y` from its first
+    /// point and possibly longer: factors read at each origin, known-ahead columns at the
+    /// step forecast, which must run past any origin forecast from).
     ///
     /// # Errors
     /// [`StatsError::MissingValues`] for gaps in `y`, [`StatsError::TooShort`] when a step
     /// has fewer than 30 samples, [`StatsError::InvalidSpec`] for a zero horizon.
-    pub fn fit_with_ahead(
-        &self,
-        y: &[f64],
-        factors: &[&[f64]],
-        ahead: &[&[f64]],
-    ) -> Result<FittedBoost, StatsError> {
+    pub fn fit(&self, y: &[f64], inputs: Inputs) -> Result<FittedBoost, StatsError> {
         if self.horizon == 0 {
             return Err(StatsError::InvalidSpec(format!(
                 "{NAME} fit one model per step; the horizon must be at least 1"
             )));
         }
-        let inputs = Inputs::new(factors, ahead);
         let design = LagDesign::new(self.season, &self.periods, &inputs);
         check_series(
             NAME,
@@ -268,7 +253,12 @@ mod tests {
             y.push(y[t - 1] + 2.0 * factor[t - 1] + 0.3 * (rng.next_f64() - 0.5));
         }
         let model = DirectBoost::new(1, &[], 3);
-        let fit = model.fit(&y[..n - 3], &[&factor]).unwrap();
+        let fit = model
+            .fit(
+                &y[..n - 3],
+                Inputs::new(&[&factor], &[]).named(&["switch".into()]),
+            )
+            .unwrap();
         let f = fit.predict(3, &[80.0]).unwrap();
         for (k, p) in f.point.iter().enumerate() {
             let expected = y[n - 4] + 2.0 * factor[n - 4] * (k + 1) as f64;
@@ -293,7 +283,7 @@ mod tests {
             .map(|t| 10.0 + (std::f64::consts::TAU * t as f64 / 7.0).sin() + 0.01 * t as f64)
             .collect();
         let model = DirectBoost::new(7, &[], 7);
-        let fit = model.fit(&y[..250], &[]).unwrap();
+        let fit = model.fit(&y[..250], Inputs::default()).unwrap();
         let later = fit.condition(&y[..280]).unwrap();
         let f = later.predict(7, &[]).unwrap();
         let mae: f64 = f
@@ -306,15 +296,19 @@ mod tests {
         assert!(mae < 0.3, "MAE {mae}");
         assert!(later.predict(8, &[]).is_err());
         assert!(matches!(
-            model.fit(&y[..30], &[]),
+            model.fit(&y[..30], Inputs::default()),
             Err(StatsError::TooShort { .. })
         ));
         let mut gap = y.clone();
         gap[40] = f64::NAN;
         assert!(matches!(
-            model.fit(&gap, &[]),
+            model.fit(&gap, Inputs::default()),
             Err(StatsError::MissingValues { .. })
         ));
-        assert!(DirectBoost::new(7, &[], 0).fit(&y, &[]).is_err());
+        assert!(
+            DirectBoost::new(7, &[], 0)
+                .fit(&y, Inputs::default())
+                .is_err()
+        );
     }
 }

@@ -70,36 +70,20 @@ impl DirectRegression {
         }
     }
 
-    /// Fits every step on `y`, with `factors` (other columns aligned with `y` from its
-    /// first point, possibly longer; missing values carried forward).
-    ///
-    /// # Errors
-    /// As [`DirectRegression::fit_with_ahead`].
-    pub fn fit(&self, y: &[f64], factors: &[&[f64]]) -> Result<FittedDirect, StatsError> {
-        self.fit_with_ahead(y, factors, &[])
-    }
-
-    /// Fits every step on `y`, with `factors` (read at each origin) and `ahead` (columns
-    /// known ahead, read at the step forecast), both aligned with `y` from its first point
-    /// and possibly longer (the known-ahead ones must run past any origin forecast from);
-    /// missing values carried forward.
+    /// Fits every step on `y`, with `inputs` (other columns aligned with `y` from its first
+    /// point and possibly longer: factors read at each origin, known-ahead columns at the
+    /// step forecast, which must run past any origin forecast from).
     ///
     /// # Errors
     /// [`StatsError::MissingValues`] for gaps in `y`, [`StatsError::TooShort`] when a step
     /// has fewer than 20 samples, [`StatsError::InvalidSpec`] for a zero horizon.
-    pub fn fit_with_ahead(
-        &self,
-        y: &[f64],
-        factors: &[&[f64]],
-        ahead: &[&[f64]],
-    ) -> Result<FittedDirect, StatsError> {
+    pub fn fit(&self, y: &[f64], inputs: Inputs) -> Result<FittedDirect, StatsError> {
         if self.horizon == 0 {
             return Err(StatsError::InvalidSpec(format!(
                 "{} forecasts one regression per step; the horizon must be at least 1",
                 self.name()
             )));
         }
-        let inputs = Inputs::new(factors, ahead);
         let design = LagDesign::new(self.season, &self.periods, &inputs);
         let min_origin = design.min_origin();
         check_series(self.name(), y, min_origin + self.horizon + MIN_SAMPLES - 1)?;
@@ -343,7 +327,7 @@ mod tests {
             Penalty::Lasso,
             Penalty::ElasticNet { l1_ratio: 0.5 },
         ] {
-            let fit = model(penalty, 12).fit(&y, &[]).unwrap();
+            let fit = model(penalty, 12).fit(&y, Inputs::default()).unwrap();
             let f = fit.predict(12, &[80.0]).unwrap();
             let mae: f64 = f
                 .point
@@ -376,8 +360,8 @@ mod tests {
             periods: vec![],
             horizon: 1,
         };
-        let with = spec.fit(&y[..299], &[&factor]).unwrap();
-        let without = spec.fit(&y[..299], &[]).unwrap();
+        let with = spec.fit(&y[..299], Inputs::new(&[&factor], &[])).unwrap();
+        let without = spec.fit(&y[..299], Inputs::default()).unwrap();
         let err = |f: &FittedDirect| (f.predict(1, &[]).unwrap().point[0] - y[299]).abs();
         assert!(err(&with) < 0.2, "{}", err(&with));
         assert!(err(&without) > err(&with));
@@ -394,24 +378,28 @@ mod tests {
     #[test]
     fn conditioning_moves_the_origin_and_short_or_gappy_series_are_refused() {
         let y = seasonal(200);
-        let fit = model(Penalty::Ridge, 6).fit(&y[..150], &[]).unwrap();
+        let fit = model(Penalty::Ridge, 6)
+            .fit(&y[..150], Inputs::default())
+            .unwrap();
         let later = fit.condition(&y[..180]).unwrap();
-        let direct = model(Penalty::Ridge, 6).fit(&y[..150], &[]).unwrap();
+        let direct = model(Penalty::Ridge, 6)
+            .fit(&y[..150], Inputs::default())
+            .unwrap();
         assert_ne!(
             later.predict(6, &[]).unwrap().point,
             direct.predict(6, &[]).unwrap().point
         );
         assert_eq!(later.fitted_values().len(), 180);
         assert!(matches!(
-            model(Penalty::Ridge, 6).fit(&y[..30], &[]),
+            model(Penalty::Ridge, 6).fit(&y[..30], Inputs::default()),
             Err(StatsError::TooShort { .. })
         ));
         let mut gap = y.clone();
         gap[50] = f64::NAN;
         assert!(matches!(
-            model(Penalty::Lasso, 6).fit(&gap, &[]),
+            model(Penalty::Lasso, 6).fit(&gap, Inputs::default()),
             Err(StatsError::MissingValues { .. })
         ));
-        assert!(model(Penalty::Lasso, 0).fit(&y, &[]).is_err());
+        assert!(model(Penalty::Lasso, 0).fit(&y, Inputs::default()).is_err());
     }
 }

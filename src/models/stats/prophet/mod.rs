@@ -82,6 +82,8 @@ pub struct ProphetInput<'a> {
     /// and running past its end (read at the steps forecast); standardised as Prophet does
     /// (unless binary), each with a Normal(0, holidays prior) coefficient.
     pub regressors: &'a [&'a [f64]],
+    /// Their names, for messages (`regressor N` where none is given).
+    pub regressor_names: &'a [String],
 }
 
 /// The fitted decomposition.
@@ -104,6 +106,7 @@ pub struct FittedProphet {
     /// that standardise each.
     regressors: Arc<Vec<Vec<f64>>>,
     regressor_scales: Vec<(f64, f64)>,
+    regressor_names: Vec<String>,
     sigma: f64,
     time: Option<TimeLine>,
     /// Points the forecast starts after.
@@ -317,16 +320,24 @@ impl ProphetStyle {
             .iter()
             .map(|r| carry_forward_within(r))
             .collect();
+        let regressor_names: Vec<String> = (0..regressors.len())
+            .map(|i| {
+                input
+                    .regressor_names
+                    .get(i)
+                    .map_or_else(|| format!("regressor {}", i + 1), |n| format!("'{n}'"))
+            })
+            .collect();
         let mut regressor_scales = Vec::with_capacity(regressors.len());
-        for (i, r) in regressors.iter().enumerate() {
-            let history = r.get(..n).filter(|h| h.iter().all(|v| v.is_finite()));
-            let Some(history) = history else {
+        for (r, name) in regressors.iter().zip(&regressor_names) {
+            let history = r.get(..n).unwrap_or(r);
+            if let Some(at) = (0..n).find(|&i| !history.get(i).is_some_and(|v| v.is_finite())) {
                 return Err(StatsError::InvalidSpec(format!(
-                    "{NAME} needs known-ahead input {} over the whole history (it is missing \
-                     at its start or shorter than the series)",
-                    i + 1
+                    "{NAME} needs the known-ahead input {name} at every point of the history; \
+                     point {} has no value",
+                    at + 1
                 )));
-            };
+            }
             regressor_scales.push(standardiser(history));
         }
         let mut fitted = FittedProphet {
@@ -342,6 +353,7 @@ impl ProphetStyle {
             holidays,
             regressors: Arc::new(regressors),
             regressor_scales,
+            regressor_names,
             sigma: 1.0,
             time: input.time.clone(),
             n,
@@ -444,10 +456,18 @@ impl Fitted for FittedProphet {
             .enumerate()
             .map(|(h, &d)| {
                 self.effect(self.n + h, d).ok_or_else(|| {
+                    let at = self.n + h;
+                    let name = self
+                        .regressors
+                        .iter()
+                        .zip(&self.regressor_names)
+                        .find(|(r, _)| !r.get(at).is_some_and(|v| v.is_finite()))
+                        .map_or("a known-ahead input", |(_, n)| n.as_str());
                     StatsError::InvalidSpec(format!(
-                        "{NAME} needs every known-ahead input's value at the steps forecast; \
-                         step {} has none",
-                        h + 1
+                        "{NAME} needs {name} at every step forecast; step {} (point {}) has \
+                         no value",
+                        h + 1,
+                        at + 1
                     ))
                 })
             })
@@ -587,6 +607,7 @@ mod tests {
             season: 7,
             holidays: None,
             regressors: &[],
+            regressor_names: &[],
         };
         let fit = ProphetStyle::default().fit(&y[..380], &input).unwrap();
         assert_eq!(fit.seasonalities.len(), 1, "weekly only (under two years)");
@@ -622,6 +643,7 @@ mod tests {
             season: 7,
             holidays: Some(&holidays),
             regressors: &[],
+            regressor_names: &[],
         };
         let fit = ProphetStyle::default().fit(&y, &input).unwrap();
         let effect = fit.beta.last().unwrap() * fit.y_scale;
@@ -632,6 +654,7 @@ mod tests {
             season: 7,
             holidays: None,
             regressors: &[],
+            regressor_names: &[],
         };
         let fit = ProphetStyle::default().fit(&y, &plain).unwrap();
         assert_eq!(fit.seasonalities[0].period, 7.0);
@@ -652,6 +675,7 @@ mod tests {
             season: 7,
             holidays: None,
             regressors: &[&x],
+            regressor_names: &["x".into()],
         };
         let fit = ProphetStyle::default().fit(&y[..290], &input).unwrap();
         // β is per standard deviation of the regressor, in scaled units.
@@ -668,7 +692,8 @@ mod tests {
             assert!((p - a).abs() < 1.5, "{p} vs {a}");
         }
         // The regressor runs 20 points past the fit: a forecast beyond them is refused.
-        assert!(fit.predict(21, &[]).is_err());
+        let err = fit.predict(21, &[]).unwrap_err().to_string();
+        assert!(err.contains("'x'") && err.contains("step 21"), "{err}");
     }
 
     #[test]
@@ -679,6 +704,7 @@ mod tests {
             season: 7,
             holidays: None,
             regressors: &[],
+            regressor_names: &[],
         };
         assert!(ProphetStyle::default().fit(&y, &input).is_err());
         let input = ProphetInput {
@@ -686,6 +712,7 @@ mod tests {
             season: 7,
             holidays: None,
             regressors: &[],
+            regressor_names: &[],
         };
         let fit = ProphetStyle::default().fit(&y, &input).unwrap();
         // No frequency to extend the stamps past the data.

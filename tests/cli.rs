@@ -641,6 +641,34 @@ fn the_hybrid_adds_an_lstm_on_arimas_residuals() {
 }
 
 #[test]
+fn garch_puts_its_bands_around_the_lstms_and_arimas_forecasts() {
+    let lines = backtest_json(&[
+        "--models",
+        "lstm,lstm-garch,arima,arima-garch",
+        "--folds",
+        "1",
+        "--lstm-window",
+        "12",
+        "--lstm-epochs",
+        "3",
+        "--backend",
+        "cpu",
+    ]);
+    let row = |m: &str| lines.iter().find(|l| l["model"] == m).expect("row");
+    for (mean, banded) in [("lstm", "lstm-garch"), ("arima", "arima-garch")] {
+        let (m, b) = (row(mean), row(banded));
+        assert!(b["error"].is_null(), "{b}");
+        // The point forecast is the mean model's (the LSTM trains the same, seeded), the
+        // intervals GARCH's.
+        assert_eq!(m["mae"], b["mae"], "{mean}");
+        assert!(b["coverage_95"].as_f64().is_some(), "{b}");
+        assert!(b["interval_score_95"] != m["interval_score_95"], "{b}");
+        let label = b["label"].as_str().expect("label");
+        assert!(label.contains("GARCH(1,1)"), "{label}");
+    }
+}
+
+#[test]
 fn var_reports_how_the_level_answers_each_variables_shock() {
     let lines = backtest_json_on(
         "tests/data/stats/us_macro_quarterly.csv",

@@ -209,9 +209,9 @@ pub struct BacktestArgs {
     pub group_folds: Option<usize>,
     /// Models: all, or a comma-separated list of naive, snaive, drift, mean, ets, arima, dhr,
     /// theta (stm, otm, dstm, dotm), ces, mstl, ridge, lasso, elasticnet, gbt, garch (garch-t,
-    /// ar-garch), var,
-    /// prophet, ensemble, lstm, hybrid (auto-ARIMA with an LSTM on its residuals, the
-    /// LSTM with the --lstm-* settings; named only, like lstm).
+    /// ar-garch, arima-garch), var, prophet, ensemble, lstm, hybrid (auto-ARIMA with an LSTM
+    /// on its residuals), lstm-garch (the LSTM with GARCH bands); the hybrids' LSTM takes
+    /// the --lstm-* settings, and they are named only, like lstm.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,
     /// Missing values in the target: none (each model reports them), drop, ffill, linear or

@@ -6,8 +6,8 @@ use serde_json::json;
 use super::args::BacktestArgs;
 use super::run::{CliError, SessionRun, emit, holiday_calendar, read_options};
 use crate::jobs::{
-    Event, FillStrategy, Host, Job, LONG_TRAINING, Leaderboard, LeaderboardRequest, ModelScore,
-    MoveLimits, Progress, Refit, TrainSettings, lstm_defaults, step_runs,
+    Event, FillStrategy, Host, HybridForm, Job, LONG_TRAINING, Leaderboard, LeaderboardRequest,
+    ModelScore, MoveLimits, Progress, Refit, TrainSettings, lstm_defaults, step_runs,
 };
 
 /// Progress on stderr as `fitting done/total model` (silent with `--json`).
@@ -55,9 +55,9 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         quiet: args.json,
     };
     // `--models …,lstm` asks for the LSTM as `--lstm` does, with the `--lstm-*` settings;
-    // `hybrid` trains its LSTM (on ARIMA's residuals) with the same settings.
+    // The hybrids (`hybrid`, `lstm-garch`) train their LSTM with the same settings.
     let with_lstm = args.lstm || args.models.iter().any(|m| m.trim() == "lstm");
-    let with_hybrid = args.models.iter().any(|m| m.trim() == "hybrid");
+    let with_hybrid = args.models.iter().any(|m| HybridForm::parse(m).is_some());
     // The device matters only for the networks; the CPU needs no adapter probe.
     let mut session =
         SessionRun::open((with_lstm || with_hybrid).then_some(args.backend.as_str()))?;

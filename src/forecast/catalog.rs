@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::hybrid::HYBRID_MODEL;
+use super::hybrid::HybridForm;
 use crate::models::stats::kind::ModelKind;
 use crate::train::TrainSettings;
 
@@ -18,8 +18,9 @@ pub enum ModelSpec {
     /// The stacked LSTM with these settings; the data part (target, covariates, horizon,
     /// split) is set by the fit from the data it is given.
     Lstm(Box<TrainSettings>),
-    /// Auto-ARIMA with an LSTM (these settings) on its residuals: the hybrid.
-    Hybrid(Box<TrainSettings>),
+    /// A hybrid of a statistical model and the LSTM (these settings): auto-ARIMA with the
+    /// LSTM on its residuals, or the LSTM with GARCH bands.
+    Hybrid(HybridForm, Box<TrainSettings>),
 }
 
 impl ModelSpec {
@@ -28,7 +29,7 @@ impl ModelSpec {
         match self {
             ModelSpec::Stats(kind) => kind.name(),
             ModelSpec::Lstm(_) => LSTM_MODEL,
-            ModelSpec::Hybrid(_) => HYBRID_MODEL,
+            ModelSpec::Hybrid(form, _) => form.name(),
         }
     }
 
@@ -36,8 +37,10 @@ impl ModelSpec {
     pub fn by_name(name: &str) -> Option<ModelSpec> {
         match name.trim() {
             LSTM_MODEL => Some(ModelSpec::Lstm(Box::new(lstm_defaults()))),
-            HYBRID_MODEL => Some(ModelSpec::Hybrid(Box::new(lstm_defaults()))),
-            other => ModelKind::parse(other).map(ModelSpec::Stats),
+            other => match HybridForm::parse(other) {
+                Some(form) => Some(ModelSpec::Hybrid(form, Box::new(lstm_defaults()))),
+                None => ModelKind::parse(other).map(ModelSpec::Stats),
+            },
         }
     }
 
@@ -62,7 +65,8 @@ impl ModelSpec {
             .iter()
             .chain(&ModelKind::NAMED_ONLY)
             .map(|k| k.name())
-            .chain([LSTM_MODEL, HYBRID_MODEL])
+            .chain(std::iter::once(LSTM_MODEL))
+            .chain(HybridForm::ALL.map(HybridForm::name))
             .collect()
     }
 }

@@ -255,7 +255,7 @@ impl ModelSpec {
         ctx: &mut FitContext<'_, H>,
     ) -> Result<FittedModel, FitError> {
         let family = match self {
-            ModelSpec::Stats(_) | ModelSpec::Hybrid(_) => {
+            ModelSpec::Stats(_) | ModelSpec::Hybrid(..) => {
                 return Err(FitError::NotGlobal {
                     model: self.name().to_string(),
                 });
@@ -325,9 +325,9 @@ impl ModelSpec {
             ModelSpec::Lstm(settings) => {
                 Family::Lstm(Box::new(fit_lstm(data, start, end, settings, ctx).await?))
             }
-            ModelSpec::Hybrid(settings) => {
-                Family::Hybrid(Box::new(fit_hybrid(data, start, end, settings, ctx).await?))
-            }
+            ModelSpec::Hybrid(form, settings) => Family::Hybrid(Box::new(
+                fit_hybrid(*form, data, start, end, settings, ctx).await?,
+            )),
         };
         Ok(FittedModel { family, start, end })
     }

@@ -11,7 +11,7 @@ use super::backtest::{
 use super::catalog::{LSTM_MODEL, ModelSpec};
 use super::ensemble::ENSEMBLE;
 use super::grouped::{Group, run_grouped};
-use super::hybrid::HYBRID_MODEL;
+use super::hybrid::HybridForm;
 use super::limits::MoveLimits;
 use super::series::{Covariate, SeriesChoice, SeriesData, series_data};
 use crate::data::clean::FillStrategy;
@@ -72,8 +72,9 @@ pub struct LeaderboardRequest {
     /// plan), on the same origins; `None` leaves it out (it trains once per fold).
     #[serde(default)]
     pub lstm: Option<TrainSettings>,
-    /// The settings of the hybrid's LSTM (on ARIMA's residuals) when `hybrid` is among the
-    /// models; the LSTM row's (or the catalogue's defaults) when `None`.
+    /// The settings of the hybrids' LSTM (on ARIMA's residuals, or under GARCH's bands)
+    /// when `hybrid` or `lstm-garch` is among the models; the LSTM row's (or the
+    /// catalogue's defaults) when `None`.
     #[serde(default)]
     pub hybrid_lstm: Option<TrainSettings>,
     /// Limits every forecast is held to (none by default).
@@ -136,18 +137,21 @@ impl LeaderboardRequest {
             self.models.iter().map(|m| m.trim()).collect()
         };
         for name in names {
-            let add = match name {
-                "all" => ModelSpec::statistical(),
-                ENSEMBLE => vec![],
-                LSTM_MODEL => vec![lstm()],
-                // The hybrid's LSTM: its own settings, else the LSTM row's, else defaults.
-                HYBRID_MODEL => vec![ModelSpec::Hybrid(Box::new(
+            // A hybrid's LSTM: its own settings, else the LSTM row's, else defaults.
+            let hybrid_lstm = || {
+                Box::new(
                     self.hybrid_lstm
                         .clone()
                         .or_else(|| self.lstm.clone())
                         .unwrap_or_else(super::catalog::lstm_defaults),
-                ))],
-                other => vec![ModelSpec::by_name(other).ok_or_else(|| {
+                )
+            };
+            let add = match (name, HybridForm::parse(name)) {
+                (_, Some(form)) => vec![ModelSpec::Hybrid(form, hybrid_lstm())],
+                ("all", _) => ModelSpec::statistical(),
+                (ENSEMBLE, _) => vec![],
+                (LSTM_MODEL, _) => vec![lstm()],
+                (other, None) => vec![ModelSpec::by_name(other).ok_or_else(|| {
                     format!(
                         "unknown model '{other}'; the models are all, {}",
                         ModelSpec::names().join(", ")

@@ -28,6 +28,7 @@ pub use crate::data::window::WindowSpec;
 pub use crate::eval::{FeatureShare, IntervalScore, Metrics, ModelScore};
 pub use crate::forecast::catalog::ModelSpec;
 pub use crate::forecast::catalog::lstm_defaults;
+pub use crate::forecast::hybrid::HybridForm;
 pub use crate::forecast::limits::{MoveLimits, step_runs};
 pub use crate::forecast::{Interval, LONG_TRAINING, Leaderboard, LeaderboardRequest, Refit};
 pub use crate::train::{

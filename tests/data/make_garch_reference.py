@@ -1,9 +1,10 @@
 """Reference figures for GARCH: Python `arch` 8.0.0's `arch_model(...).fit()` on real daily
 returns (WTI crude, 2012–2019, 100 × log change, holidays dropped): constant mean with
 GARCH(1,1), GARCH(2,1) and GARCH(1,2) under normal errors and GARCH(1,1) under Student-t
-errors, and an AR(1) mean with GARCH(1,1) under normal errors (`mean="AR", lags=1`) —
+errors, an AR(1) mean with GARCH(1,1) under normal errors (`mean="AR", lags=1`), and
+GARCH(1,1) with no mean (`mean="Zero"`, as on a mean model's residuals) —
 parameters, log-likelihood, the variance backcast (from the residuals at `arch`'s starting
-values: the sample mean, or the mean equation's least squares), the 10-step mean and
+values: none, the sample mean, or the mean equation's least squares), the 10-step mean and
 variance forecasts.
 
 Writes tests/data/stats/garch.json. Needs the peers' venv (see make_peer_reference.py) with
@@ -26,9 +27,13 @@ prices = prices.dropna().to_numpy()
 returns = 100 * np.diff(np.log(prices))
 
 fits = []
-for p, q, dist, ar in [(1, 1, "normal", 0), (2, 1, "normal", 0), (1, 2, "normal", 0),
-                      (1, 1, "t", 0), (1, 1, "normal", 1)]:
-    mean = {"mean": "AR", "lags": ar} if ar else {"mean": "Constant"}
+for p, q, dist, ar, zero in [(1, 1, "normal", 0, False), (2, 1, "normal", 0, False),
+                             (1, 2, "normal", 0, False), (1, 1, "t", 0, False),
+                             (1, 1, "normal", 1, False), (1, 1, "normal", 0, True)]:
+    if zero:
+        mean = {"mean": "Zero"}
+    else:
+        mean = {"mean": "AR", "lags": ar} if ar else {"mean": "Constant"}
     model = arch_model(returns, vol="GARCH", p=p, q=q, dist=dist, **mean)
     res = model.fit(disp="off", options={"ftol": 1e-12, "maxiter": 2000})
     backcast = model.volatility.backcast(model.resids(model.starting_values()))
@@ -38,6 +43,7 @@ for p, q, dist, ar in [(1, 1, "normal", 0), (2, 1, "normal", 0), (1, 2, "normal"
         "q": q,
         "dist": dist,
         "ar": ar,
+        "mean": mean["mean"],
         "params": {k: float(v) for k, v in res.params.items()},
         "loglikelihood": float(res.loglikelihood),
         "backcast": float(backcast),

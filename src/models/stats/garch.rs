@@ -29,9 +29,39 @@ pub enum Errors {
     StudentT,
 }
 
+/// The mean equation of the returns, as `arch`'s `mean=` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mean {
+    /// No mean (`mean="Zero"`): the series are already residuals, e.g. of an ARIMA model.
+    Zero,
+    /// A constant (`mean="Constant"`).
+    Constant,
+    /// A constant and 1 or 2 autoregressive lags of the returns (`mean="AR"`).
+    Ar(usize),
+}
+
+impl Mean {
+    /// Autoregressive lags (0 for a zero or constant mean).
+    pub fn lags(self) -> usize {
+        match self {
+            Mean::Ar(lags) => lags,
+            Mean::Zero | Mean::Constant => 0,
+        }
+    }
+
+    /// Parameters of the mean equation: the constant (if any) and the AR coefficients.
+    fn terms(self) -> usize {
+        match self {
+            Mean::Zero => 0,
+            Mean::Constant => 1,
+            Mean::Ar(lags) => 1 + lags,
+        }
+    }
+}
+
 /// A GARCH(p, q) specification: `p` ARCH lags (α, on past squared residuals) and `q` GARCH
-/// lags (β, on past variances), both 1 or 2, as `arch` numbers them, on the residuals of a
-/// constant mean (`ar` = 0) or an AR(`ar`) mean (1 or 2 lags of the returns).
+/// lags (β, on past variances), both 1 or 2, as `arch` numbers them, on the residuals of
+/// the mean equation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Garch {
     /// ARCH lags.
@@ -40,14 +70,15 @@ pub struct Garch {
     pub q: usize,
     /// Error distribution.
     pub errors: Errors,
-    /// Autoregressive lags of the mean (0: a constant mean).
-    pub ar: usize,
+    /// The mean equation.
+    pub mean: Mean,
 }
 
 /// Estimated parameters: `mu`, `omega`, `alpha[..p]`, `beta[..q]`, and `nu` for Student-t.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GarchParams {
-    /// Constant of the mean equation (the mean of the returns when there are no AR lags).
+    /// Constant of the mean equation (the mean of the returns when there are no AR lags; 0
+    /// for a zero mean).
     pub mu: f64,
     /// AR coefficients of the mean equation (empty for a constant mean).
     pub phi: Vec<f64>,
@@ -117,15 +148,15 @@ pub fn ln_gamma(x: f64) -> f64 {
 
 impl Garch {
     fn name(&self) -> String {
-        match self.ar {
-            0 => format!("GARCH({},{})", self.p, self.q),
-            ar => format!("AR({ar})-GARCH({},{})", self.p, self.q),
+        match self.mean {
+            Mean::Zero | Mean::Constant => format!("GARCH({},{})", self.p, self.q),
+            Mean::Ar(ar) => format!("AR({ar})-GARCH({},{})", self.p, self.q),
         }
     }
 
-    /// The mean equation's residuals: one per return after the first `ar`.
+    /// The mean equation's residuals: one per return after the first AR lags.
     fn residuals(&self, returns: &[f64], params: &GarchParams) -> Vec<f64> {
-        (self.ar..returns.len())
+        (self.mean.lags()..returns.len())
             .map(|t| {
                 returns[t]
                     - params.mu
@@ -139,18 +170,22 @@ impl Garch {
             .collect()
     }
 
-    /// `arch`'s starting values for the mean: the sample mean, or least squares of the
-    /// returns on a constant and their `ar` lags.
+    /// `arch`'s starting values for the mean: none, the sample mean, or least squares of
+    /// the returns on a constant and their AR lags.
     fn mean_start(&self, returns: &[f64]) -> Result<(f64, Vec<f64>), StatsError> {
-        if self.ar == 0 {
-            return Ok((returns.iter().sum::<f64>() / returns.len() as f64, vec![]));
-        }
-        let k = self.ar + 1;
+        let ar = match self.mean {
+            Mean::Zero => return Ok((0.0, vec![])),
+            Mean::Constant => {
+                return Ok((returns.iter().sum::<f64>() / returns.len() as f64, vec![]));
+            }
+            Mean::Ar(ar) => ar,
+        };
+        let k = ar + 1;
         let mut gram = vec![0.0; k * k];
         let mut rhs = vec![0.0; k];
-        for t in self.ar..returns.len() {
+        for t in ar..returns.len() {
             let x: Vec<f64> = std::iter::once(1.0)
-                .chain((0..self.ar).map(|i| returns[t - 1 - i]))
+                .chain((0..ar).map(|i| returns[t - 1 - i]))
                 .collect();
             for i in 0..k {
                 rhs[i] += x[i] * returns[t];
@@ -168,11 +203,16 @@ impl Garch {
     }
 
     fn check(&self) -> Result<(), StatsError> {
-        if !(1..=2).contains(&self.p) || !(1..=2).contains(&self.q) || self.ar > 2 {
+        let ar = self.mean.lags();
+        if !(1..=2).contains(&self.p)
+            || !(1..=2).contains(&self.q)
+            || ar > 2
+            || self.mean == Mean::Ar(0)
+        {
             return Err(StatsError::InvalidSpec(format!(
-                "GARCH lags must be 1 or 2 and the mean's AR lags at most 2; got p = {}, \
-                 q = {}, AR {}",
-                self.p, self.q, self.ar
+                "GARCH lags must be 1 or 2 and the mean's AR lags 1 or 2; got p = {}, \
+                 q = {}, AR {ar}",
+                self.p, self.q
             )));
         }
         Ok(())
@@ -235,10 +275,11 @@ impl Garch {
     }
 
     fn unpack(&self, x: &[f64]) -> GarchParams {
-        let v = 1 + self.ar;
+        let v = self.mean.terms();
+        let constant = usize::from(self.mean != Mean::Zero);
         GarchParams {
-            mu: x[0],
-            phi: x[1..v].to_vec(),
+            mu: if constant == 1 { x[0] } else { 0.0 },
+            phi: x[constant..v].to_vec(),
             omega: x[v],
             alpha: x[v + 1..v + 1 + self.p].to_vec(),
             beta: x[v + 1 + self.p..v + 1 + self.p + self.q].to_vec(),
@@ -276,7 +317,11 @@ impl Garch {
         let residuals = self.residuals(returns, &start);
         let backcast = backcast(&residuals);
         let n = residuals.len() as f64;
-        let mut x0 = vec![mu0];
+        let mut x0 = if self.mean == Mean::Zero {
+            vec![]
+        } else {
+            vec![mu0]
+        };
         x0.extend(phi0);
         x0.push(0.05 * var);
         x0.extend(std::iter::repeat_n(0.1 / self.p as f64, self.p));
@@ -403,7 +448,7 @@ impl GarchFit {
     }
 
     /// The same parameters run over other `returns` (a longer history).
-    fn rerun(&self, returns: &[f64]) -> GarchFit {
+    pub(crate) fn rerun(&self, returns: &[f64]) -> GarchFit {
         let residuals = self.spec.residuals(returns, &self.params);
         let variance = self.spec.variances(&residuals, &self.params, self.backcast);
         GarchFit {
@@ -424,6 +469,14 @@ enum Returns {
 }
 
 impl Returns {
+    /// `level` moved by a cumulative return `change`.
+    fn move_level(self, level: f64, change: f64) -> f64 {
+        match self {
+            Returns::LogPercent => level * (change / 100.0).exp(),
+            Returns::Difference => level + change,
+        }
+    }
+
     fn of(self, y: &[f64]) -> Vec<f64> {
         y.windows(2)
             .map(|w| match self {
@@ -464,6 +517,89 @@ impl Garch {
     }
 }
 
+impl FittedGarchLevel {
+    /// The spread (standard deviation, in return units) of the cumulative return to each
+    /// step 1 … `horizon`: each shock ε_{n+m} enters every later step through the AR
+    /// weights ψ, so its weight on the change to step k is Ψ_{k−m} = Σ_{j ≤ k−m} ψ_j (all
+    /// ones for a constant mean: the shocks add up).
+    fn spread(&self, horizon: usize) -> Vec<f64> {
+        let variance = self.fit.variance_forecast(horizon);
+        let weight: Vec<f64> = self
+            .fit
+            .impulse_weights(horizon)
+            .iter()
+            .scan(0.0, |sum, p| {
+                *sum += p;
+                Some(*sum)
+            })
+            .collect();
+        (1..=horizon)
+            .map(|k| {
+                (1..=k)
+                    .map(|m| variance[m - 1] * weight[k - m].powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+            })
+            .collect()
+    }
+
+    /// Intervals at `levels` (percent) around a forecast path `point` of the levels (this
+    /// model's own, or another model's mean, e.g. an LSTM's): each step's bound moves the
+    /// path by ± z times the spread of the cumulative return, so the bands are wide after
+    /// turbulent days and narrow after calm ones.
+    ///
+    /// # Errors
+    /// [`StatsError::InvalidSpec`] for a level outside (0, 100).
+    pub fn intervals_around(
+        &self,
+        point: &[f64],
+        levels: &[f64],
+    ) -> Result<Vec<Interval>, StatsError> {
+        let spread = self.spread(point.len());
+        levels
+            .iter()
+            .map(|&level| {
+                let z = two_sided_z(level)?;
+                let bound = |sign: f64| -> Vec<f64> {
+                    point
+                        .iter()
+                        .zip(&spread)
+                        .map(|(p, s)| self.returns.move_level(*p, sign * z * s))
+                        .collect()
+                };
+                Ok(Interval {
+                    level,
+                    lower: bound(-1.0),
+                    upper: bound(1.0),
+                })
+            })
+            .collect()
+    }
+
+    /// The same parameters run over the levels `y` (a longer or shorter history).
+    ///
+    /// # Errors
+    /// [`StatsError::TooShort`] / [`StatsError::MissingValues`] on `y`,
+    /// [`StatsError::NonPositive`] when log returns meet a value ≤ 0.
+    pub fn conditioned(&self, y: &[f64]) -> Result<FittedGarchLevel, StatsError> {
+        check_series(&self.fit.spec.name(), y, 2)?;
+        if self.returns == Returns::LogPercent
+            && let Some(index) = y.iter().position(|v| *v <= 0.0)
+        {
+            return Err(StatsError::NonPositive {
+                model: self.fit.spec.name(),
+                index,
+                value: y[index],
+            });
+        }
+        Ok(FittedGarchLevel {
+            fit: self.fit.rerun(&self.returns.of(y)),
+            returns: self.returns,
+            y: y.to_vec(),
+        })
+    }
+}
+
 impl Fitted for FittedGarchLevel {
     fn label(&self) -> String {
         let p = &self.fit.params;
@@ -481,57 +617,16 @@ impl Fitted for FittedGarchLevel {
 
     fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast, StatsError> {
         let last = self.y[self.y.len() - 1];
-        let variance = self.fit.variance_forecast(horizon);
-        let means = self.fit.mean_forecast(horizon);
-        let changes: Vec<f64> = means
-            .iter()
+        let changes = self
+            .fit
+            .mean_forecast(horizon)
+            .into_iter()
             .scan(0.0, |sum, m| {
                 *sum += m;
                 Some(*sum)
-            })
-            .collect();
-        // The cumulative change's error: each shock ε_{n+m} enters every later step through
-        // the AR weights ψ, so its weight on the change to step k is Ψ_{k−m} = Σ_{j ≤ k−m} ψ_j.
-        let weight: Vec<f64> = self
-            .fit
-            .impulse_weights(horizon)
-            .iter()
-            .scan(0.0, |sum, p| {
-                *sum += p;
-                Some(*sum)
-            })
-            .collect();
-        let spread: Vec<f64> = (1..=horizon)
-            .map(|k| {
-                (1..=k)
-                    .map(|m| variance[m - 1] * weight[k - m].powi(2))
-                    .sum::<f64>()
-                    .sqrt()
-            })
-            .collect();
-        let level_at = |k: usize, shift: f64| {
-            let change = changes[k - 1] + shift;
-            match self.returns {
-                Returns::LogPercent => last * (change / 100.0).exp(),
-                Returns::Difference => last + change,
-            }
-        };
-        let point: Vec<f64> = (1..=horizon).map(|k| level_at(k, 0.0)).collect();
-        let intervals = levels
-            .iter()
-            .map(|&level| {
-                let z = two_sided_z(level)?;
-                Ok(Interval {
-                    level,
-                    lower: (1..=horizon)
-                        .map(|k| level_at(k, -z * spread[k - 1]))
-                        .collect(),
-                    upper: (1..=horizon)
-                        .map(|k| level_at(k, z * spread[k - 1]))
-                        .collect(),
-                })
-            })
-            .collect::<Result<Vec<_>, StatsError>>()?;
+            });
+        let point: Vec<f64> = changes.map(|c| self.returns.move_level(last, c)).collect();
+        let intervals = self.intervals_around(&point, levels)?;
         Ok(Forecast { point, intervals })
     }
 
@@ -545,7 +640,7 @@ impl Fitted for FittedGarchLevel {
                 let Some(r) = t.checked_sub(1) else {
                     return f64::NAN;
                 };
-                if r < self.fit.spec.ar {
+                if r < self.fit.spec.mean.lags() {
                     return f64::NAN;
                 }
                 let mean = p.mu
@@ -554,41 +649,29 @@ impl Fitted for FittedGarchLevel {
                         .enumerate()
                         .map(|(i, f)| f * returns[r - 1 - i])
                         .sum::<f64>();
-                let before = self.y[t - 1];
-                match self.returns {
-                    Returns::LogPercent => before * (mean / 100.0).exp(),
-                    Returns::Difference => before + mean,
-                }
+                self.returns.move_level(self.y[t - 1], mean)
             })
             .collect()
     }
 
     fn parameters(&self) -> usize {
-        2 + self.fit.spec.ar
+        1 + self.fit.spec.mean.terms()
             + self.fit.spec.p
             + self.fit.spec.q
             + usize::from(self.fit.params.nu.is_some())
     }
 
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
-        check_series(&self.fit.spec.name(), y, 2)?;
-        if self.returns == Returns::LogPercent && y.iter().any(|v| *v <= 0.0) {
-            return Err(StatsError::NonPositive {
-                model: self.fit.spec.name(),
-                index: y.iter().position(|v| *v <= 0.0).unwrap_or(0),
-                value: y.iter().copied().find(|v| *v <= 0.0).unwrap_or(0.0),
-            });
-        }
-        Ok(Box::new(FittedGarchLevel {
-            fit: self.fit.rerun(&self.returns.of(y)),
-            returns: self.returns,
-            y: y.to_vec(),
-        }))
+        Ok(Box::new(self.conditioned(y)?))
     }
 
     fn aicc(&self) -> Option<f64> {
         let k = self.parameters() as f64;
-        let n = self.fit.returns.len().saturating_sub(self.fit.spec.ar) as f64;
+        let n = self
+            .fit
+            .returns
+            .len()
+            .saturating_sub(self.fit.spec.mean.lags()) as f64;
         (n > k + 1.0).then(|| -2.0 * self.fit.loglikelihood + 2.0 * k * n / (n - k - 1.0))
     }
 }
@@ -603,7 +686,11 @@ mod tests {
             p: 1,
             q: 1,
             errors: Errors::Normal,
-            ar,
+            mean: if ar == 0 {
+                Mean::Constant
+            } else {
+                Mean::Ar(ar)
+            },
         }
     }
 

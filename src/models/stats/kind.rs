@@ -3,11 +3,12 @@
 
 use super::arima::FourierTerms;
 use super::arima::auto::{AutoArima, search_window};
+use super::arima_garch::fit_arima_garch;
 use super::baseline::Baseline;
 use super::boost::DirectBoost;
 use super::ces::AutoCes;
 use super::ets::AutoEts;
-use super::garch::{Errors, Garch};
+use super::garch::{Errors, Garch, Mean as GarchMean};
 use super::lagged::Inputs;
 use super::linear::{DirectRegression, Penalty};
 use super::mstl::Mstl;
@@ -80,6 +81,9 @@ pub enum ModelKind {
     /// GARCH(1,1) around an AR(1) mean of the returns.
     #[serde(rename = "ar-garch")]
     ArGarch,
+    /// Auto-ARIMA's forecast with GARCH(1,1) on its residuals for the intervals.
+    #[serde(rename = "arima-garch")]
+    ArimaGarch,
     /// Prophet-style: piecewise-linear trend with automatic changepoints, calendar
     /// seasonalities and a holiday effect, fitted as Prophet fits it (MAP).
     Prophet,
@@ -109,13 +113,14 @@ impl ModelKind {
 
     /// Models asked for by name only: single forms of a family `all` already runs
     /// automatically.
-    pub const NAMED_ONLY: [ModelKind; 6] = [
+    pub const NAMED_ONLY: [ModelKind; 7] = [
         ModelKind::Stm,
         ModelKind::Otm,
         ModelKind::Dstm,
         ModelKind::Dotm,
         ModelKind::GarchT,
         ModelKind::ArGarch,
+        ModelKind::ArimaGarch,
     ];
 
     /// The name used in the CLI, the JSON lines and the leaderboard's `data-model`.
@@ -143,6 +148,7 @@ impl ModelKind {
             ModelKind::Gbt => "gbt",
             ModelKind::GarchT => "garch-t",
             ModelKind::ArGarch => "ar-garch",
+            ModelKind::ArimaGarch => "arima-garch",
             ModelKind::Prophet => "prophet",
         }
     }
@@ -172,6 +178,7 @@ impl ModelKind {
             ModelKind::Gbt => "gradient-boosted trees per step on lags and inputs",
             ModelKind::GarchT => "GARCH(1,1) with Student-t errors on the returns",
             ModelKind::ArGarch => "GARCH(1,1) around an AR(1) mean of the returns",
+            ModelKind::ArimaGarch => "automatic ARIMA with GARCH(1,1) on its residuals",
             ModelKind::Prophet => "Prophet-style trend, calendar seasons and holidays",
         }
     }
@@ -268,9 +275,12 @@ impl ModelKind {
             ModelKind::Ridge => Box::new(regression(Penalty::Ridge, input)?),
             ModelKind::Lasso => Box::new(regression(Penalty::Lasso, input)?),
             ModelKind::ElasticNet => Box::new(regression(ELASTIC_NET, input)?),
-            ModelKind::Garch => Box::new(garch(Errors::Normal, 0).fit_levels(y)?),
-            ModelKind::GarchT => Box::new(garch(Errors::StudentT, 0).fit_levels(y)?),
-            ModelKind::ArGarch => Box::new(garch(Errors::Normal, 1).fit_levels(y)?),
+            ModelKind::Garch => Box::new(garch(Errors::Normal, GarchMean::Constant).fit_levels(y)?),
+            ModelKind::GarchT => {
+                Box::new(garch(Errors::StudentT, GarchMean::Constant).fit_levels(y)?)
+            }
+            ModelKind::ArGarch => Box::new(garch(Errors::Normal, GarchMean::Ar(1)).fit_levels(y)?),
+            ModelKind::ArimaGarch => Box::new(fit_arima_garch(AutoArima::new(season).fit(y)?, y)?),
             ModelKind::Var => Box::new(super::var::fit_levels(y, input.factors)?),
             ModelKind::Gbt => {
                 Box::new(DirectBoost::new(season, periods, input.horizon).fit(y, input.inputs())?)
@@ -365,13 +375,13 @@ fn regression(
     .fit(input.y, input.inputs())
 }
 
-/// GARCH(1,1) with the given errors around a constant (`ar` = 0) or AR(`ar`) mean.
-fn garch(errors: Errors, ar: usize) -> Garch {
+/// GARCH(1,1) with the given errors and mean.
+fn garch(errors: Errors, mean: GarchMean) -> Garch {
     Garch {
         p: 1,
         q: 1,
         errors,
-        ar,
+        mean,
     }
 }
 

@@ -12,6 +12,7 @@
 //! LightGBM and Prophet.
 
 pub mod arima;
+pub mod arima_garch;
 pub mod baseline;
 pub mod boost;
 pub mod ces;

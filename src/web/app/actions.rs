@@ -9,8 +9,8 @@ use super::state::{
     RunState,
 };
 use crate::jobs::{
-    ExploreRequest, Job, LeaderboardRequest, ModelSpec, MoveLimits, ReadOptions, TrainSettings,
-    WindowSpec,
+    ExploreRequest, HybridForm, Job, LeaderboardRequest, ModelSpec, MoveLimits, ReadOptions,
+    TrainSettings, WindowSpec,
 };
 use crate::web::client::WorkerClient;
 
@@ -249,13 +249,21 @@ impl Actions {
         };
         let picked = b.models.get_untracked();
         let with_ensembles = b.ensembles.get_untracked();
-        let with_hybrid = b.compare_hybrid.get_untracked();
+        let hybrids: Vec<String> = [
+            (b.compare_hybrid, HybridForm::ArimaLstm),
+            (b.compare_lstm_garch, HybridForm::LstmGarch),
+        ]
+        .into_iter()
+        .filter(|(ticked, _)| ticked.get_untracked())
+        .map(|(_, form)| form.name().to_string())
+        .collect();
+        let with_hybrid = !hybrids.is_empty();
         if picked.is_empty() && !b.compare_lstm.get_untracked() && !with_hybrid {
             self.fail("tick at least one model to compare (Models)".into());
             return;
         }
         // Everything ticked is `all`; otherwise the ticked names (and the ensembles), and
-        // the hybrid when ticked.
+        // the hybrids ticked.
         let mut models: Vec<String> =
             if picked.len() == ModelSpec::all_described().len() && with_ensembles {
                 vec!["all".to_string()]
@@ -265,9 +273,7 @@ impl Actions {
                     .chain(with_ensembles.then(|| "ensemble".to_string()))
                     .collect()
             };
-        if with_hybrid {
-            models.push("hybrid".to_string());
-        }
+        models.extend(hybrids);
         // Nothing ticked but the LSTM: the LSTM alone (an empty list would mean all).
         if models.is_empty() {
             models.push("lstm".to_string());
@@ -286,7 +292,7 @@ impl Actions {
             group_folds: Some(b.group_folds.get_untracked())
                 .filter(|k| *k >= 2 && self.data.is_panel_untracked()),
             lstm: with_lstm.then(|| self.settings()),
-            // The hybrid's LSTM (on ARIMA's residuals) trains with the same settings.
+            // The hybrids' LSTM trains with the same settings.
             hybrid_lstm: with_hybrid.then(|| self.settings()),
             // The inputs chosen above feed the LSTM row (as Train does), the regressions,
             // the trees, VAR and prophet (its regressors: the known-ahead ones); the

@@ -434,6 +434,9 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                 <label title="Auto-ARIMA with an LSTM (the training settings above) on its one-step residuals: the forecast is ARIMA's plus the LSTM's forecast of what ARIMA misses. The LSTM trains once per fit.">"Include hybrid ARIMA–LSTM "
                     <input type="checkbox" data-testid="compare-hybrid" prop:checked=move || lb.compare_hybrid.get()
                         on:change=move |ev| lb.compare_hybrid.set(event_target_checked(&ev)) /></label>
+                <label title="The LSTM's forecast (the training settings above) with GARCH(1,1) volatility bands from the returns: wide after turbulent days, narrow after calm ones.">"Include LSTM with GARCH bands "
+                    <input type="checkbox" data-testid="compare-lstm-garch" prop:checked=move || lb.compare_lstm_garch.get()
+                        on:change=move |ev| lb.compare_lstm_garch.set(event_target_checked(&ev)) /></label>
                 <button data-testid="compare-button" prop:disabled=move || busy.get() || data.summary.with(Option::is_none)
                     on:click=compare>"Compare models"</button>
                 <button data-testid="compare-cancel" prop:disabled=move || run.state.get() != AppState::Comparing

@@ -260,6 +260,8 @@ pub(crate) struct LeaderboardState {
     pub compare_lstm: RwSignal<bool>,
     /// Also score the hybrid ARIMA–LSTM (an LSTM on ARIMA's residuals).
     pub compare_hybrid: RwSignal<bool>,
+    /// Also score the LSTM with GARCH volatility bands.
+    pub compare_lstm_garch: RwSignal<bool>,
     /// When the models are fitted again during the backtest.
     pub refit: RwSignal<Refit>,
     /// For a panel: score every group in this many folds of groups (0: the chosen series).
@@ -289,6 +291,7 @@ impl LeaderboardState {
             folds: RwSignal::new(LeaderboardRequest::new("").folds),
             compare_lstm: RwSignal::new(false),
             compare_hybrid: RwSignal::new(false),
+            compare_lstm_garch: RwSignal::new(false),
             refit: RwSignal::new(Refit::Auto),
             group_folds: RwSignal::new(0),
             limit_step: RwSignal::new(String::new()),

@@ -132,7 +132,7 @@ impl Arma {
     }
 
     /// ψ-weights of the MA(∞) form, ψ₀ … ψ_{count−1}: `ψ_j = θ_j + Σ φ_i ψ_{j−i}`.
-    fn psi_weights(&self, count: usize) -> Vec<f64> {
+    pub fn psi_weights(&self, count: usize) -> Vec<f64> {
         let mut psi = vec![0.0; count];
         for j in 0..count {
             let theta = if j == 0 {

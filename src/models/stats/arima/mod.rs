@@ -701,6 +701,42 @@ impl FittedArima {
         &self.spec
     }
 
+    /// The same coefficients run over `y` (a longer or shorter history): the Kalman filter
+    /// brought up to its last point.
+    ///
+    /// # Errors
+    /// [`StatsError::TooShort`] on `y`; [`StatsError::NotConverged`] when the filter fails.
+    pub fn conditioned(&self, y: &[f64]) -> Result<FittedArima, StatsError> {
+        let o = self.spec.order;
+        check_series(&self.label, y, o.lost() + 1)?;
+        let (w, xw) = Design::new(&self.spec).differenced_series(o, y);
+        let Some(state) = self.arma.filter(&centred(&w, &xw, &self.beta), true) else {
+            return Err(StatsError::NotConverged {
+                model: self.label.clone(),
+                reason: "the Kalman filter failed on the new points".into(),
+            });
+        };
+        Ok(FittedArima {
+            fitted: fitted_from_innovations(y, &state.innovations, o.lost()),
+            history: y.to_vec(),
+            state,
+            ..self.clone()
+        })
+    }
+
+    /// The weights ψ₀ = 1, ψ₁, … ψ_{count−1} with which a shock at the forecast origin
+    /// carries into the levels `j` steps later (the ARMA part's MA(∞) weights with the
+    /// differencing undone): the h-step forecast error is Σ_{j<h} ψⱼ ε_{n+h−j}.
+    pub fn psi_weights(&self, count: usize) -> Vec<f64> {
+        let o = self.spec.order;
+        let diff = polynomial::differencing(o.d, o.seasonal_d, o.season);
+        let g = polynomial::inverse_series(&diff, count);
+        let psi = self.arma.psi_weights(count);
+        (0..count)
+            .map(|j| (0..=j).map(|i| psi[i] * g[j - i]).sum())
+            .collect()
+    }
+
     /// The constant in statsmodels' `trend="c"` form: the intercept of the ARMA equation,
     /// `mean · φ(1) · Φ(1)`.
     pub fn intercept(&self) -> Option<f64> {
@@ -728,21 +764,7 @@ impl Fitted for FittedArima {
     }
 
     fn condition(&self, y: &[f64]) -> Result<Box<dyn Fitted>, StatsError> {
-        let o = self.spec.order;
-        check_series(&self.label, y, o.lost() + 1)?;
-        let (w, xw) = Design::new(&self.spec).differenced_series(o, y);
-        let Some(state) = self.arma.filter(&centred(&w, &xw, &self.beta), true) else {
-            return Err(StatsError::NotConverged {
-                model: self.label.clone(),
-                reason: "the Kalman filter failed on the new points".into(),
-            });
-        };
-        Ok(Box::new(FittedArima {
-            fitted: fitted_from_innovations(y, &state.innovations, o.lost()),
-            history: y.to_vec(),
-            state,
-            ..self.clone()
-        }))
+        Ok(Box::new(self.conditioned(y)?))
     }
 
     fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast, StatsError> {

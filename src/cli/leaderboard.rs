@@ -80,65 +80,40 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
     };
     let lstm = with_lstm.then(network);
     let hybrid_lstm = with_hybrid.then(network);
-    // One leaderboard per target; with several, each has the others among its factors.
-    let targets: Vec<String> = if args.target.is_empty() {
-        vec![String::new()]
-    } else {
-        args.target.iter().map(|t| t.trim().to_string()).collect()
+    // One leaderboard per target; with several, each has the others among its inputs.
+    let (target, also_targets) = match args.target.split_first() {
+        Some((first, rest)) => (first.trim().to_string(), rest.to_vec()),
+        None => (String::new(), vec![]),
     };
-    let several = targets.len() > 1;
-    // Each target is the others' input: a name that is no numeric column is refused before
-    // anything runs, as a target.
-    if several {
-        let numeric: Vec<&str> = summary
-            .numeric_columns
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
-        if let Some(bad) = targets.iter().find(|t| !numeric.contains(&t.as_str())) {
-            return Err(CliError::Usage(format!(
-                "--target: no numeric column named '{bad}'; the numeric columns are {}",
-                numeric.join(", ")
-            )));
-        }
-    }
-    for target in &targets {
-        let mut covariates = args.features.clone();
-        if several {
-            covariates.extend(
-                targets
-                    .iter()
-                    .filter(|t| *t != target && !covariates.contains(t))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            );
-        }
-        let request = LeaderboardRequest {
-            target: target.clone(),
-            series: args.series.clone(),
-            fill,
-            season: args.season,
-            horizon: args.horizon,
-            holdout: args.holdout,
-            folds: args.folds.unwrap_or(0),
-            step: args.step,
-            sliding: args.sliding,
-            refit,
-            group_folds: args.group_folds,
-            models: args.models.clone(),
-            levels: args.levels.clone(),
-            covariates,
-            future_known: args.future_known.clone(),
-            lstm: lstm.clone(),
-            hybrid_lstm: hybrid_lstm.clone(),
-            limits: limits.clone(),
-            holidays,
-            user_holidays: user_holidays.clone(),
-        };
-        let view = match session.run(Job::Leaderboard(request), &mut host) {
-            Event::Leaderboard(view) => view,
-            other => return Err(CliError::from_event(other)),
-        };
+    let request = LeaderboardRequest {
+        target,
+        also_targets,
+        series: args.series.clone(),
+        fill,
+        season: args.season,
+        horizon: args.horizon,
+        holdout: args.holdout,
+        folds: args.folds.unwrap_or(0),
+        step: args.step,
+        sliding: args.sliding,
+        refit,
+        group_folds: args.group_folds,
+        models: args.models.clone(),
+        levels: args.levels.clone(),
+        covariates: args.features.clone(),
+        future_known: args.future_known.clone(),
+        lstm,
+        hybrid_lstm,
+        limits,
+        holidays,
+        user_holidays,
+    };
+    let several = request.targets().len() > 1;
+    let views = match session.run(Job::Leaderboard(request), &mut host) {
+        Event::Leaderboard(views) => views,
+        other => return Err(CliError::from_event(other)),
+    };
+    for view in views {
         let board = view.board;
         let named = several.then_some(view.target.as_str());
         if args.json {

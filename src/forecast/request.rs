@@ -86,6 +86,11 @@ pub struct LeaderboardRequest {
     /// The user's own holidays, as ISO dates (`YYYY-MM-DD`), besides the calendar's.
     #[serde(default)]
     pub user_holidays: Vec<String>,
+    /// Further columns to forecast besides `target` (several related prices): each gets a
+    /// leaderboard of its own, with the other targets among its inputs (see
+    /// [`LeaderboardRequest::per_target`]).
+    #[serde(default)]
+    pub also_targets: Vec<String>,
 }
 
 impl LeaderboardRequest {
@@ -112,7 +117,46 @@ impl LeaderboardRequest {
             limits: MoveLimits::default(),
             holidays: HolidayCalendar::None,
             user_holidays: vec![],
+            also_targets: vec![],
         }
+    }
+
+    /// The targets this request forecasts, in order: `target`, then `also_targets` (each
+    /// once).
+    pub fn targets(&self) -> Vec<String> {
+        let mut targets = vec![self.target.trim().to_string()];
+        for t in &self.also_targets {
+            let t = t.trim().to_string();
+            if !t.is_empty() && !targets.contains(&t) {
+                targets.push(t);
+            }
+        }
+        targets
+    }
+
+    /// One request per target (one alone without `also_targets`): each forecasts its
+    /// target with the other targets added to its inputs (known up to the origin), so the
+    /// regressions, the trees and VAR model the related series together — VAR forecasts
+    /// every target from the same system of equations.
+    pub fn per_target(&self) -> Vec<LeaderboardRequest> {
+        let targets = self.targets();
+        targets
+            .iter()
+            .map(|target| {
+                let mut covariates = self.covariates.clone();
+                for other in &targets {
+                    if other != target && !covariates.contains(other) {
+                        covariates.push(other.clone());
+                    }
+                }
+                LeaderboardRequest {
+                    target: target.clone(),
+                    covariates,
+                    also_targets: vec![],
+                    ..self.clone()
+                }
+            })
+            .collect()
     }
 
     /// The models the request names, in order: `all` is every statistical model, `lstm`
@@ -503,5 +547,35 @@ mod tests {
         request.models = vec!["tbats".into()];
         let err = request.model_specs().unwrap_err();
         assert!(err.contains("tbats") && err.contains("lstm"), "{err}");
+    }
+
+    #[test]
+    fn several_targets_each_get_the_others_as_inputs() {
+        let mut request = LeaderboardRequest::new("gasoline");
+        request.covariates = vec!["crude".into(), "diesel".into()];
+        request.also_targets = vec!["diesel".into(), " jet ".into(), "gasoline".into()];
+        assert_eq!(request.targets(), ["gasoline", "diesel", "jet"]);
+        let each = request.per_target();
+        let inputs: Vec<(&str, Vec<&str>)> = each
+            .iter()
+            .map(|r| {
+                assert!(r.also_targets.is_empty());
+                (
+                    r.target.as_str(),
+                    r.covariates.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            inputs,
+            [
+                ("gasoline", vec!["crude", "diesel", "jet"]),
+                ("diesel", vec!["crude", "diesel", "gasoline", "jet"]),
+                ("jet", vec!["crude", "diesel", "gasoline"]),
+            ]
+        );
+        // One target alone: the request as it is.
+        request.also_targets.clear();
+        assert_eq!(request.per_target(), [request.clone()]);
     }
 }

@@ -114,8 +114,9 @@ pub enum Event {
         /// Model now running.
         model: String,
     },
-    /// The leaderboard and the series it was scored on.
-    Leaderboard(Box<LeaderboardView>),
+    /// The leaderboards, one per target asked for (the first target's first), each with
+    /// the series it was scored on.
+    Leaderboard(Vec<LeaderboardView>),
     /// The running job stopped on the user's request; earlier results are untouched.
     Cancelled,
     /// A job failed; `message` says what and where. Earlier results and data are untouched.

@@ -176,8 +176,8 @@ impl Session {
                         message: TrainError::NoData.to_string(),
                     };
                 };
-                match leaderboard(frame, &request, device, backend, host).await {
-                    Ok(view) => Event::Leaderboard(Box::new(view)),
+                match leaderboards(frame, &request, device, backend, host).await {
+                    Ok(views) => Event::Leaderboard(views),
                     Err(None) => Event::Cancelled,
                     Err(Some(message)) => Event::Failed { message },
                 }
@@ -190,7 +190,79 @@ impl Session {
 /// Most points of the series sent back for the chart.
 const LEADERBOARD_TAIL: usize = 600;
 
-/// Runs a leaderboard (see [`run_leaderboard`]) and cuts the view the page draws;
+/// Runs a leaderboard per target of `request` (see [`LeaderboardRequest::per_target`]),
+/// every target checked before anything runs; `Err(None)` when cancelled.
+async fn leaderboards(
+    frame: &Frame,
+    request: &LeaderboardRequest,
+    device: &Device,
+    backend: &str,
+    host: &mut impl Host,
+) -> Result<Vec<LeaderboardView>, Option<String>> {
+    let mut request = request.clone();
+    if request.target.trim().is_empty() && !request.also_targets.is_empty() {
+        request.target = frame.default_target().unwrap_or_default().to_string();
+    }
+    let several = !request.also_targets.is_empty();
+    if several
+        && let Some(bad) = request
+            .targets()
+            .into_iter()
+            .find(|t| frame.column(t).is_none())
+    {
+        return Err(Some(format!(
+            "no numeric column named '{bad}' to forecast; the numeric columns are {}",
+            frame.numeric_names()
+        )));
+    }
+    let mut views = vec![];
+    for one in request.per_target() {
+        let mut host = TargetHost {
+            inner: &mut *host,
+            target: several.then(|| one.target.clone()),
+        };
+        views.push(leaderboard(frame, &one, device, backend, &mut host).await?);
+    }
+    Ok(views)
+}
+
+/// A host that names the target in each leaderboard's fitting progress (`price: arima`)
+/// when there are several.
+struct TargetHost<'a, H: Host> {
+    inner: &'a mut H,
+    target: Option<String>,
+}
+
+impl<H: Host> Host for TargetHost<'_, H> {
+    fn progress(&mut self, progress: &crate::train::Progress) {
+        self.inner.progress(progress);
+    }
+    fn cancelled(&self) -> bool {
+        self.inner.cancelled()
+    }
+    fn now_ms(&self) -> f64 {
+        self.inner.now_ms()
+    }
+    fn yield_now(&self) -> impl Future<Output = ()> {
+        self.inner.yield_now()
+    }
+    fn reading(&mut self, fraction: f64) {
+        self.inner.reading(fraction);
+    }
+    fn fitting(&mut self, done: usize, total: usize, model: &str) {
+        match &self.target {
+            Some(target) => self
+                .inner
+                .fitting(done, total, &format!("{target}: {model}")),
+            None => self.inner.fitting(done, total, model),
+        }
+    }
+    fn batch_helper(&self) -> Option<&dyn crate::train::BatchHelper> {
+        self.inner.batch_helper()
+    }
+}
+
+/// Runs one leaderboard (see [`run_leaderboard`]) and cuts the view the page draws;
 /// `Err(None)` when cancelled.
 async fn leaderboard(
     frame: &Frame,

@@ -22,6 +22,7 @@ mod results;
 mod series_panel;
 mod settings_panel;
 mod state;
+mod targets;
 
 use actions::Actions;
 pub use state::AppState;
@@ -118,8 +119,9 @@ fn on_event(a: Actions, event: Event) {
         } => {
             a.board.fitting.set(Some((done, total, name)));
         }
-        Event::Leaderboard(view) => {
-            a.board.board.set(Some(*view));
+        Event::Leaderboard(views) => {
+            a.board.board.set(views.first().cloned());
+            a.board.boards.set(views);
             a.board.fitting.set(None);
             run.error.set(None);
             run.state.set(a.settled_state());

@@ -365,8 +365,10 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   await setNumber('window-input', 4);
   await setNumber('epochs-input', 1);
   await page.check(byId('compare-lstm'));
-  // And the hybrid: ARIMA with an LSTM (the same settings) on its residuals.
+  // And the hybrids: ARIMA with an LSTM (the same settings) on its residuals, and the
+  // LSTM inside GARCH's bands.
   await page.check(byId('compare-hybrid'));
+  await page.check(byId('compare-lstm-garch'));
   // Fitted once: the hold-out forecast comes from the first origin's network, brought up
   // to the hold-out with its weights and scalers kept.
   await page.selectOption(byId('refit-select'), 'once');
@@ -375,8 +377,10 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   await page.waitForSelector(`${byId('leaderboard')} tr[data-model="lstm"]`, { timeout: 600000 });
   await waitState('ready');
   const models = await page.$$eval(`${byId('leaderboard')} tbody tr`, (rows) => rows.map((r) => r.dataset.model));
-  assert.equal(models.length, 24);
+  assert.equal(models.length, 25);
   assert.ok(models.includes('lstm'));
+  assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm-garch"] td.form`), /^LSTM 64→32, window 4 with GARCH\(1,1\) on log returns, α\+β [\d.]+ bands$/);
+  assert.equal(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm-garch"] ${byId('model-error')}`), '');
   assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="hybrid"] td.form`), /^ARIMA\(.+ \+ LSTM 64→32, window 4 on its residuals$/);
   assert.equal(await page.textContent(`${byId('leaderboard')} tr[data-model="hybrid"] ${byId('model-error')}`), '');
   const cell = (metric) => page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td[data-metric="${metric}"]`);
@@ -390,6 +394,7 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td.form`), /^LSTM 64→32, window 4$/);
   await page.uncheck(byId('compare-lstm'));
   await page.uncheck(byId('compare-hybrid'));
+  await page.uncheck(byId('compare-lstm-garch'));
   await page.selectOption(byId('refit-select'), 'auto');
 });
 
@@ -459,6 +464,49 @@ test('an input known ahead feeds the regressions and prophet, as the CLI --futur
   assert.match(await form('ridge'), /of 34 features/);
   await page.uncheck(byId('ahead-temp_k'));
   await page.uncheck(byId('feature-temp_k'));
+  for (let i = 0; i < await boxes.count(); i++) await boxes.nth(i).check();
+});
+
+test('several targets get a leaderboard each, the others among their inputs, as the CLI --target a,b', async () => {
+  const csv = path.join(root, 'tests/data/stats/us_macro_quarterly.csv');
+  await page.setInputFiles(byId('upload-input'), csv);
+  await waitState('ready', 30000);
+  await page.selectOption(byId('target-select'), 'infl');
+  await setNumber('horizon-input', 4);
+  await setNumber('folds-input', 1);
+  await page.$eval(byId('model-picker'), (d) => { d.open = true; });
+  const boxes = page.locator(`${byId('model-picker')} input[type=checkbox]`);
+  for (let i = 0; i < await boxes.count(); i++) {
+    const id = await boxes.nth(i).getAttribute('data-testid');
+    await boxes.nth(i).setChecked(['pick-model-naive', 'pick-model-var'].includes(id));
+  }
+  await page.$eval(byId('compare-targets'), (d) => { d.open = true; });
+  assert.equal(await page.locator(byId('also-target-infl')).count(), 0, 'the target is not offered again');
+  await page.check(byId('also-target-tbilrate'));
+  assert.match(await page.textContent(`${byId('compare-targets')} summary`), /^Targets: infl, tbilrate$/);
+  await page.click(byId('compare-button'));
+  await page.waitForSelector(`${byId('leaderboard')} tr[data-model="var"]`, { timeout: 120000 });
+  await waitState('ready');
+  const options = await page.$$eval(`${byId('leaderboard-target')} option`, (os) => os.map((o) => o.value));
+  assert.deepEqual(options, ['infl', 'tbilrate']);
+  // The CLI's lines for the same request: one leaderboard per target, each line naming it.
+  const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/foresight-target');
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync(path.join(target, 'debug', 'foresight'), ['backtest', '--csv', csv, '--target', 'infl,tbilrate', '--horizon', '4', '--folds', '1', '--models', 'naive,var', '--json'], { encoding: 'utf8' });
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.model);
+  for (const name of ['infl', 'tbilrate']) {
+    await page.selectOption(byId('leaderboard-target'), name);
+    for (const row of lines.filter((l) => l.target === name)) {
+      const cell = `${byId('leaderboard')} tr[data-model="${row.model}"] td[data-metric="mae"]`;
+      await page.waitForFunction(([sel, want]) => {
+        const v = Number(document.querySelector(sel)?.textContent);
+        return Math.abs(v - want) <= 1e-4 * Math.abs(want);
+      }, [cell, row.mae]);
+    }
+    // VAR models both targets together.
+    assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="var"] td.form`), /2 columns/);
+  }
+  await page.uncheck(byId('also-target-tbilrate'));
   for (let i = 0; i < await boxes.count(); i++) await boxes.nth(i).check();
 });
 

@@ -310,6 +310,15 @@ impl Actions {
             // The holidays chosen above: the Prophet-style model's holiday effect.
             holidays: m.holidays.get_untracked(),
             user_holidays: m.user_holidays.get_untracked(),
+            // Further targets ticked (of this data set's columns): a leaderboard each.
+            also_targets: {
+                let columns = untrack(|| self.data.numeric_columns());
+                b.also_targets
+                    .get_untracked()
+                    .into_iter()
+                    .filter(|t| columns.contains(t))
+                    .collect()
+            },
             ..LeaderboardRequest::new(m.target.get_untracked())
         };
         self.run.error.set(None);

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::actions::Actions;
 use super::format::format_value;
 use super::state::{AppState, DataState, LeaderboardState, RunState};
+use super::targets::{TargetPicker, TargetSwitch};
 use crate::jobs::{IntervalScore, ModelScore, ModelSpec, Refit, step_runs};
 use crate::web::charts;
 
@@ -427,6 +428,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                     title="Smallest value a forecast takes (0 for prices and volumes)." />
             </div>
             <ModelPicker models=lb.models ensembles=lb.ensembles />
+            <TargetPicker />
             <div class="row">
                 <label>"Include LSTM "
                     <input type="checkbox" data-testid="compare-lstm" prop:checked=move || lb.compare_lstm.get()
@@ -443,6 +445,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                     on:click=move |_| actions.cancel()>"Cancel"</button>
                 <span data-testid="compare-progress">{progress}</span>
             </div>
+            <TargetSwitch />
             {table}
             <canvas node_ref=canvas data-testid="leaderboard-chart" class="chart"
                 style:display=move || if lb.board.with(Option::is_some) { "block" } else { "none" }></canvas>

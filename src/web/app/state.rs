@@ -248,8 +248,13 @@ impl ResultsState {
 /// The model comparison: its settings, progress and last leaderboard.
 #[derive(Clone, Copy)]
 pub(crate) struct LeaderboardState {
-    /// The last model leaderboard (kept when a later one fails or is cancelled).
+    /// The leaderboard shown: the first target's of the last comparison, or the one
+    /// picked among them (kept when a later comparison fails or is cancelled).
     pub board: RwSignal<Option<LeaderboardView>>,
+    /// Every leaderboard of the last comparison, one per target.
+    pub boards: RwSignal<Vec<LeaderboardView>>,
+    /// Further columns to forecast besides the target (each its own leaderboard).
+    pub also_targets: RwSignal<Vec<String>>,
     /// Leaderboard progress: fits done, fits in all, model running.
     pub fitting: RwSignal<Option<(usize, usize, String)>>,
     /// Season length for the statistical models (0: from the frequency).
@@ -286,6 +291,8 @@ impl LeaderboardState {
     pub fn new() -> Self {
         LeaderboardState {
             board: RwSignal::new(None),
+            boards: RwSignal::new(vec![]),
+            also_targets: RwSignal::new(vec![]),
             fitting: RwSignal::new(None),
             season: RwSignal::new(0),
             folds: RwSignal::new(LeaderboardRequest::new("").folds),

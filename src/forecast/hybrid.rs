@@ -75,7 +75,7 @@ pub enum FittedHybrid {
         /// The LSTM: the mean.
         lstm: FittedLstm,
         /// GARCH on the returns: the bands.
-        garch: FittedGarchLevel,
+        garch: Box<FittedGarchLevel>,
     },
 }
 
@@ -122,7 +122,7 @@ pub async fn fit_hybrid<H: Host>(
         }
         HybridForm::LstmGarch => {
             // GARCH first: it is quick and says at once when the series cannot carry it.
-            let garch = BAND_GARCH.fit_levels(y)?;
+            let garch = Box::new(BAND_GARCH.fit_levels(y)?);
             let lstm = fit_lstm(data, start, end, settings, ctx).await?;
             FittedHybrid::LstmGarch { lstm, garch }
         }
@@ -172,7 +172,7 @@ impl FittedHybrid {
             }
             FittedHybrid::LstmGarch { lstm, garch } => FittedHybrid::LstmGarch {
                 lstm: lstm.condition(data, start, end),
-                garch: garch.conditioned(y)?,
+                garch: Box::new(garch.conditioned(y)?),
             },
         })
     }

@@ -639,6 +639,14 @@ fn the_hybrid_adds_an_lstm_on_arimas_residuals() {
     assert!(a.is_some() && h.is_some() && a != h, "{a:?} {h:?}");
     assert!(hybrid["coverage_95"].as_f64().is_some());
     assert!(hybrid["parameters"].as_u64() > arima["parameters"].as_u64());
+    // Each part's contribution to the hold-out forecast: ARIMA's (the ARIMA row's form)
+    // and the LSTM's correction, a forecast each over the horizon.
+    let parts = hybrid["parts"].as_array().expect("parts");
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    assert_eq!(parts[0]["part"], arima["label"]);
+    assert_eq!(parts[1]["part"], "LSTM on its residuals");
+    let steps = |p: &serde_json::Value| p["forecast"].as_array().map(Vec::len);
+    assert!(steps(&parts[0]).is_some_and(|n| n > 0) && steps(&parts[0]) == steps(&parts[1]));
 }
 
 #[test]
@@ -667,6 +675,30 @@ fn garch_puts_its_bands_around_the_lstms_and_arimas_forecasts() {
         let label = b["label"].as_str().expect("label");
         assert!(label.contains("GARCH(1,1)"), "{label}");
     }
+}
+
+#[test]
+fn a_cap_gives_prophet_logistic_growth_and_must_lie_above_the_series() {
+    let run = |cap: &str| {
+        backtest_json_on(
+            "tests/data/stats/air_passengers_monthly.csv",
+            &["--models", "prophet", "--cap", cap, "--folds", "1"],
+        )
+    };
+    let lines = run("900");
+    let label = lines[0]["label"].as_str().expect("label");
+    assert!(
+        label.starts_with("prophet (logistic trend to 900,"),
+        "{label}"
+    );
+    assert!(lines[0]["mase"].as_f64().is_some_and(f64::is_finite));
+    // A cap under the data is the user's mistake: the row says which point it cuts.
+    let lines = run("300");
+    let error = lines[0]["error"].as_str().expect("error");
+    assert!(
+        error.contains("cap above every value") && error.contains("the cap is 300 and point"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! seasonalities, MAP by Stan's L-BFGS) on three real series, four fits: monthly airline passengers
 //! (yearly), WTI crude on business days (yearly and weekly) and eight weeks of hourly I-94
 //! traffic (daily and weekly) with the US public holidays sharing one effect, alone and with
-//! the air temperature as an extra regressor (known ahead). Fixture
+//! the air temperature as an extra regressor (known ahead); and logistic growth (caps 700
+//! and 130) on the airline and WTI series: objectives lower than Prophet's by 0.09 and 40,
+//! point gaps 0.36% and 1.1% of scale, 80% widths within 6% and 16%. Fixture
 //! `tests/data/stats/prophet.json`, written by `tests/data/make_prophet_reference.py`.
 //!
 //! Both seek the same posterior mode, ours exactly (feature-sign search), Stan's by
@@ -30,7 +32,7 @@ fn prophet_style_fits_match_prophet_on_real_series() {
     let fixture: Value = serde_json::from_str(&text).expect("json");
     let us = Holidays::new(HolidayCalendar::UnitedStates, &[]);
     let cases = fixture["cases"].as_array().expect("cases");
-    assert_eq!(cases.len(), 4);
+    assert_eq!(cases.len(), 6);
     for case in cases {
         let name = case["name"].as_str().expect("name");
         let stamps: Vec<i64> = case["stamps"]
@@ -57,6 +59,7 @@ fn prophet_style_fits_match_prophet_on_real_series() {
             holidays: case["holidays"].as_bool().unwrap_or(false).then_some(&us),
             regressors: &columns,
             regressor_names: &[],
+            cap: case["cap"].as_f64(),
         };
         let fit = ProphetStyle::default().fit(&y[..n], &input).expect(name);
         let scale = case["y_scale"].as_f64().expect("scale");
@@ -98,7 +101,11 @@ fn prophet_style_fits_match_prophet_on_real_series() {
             .map(|(a, b)| (a - b).abs() / scale)
             .fold(0.0, f64::max);
         println!("{name}: worst point gap {:.4}% of scale", 100.0 * worst);
-        assert!(worst < 0.01, "{name}: {:?} vs {yhat:?}", f.point);
+        // Logistic growth: Stan stops further from the mode (on WTI its objective is 40
+        // above ours, its σ 9% above), so its forecast and bands are further from ours.
+        let logistic = !case["cap"].is_null();
+        let (tolerance, widths) = if logistic { (0.015, 0.2) } else { (0.01, 0.15) };
+        assert!(worst < tolerance, "{name}: {:?} vs {yhat:?}", f.point);
         let (lower, upper) = (floats(&case["yhat_lower"]), floats(&case["yhat_upper"]));
         let band = &f.intervals[0];
         let width_gap = (0..h)
@@ -108,7 +115,7 @@ fn prophet_style_fits_match_prophet_on_real_series() {
             })
             .fold(0.0, f64::max);
         println!("{name}: worst 80% width gap {:.1}%", 100.0 * width_gap);
-        assert!(width_gap < 0.15, "{name}: 80% widths {width_gap}");
+        assert!(width_gap < widths, "{name}: 80% widths {width_gap}");
         for step in 0..h {
             let width = upper[step] - lower[step];
             assert!(

@@ -254,6 +254,10 @@ pub struct BacktestArgs {
     /// the steps they forecast, prophet takes them as extra regressors.
     #[arg(long, value_delimiter = ',')]
     pub future_known: Vec<String>,
+    /// The capacity prophet's trend saturates at (logistic growth, in the target's units,
+    /// floor 0; above every value of the series); linear growth without it.
+    #[arg(long)]
+    pub cap: Option<f64>,
     /// Also score the LSTM on the same origins (trained afresh per fold: slow).
     #[arg(long)]
     pub lstm: bool,

@@ -107,6 +107,7 @@ pub fn run(args: &BacktestArgs) -> Result<(), CliError> {
         limits,
         holidays,
         user_holidays,
+        cap: args.cap,
     };
     let several = request.targets().len() > 1;
     let views = match session.run(Job::Leaderboard(request), &mut host) {
@@ -226,6 +227,9 @@ pub fn json_lines(board: &Leaderboard, target: Option<&str>) -> Vec<String> {
                 }
                 if !row.responses.is_empty() {
                     obj.insert("impulse_responses".into(), json!(row.responses));
+                }
+                if !row.parts.is_empty() {
+                    obj.insert("parts".into(), json!(row.parts));
                 }
                 if !board.plan.limits.is_empty() {
                     obj.insert("limited_steps".into(), json!(row.limited_steps));

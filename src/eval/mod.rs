@@ -9,5 +9,5 @@ pub mod score;
 
 pub use metrics::{Context, IntervalScore, Metrics};
 pub use score::{
-    FeatureShare, Member, ModelScore, Response, RowScorer, Selection, WeightsAt, select,
+    FeatureShare, Member, ModelScore, Part, Response, RowScorer, Selection, WeightsAt, select,
 };

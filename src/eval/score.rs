@@ -54,6 +54,10 @@ pub struct ModelScore {
     /// shock.
     #[serde(default)]
     pub responses: Vec<Response>,
+    /// The hold-out forecast's additive parts (the hybrid ARIMA–LSTM): each member's
+    /// contribution.
+    #[serde(default)]
+    pub parts: Vec<Part>,
     /// For an ensemble: its members and their weights on the hold-out forecast.
     #[serde(default)]
     pub members: Vec<Member>,
@@ -114,6 +118,18 @@ pub struct Scored {
     pub importance: Vec<FeatureShare>,
     /// How the forecast level answers a shock to each variable (VAR), one per variable.
     pub responses: Vec<Response>,
+    /// The additive parts the forecast sums (the hybrid ARIMA–LSTM: ARIMA's forecast and
+    /// the LSTM's correction), before any move limits.
+    pub parts: Vec<Part>,
+}
+
+/// One additive part of a composite forecast: what each member contributes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    /// What the part is, e.g. `ARIMA` or `LSTM on ARIMA's residuals`.
+    pub part: String,
+    /// Its forecast at steps 1 … h.
+    pub forecast: Vec<f64>,
 }
 
 /// A variable's impulse response: how the forecast level moves, steps 0 … h after a
@@ -181,6 +197,7 @@ impl<'a> RowScorer<'a> {
                 limited_steps: vec![],
                 importance: vec![],
                 responses: vec![],
+                parts: vec![],
                 members: vec![],
                 weight_path: vec![],
                 error: None,
@@ -251,6 +268,7 @@ impl<'a> RowScorer<'a> {
             self.row.limited_steps = run.limited;
             self.row.importance = run.importance;
             self.row.responses = run.responses;
+            self.row.parts = run.parts;
         }
     }
 
@@ -485,6 +503,7 @@ mod tests {
             parameters: 3,
             importance: vec![],
             responses: vec![],
+            parts: vec![],
         };
         row.record_holdout(&y, 17, scored, true);
         let row = row.finish();

@@ -438,6 +438,7 @@ async fn fit_and_forecast<H: Host>(
         limited,
         importance: fitted.importance(data),
         responses: fitted.responses(data, plan.horizon),
+        parts: fitted.parts(plan.horizon, &ctx).await?,
     };
     Ok((scored, fitted))
 }

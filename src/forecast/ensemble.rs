@@ -296,6 +296,7 @@ fn score_one(
             limited,
             importance: vec![],
             responses: vec![],
+            parts: vec![],
         };
         row.record_holdout(y, origin, run, shows);
     }

@@ -10,7 +10,7 @@ use super::lstm::{FittedLstm, fit_lstm, fit_lstm_across};
 use super::series::SeriesData;
 use crate::data::DataError;
 use crate::data::holidays::Holidays;
-use crate::eval::score::{FeatureShare, Response};
+use crate::eval::score::{FeatureShare, Part, Response};
 use crate::models::stats::kind::FitInput;
 use crate::models::stats::{Fitted, Forecast, StatsError};
 use crate::train::{Host, TrainError};
@@ -89,6 +89,8 @@ pub struct FitContext<'a, H: Host> {
     pub periods: &'a [usize],
     /// Holidays the calendar models (Prophet-style) give an effect.
     pub holidays: &'a Holidays,
+    /// The Prophet-style model's logistic capacity (linear growth when `None`).
+    pub cap: Option<f64>,
 }
 
 /// A fitted model, of any family, with the range of points it was fitted on and the
@@ -168,6 +170,22 @@ impl FittedModel {
             .into_iter()
             .map(|(shock, response)| Response { shock, response })
             .collect()
+    }
+
+    /// The additive parts of the forecast of `horizon` steps (the hybrid ARIMA–LSTM:
+    /// ARIMA's forecast and the LSTM's correction); empty for the other models.
+    ///
+    /// # Errors
+    /// A part's failure to forecast.
+    pub async fn parts<H: Host>(
+        &self,
+        horizon: usize,
+        ctx: &FitContext<'_, H>,
+    ) -> Result<Vec<Part>, FitError> {
+        match &self.family {
+            Family::Hybrid(hybrid) => hybrid.parts(horizon, ctx.device, ctx.backend).await,
+            Family::Stats(_) | Family::Lstm(_) => Ok(vec![]),
+        }
     }
 
     /// The points `start..end` the next forecast starts after.
@@ -319,6 +337,7 @@ impl ModelSpec {
                         frequency: Some(&data.frame.frequency),
                         holidays: Some(ctx.holidays),
                         input_names: &names,
+                        cap: ctx.cap,
                     })?,
                 )
             }

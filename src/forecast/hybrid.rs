@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::fitted::{FitContext, FitError};
 use super::lstm::{FittedLstm, fit_lstm};
 use super::series::SeriesData;
+use crate::eval::Part;
 use crate::models::stats::garch::{Errors, FittedGarchLevel, Garch, Mean};
 use crate::models::stats::kind::{FitInput, ModelKind};
 use crate::models::stats::{Fitted, Forecast};
@@ -175,6 +176,33 @@ impl FittedHybrid {
                 garch: Box::new(garch.conditioned(y)?),
             },
         })
+    }
+
+    /// The additive parts of the forecast: ARIMA's and the LSTM's correction for the
+    /// ARIMA–LSTM (they sum to its forecast); none for `lstm-garch`, whose point is the
+    /// LSTM's alone.
+    ///
+    /// # Errors
+    /// Either part's failure.
+    pub async fn parts(
+        &self,
+        horizon: usize,
+        device: &Device,
+        backend: &str,
+    ) -> Result<Vec<Part>, FitError> {
+        match self {
+            FittedHybrid::ArimaLstm { arima, lstm } => Ok(vec![
+                Part {
+                    part: arima.label(),
+                    forecast: arima.predict(horizon, &[])?.point,
+                },
+                Part {
+                    part: "LSTM on its residuals".into(),
+                    forecast: lstm.forecast(horizon, device, backend).await?.point,
+                },
+            ]),
+            FittedHybrid::LstmGarch { .. } => Ok(vec![]),
+        }
     }
 
     /// ARIMA's forecast plus the LSTM's forecast of its residuals, ARIMA's intervals moved

@@ -113,6 +113,10 @@ pub struct BacktestPlan {
     /// Holidays the calendar models (Prophet-style) give an effect.
     #[serde(default)]
     pub holidays: Holidays,
+    /// The capacity the Prophet-style model's logistic trend saturates at; linear growth
+    /// when `None`.
+    #[serde(default)]
+    pub cap: Option<f64>,
 }
 
 impl BacktestPlan {
@@ -131,6 +135,7 @@ impl BacktestPlan {
             ensembles: false,
             limits: MoveLimits::default(),
             holidays: Holidays::default(),
+            cap: None,
         }
     }
 
@@ -257,6 +262,7 @@ impl BacktestPlan {
             season: self.season,
             periods: &self.periods,
             holidays: &self.holidays,
+            cap: self.cap,
         }
     }
 

@@ -86,6 +86,11 @@ pub struct LeaderboardRequest {
     /// The user's own holidays, as ISO dates (`YYYY-MM-DD`), besides the calendar's.
     #[serde(default)]
     pub user_holidays: Vec<String>,
+    /// The capacity the Prophet-style model's trend saturates at (logistic growth, in the
+    /// target's units, floor 0); linear growth when `None`. With several targets, the
+    /// first one's.
+    #[serde(default)]
+    pub cap: Option<f64>,
     /// Further columns to forecast besides `target` (several related prices): each gets a
     /// leaderboard of its own, with the other targets among its inputs (see
     /// [`LeaderboardRequest::per_target`]).
@@ -118,6 +123,7 @@ impl LeaderboardRequest {
             holidays: HolidayCalendar::None,
             user_holidays: vec![],
             also_targets: vec![],
+            cap: None,
         }
     }
 
@@ -153,6 +159,8 @@ impl LeaderboardRequest {
                     target: target.clone(),
                     covariates,
                     also_targets: vec![],
+                    // The cap is in the first target's units.
+                    cap: self.cap.filter(|_| *target == targets[0]),
                     ..self.clone()
                 }
             })
@@ -397,6 +405,7 @@ fn backtest_plan(
         ensembles: request.wants_ensembles(),
         limits: request.limits.clone(),
         holidays,
+        cap: request.cap,
     })
 }
 

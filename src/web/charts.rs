@@ -604,3 +604,65 @@ pub fn draw_importance(canvas: &HtmlCanvasElement, row: &ModelScore) -> Result<(
         .map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())
 }
+
+/// A VAR row's impulse responses: how the target's forecast level answers a one-standard-
+/// deviation (orthogonalised) shock to each variable, steps 0 … h after it, one line per
+/// shocked variable.
+pub fn draw_responses(canvas: &HtmlCanvasElement, row: &ModelScore) -> Result<(), String> {
+    if row.responses.is_empty() {
+        return Ok(());
+    }
+    let (root, ratio) = blank_area(canvas)?;
+    let font = (13.0 * ratio) as u32;
+    let steps = row
+        .responses
+        .iter()
+        .map(|r| r.response.len())
+        .max()
+        .unwrap_or(1);
+    let values = row
+        .responses
+        .iter()
+        .flat_map(|r| r.response.iter().copied());
+    let (low, high) = values
+        .filter(|v| v.is_finite())
+        .fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let pad = ((high - low) * 0.08).max(1e-9);
+    let mut chart = ChartBuilder::on(&root)
+        .margin((10.0 * ratio) as u32)
+        .x_label_area_size((32.0 * ratio) as u32)
+        .y_label_area_size((56.0 * ratio) as u32)
+        .caption(
+            format!(
+                "{}: the level's response to a one-s.d. shock, by steps after it",
+                row.model
+            ),
+            ("sans-serif", font + 2),
+        )
+        .build_cartesian_2d(0f64..(steps.max(2) - 1) as f64, low - pad..high + pad)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("steps after the shock")
+        .label_style(("sans-serif", font))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let stroke = (2.0 * ratio) as u32;
+    for (i, r) in row.responses.iter().enumerate() {
+        let color = OVERLAYS[i % OVERLAYS.len()];
+        let line: Vec<(f64, f64)> = r
+            .response
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(s, v)| (s as f64, *v))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(line, color.stroke_width(stroke)))
+            .map_err(|e| e.to_string())?
+            .label(format!("shock to {}", r.shock))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+    }
+    legend(&mut chart, font, SeriesLabelPosition::UpperRight)?;
+    root.present().map_err(|e| e.to_string())
+}

@@ -1,5 +1,6 @@
 """Reference figures for the Prophet-style model: Prophet 1.5.0 (linear growth, additive,
-automatic seasonalities, MAP by Stan's L-BFGS) on three real series — monthly airline
+automatic seasonalities, MAP by Stan's L-BFGS; and logistic growth with a constant cap on
+two of them) on three real series — monthly airline
 passengers (yearly season), daily WTI crude prices on business days (yearly and weekly),
 and eight weeks of hourly I-94 traffic (daily and weekly) with US public holidays sharing
 one effect (the dates of src/data/holidays/us.csv, as a holidays frame named "holiday"),
@@ -27,22 +28,30 @@ logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
 ROOT = os.path.dirname(os.path.dirname(HERE))
 US = pd.read_csv(os.path.join(ROOT, "..", "src", "data", "holidays", "us.csv"), comment="#")
 
+# (name, file, column, horizon, holidays, regressors, cap: logistic growth when given)
 CASES = [
-    ("air passengers", "air_passengers_monthly.csv", "passengers_thousands", 12, False, []),
-    ("WTI crude", "wti_crude_daily_2012_2019.csv", "wti_usd_bbl", 23, False, []),
-    ("I-94 traffic", "metro_traffic_hourly_2018.csv", "traffic_volume", 24, True, []),
+    ("air passengers", "air_passengers_monthly.csv", "passengers_thousands", 12, False, [], None),
+    ("WTI crude", "wti_crude_daily_2012_2019.csv", "wti_usd_bbl", 23, False, [], None),
+    ("I-94 traffic", "metro_traffic_hourly_2018.csv", "traffic_volume", 24, True, [], None),
     ("I-94 traffic with temperature", "metro_traffic_hourly_2018.csv", "traffic_volume", 24,
-     True, ["temp_k"]),
+     True, ["temp_k"], None),
+    ("air passengers, logistic", "air_passengers_monthly.csv", "passengers_thousands", 12,
+     False, [], 700.0),
+    ("WTI crude, logistic", "wti_crude_daily_2012_2019.csv", "wti_usd_bbl", 23, False, [],
+     130.0),
 ]
 
 out = {"prophet": prophet.__version__, "cases": []}
-for name, file, column, horizon, holidays, regressors in CASES:
+for name, file, column, horizon, holidays, regressors, cap in CASES:
     frame = pd.read_csv(os.path.join(HERE, file))
     frame = frame.rename(columns={frame.columns[0]: "ds", column: "y"})[["ds", "y"] + regressors]
     frame["ds"] = pd.to_datetime(frame["ds"])
     frame = frame.dropna().reset_index(drop=True)
-    train, test = frame.iloc[:-horizon], frame.iloc[-horizon:]
     kwargs = {}
+    if cap is not None:
+        frame["cap"] = cap
+        kwargs["growth"] = "logistic"
+    train, test = frame.iloc[:-horizon], frame.iloc[-horizon:]
     if holidays:
         kwargs["holidays"] = pd.DataFrame({"holiday": "holiday",
                                            "ds": pd.to_datetime(US["date"])})
@@ -50,13 +59,14 @@ for name, file, column, horizon, holidays, regressors in CASES:
     for r in regressors:
         model.add_regressor(r)
     model.fit(train)
-    forecast = model.predict(test[["ds"] + regressors])
+    forecast = model.predict(test[["ds"] + regressors + (["cap"] if cap else [])])
     params = {k: np.asarray(v).ravel().tolist() for k, v in model.params.items()}
     out["cases"].append({
         "name": name,
         "file": file,
         "column": column,
         "holidays": holidays,
+        "cap": cap,
         "regressors": {r: frame[r].astype(float).tolist() for r in regressors},
         "stamps": [int(s) for s in frame["ds"].astype("int64") // 10**9],
         "y": frame["y"].astype(float).tolist(),

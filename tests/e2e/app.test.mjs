@@ -381,7 +381,8 @@ test('the LSTM joins the leaderboard on the same origins, fitted once and brough
   assert.ok(models.includes('lstm'));
   assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm-garch"] td.form`), /^LSTM 64→32, window 4 with GARCH\(1,1\) on log returns, α\+β [\d.]+ bands$/);
   assert.equal(await page.textContent(`${byId('leaderboard')} tr[data-model="lstm-garch"] ${byId('model-error')}`), '');
-  assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="hybrid"] td.form`), /^ARIMA\(.+ \+ LSTM 64→32, window 4 on its residuals$/);
+  // The hybrid's form names its parts and the range of each one's contribution.
+  assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="hybrid"] td.form`), /^ARIMA\(.+ \+ LSTM 64→32, window 4 on its residuals \(parts: ARIMA\(.+ [-\d.e]+ … [-\d.e]+; LSTM on its residuals [-\d.e]+ … [-\d.e]+\)$/);
   assert.equal(await page.textContent(`${byId('leaderboard')} tr[data-model="hybrid"] ${byId('model-error')}`), '');
   const cell = (metric) => page.textContent(`${byId('leaderboard')} tr[data-model="lstm"] td[data-metric="${metric}"]`);
   // The LSTM has no intervals of its own; its conformal ones (two folds) are scored.
@@ -446,6 +447,8 @@ test('an input known ahead feeds the regressions and prophet, as the CLI --futur
   assert.ok(await page.isDisabled(byId('ahead-temp_k')), 'the known-ahead tick waits for the input');
   await page.check(byId('feature-temp_k'));
   await page.check(byId('ahead-temp_k'));
+  // And a cap: prophet's trend grows logistically toward it.
+  await page.fill(byId('prophet-cap'), '10000');
   await setNumber('horizon-input', 24);
   await setNumber('folds-input', 1);
   await page.$eval(byId('model-picker'), (d) => { d.open = true; });
@@ -460,10 +463,11 @@ test('an input known ahead feeds the regressions and prophet, as the CLI --futur
   const form = (model) => page.textContent(`${byId('leaderboard')} tr[data-model="${model}"] td.form`);
   // Prophet takes the temperature as a regressor; ridge reads it at each step forecast (two
   // more features than without it), as `backtest --future-known temp_k` does.
-  assert.match(await form('prophet'), /1 regressor\)$/);
+  assert.match(await form('prophet'), /^prophet \(logistic trend to 10000, .+1 regressor\)$/);
   assert.match(await form('ridge'), /of 34 features/);
   await page.uncheck(byId('ahead-temp_k'));
   await page.uncheck(byId('feature-temp_k'));
+  await page.fill(byId('prophet-cap'), '');
   for (let i = 0; i < await boxes.count(); i++) await boxes.nth(i).check();
 });
 
@@ -506,6 +510,13 @@ test('several targets get a leaderboard each, the others among their inputs, as 
     // VAR models both targets together.
     assert.match(await page.textContent(`${byId('leaderboard')} tr[data-model="var"] td.form`), /2 columns/);
   }
+  // Its impulse responses (the board shown: tbilrate's), drawn and in words, as the CLI's.
+  const cliVar = lines.find((l) => l.target === 'tbilrate' && l.model === 'var');
+  const shocks = cliVar.impulse_responses.map((r) => r.shock);
+  assert.deepEqual(shocks, ['tbilrate', 'infl']);
+  assert.match(await page.textContent(byId('impulse-responses-text')), /^var: the level 4 steps after a one-s\.d\. shock to — tbilrate [-\d.e]+, infl [-\d.e]+$/);
+  const responsesDrawn = await page.$eval(byId('impulse-responses'), (c) => c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v < 200));
+  assert.ok(responsesDrawn, 'the impulse responses chart has ink on it');
   await page.uncheck(byId('also-target-tbilrate'));
   for (let i = 0; i < await boxes.count(); i++) await boxes.nth(i).check();
 });

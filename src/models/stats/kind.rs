@@ -299,6 +299,7 @@ impl ModelKind {
                             .input_names
                             .get(input.factors.len()..)
                             .unwrap_or(&[]),
+                        cap: input.cap,
                     },
                 )?,
             ),
@@ -334,6 +335,9 @@ pub struct FitInput<'a> {
     pub holidays: Option<&'a Holidays>,
     /// The names of `factors` then `ahead`, for messages and importance.
     pub input_names: &'a [String],
+    /// The capacity the Prophet-style model's logistic trend saturates at (the series'
+    /// units); a linear trend when `None`.
+    pub cap: Option<f64>,
 }
 
 impl<'a> FitInput<'a> {
@@ -350,6 +354,7 @@ impl<'a> FitInput<'a> {
             frequency: None,
             holidays: None,
             input_names: &[],
+            cap: None,
         }
     }
 

@@ -203,8 +203,19 @@ pub fn gradient(f: &mut impl FnMut(&[f64]) -> f64, x: &[f64], count: &mut usize)
 }
 
 impl Bfgs {
-    /// Minimises a smooth `f` from `x0`.
-    pub fn minimize(&self, mut f: impl FnMut(&[f64]) -> f64, x0: &[f64]) -> Minimum {
+    /// Minimises a smooth `f` from `x0`, its gradient by central differences.
+    pub fn minimize(&self, f: impl FnMut(&[f64]) -> f64, x0: &[f64]) -> Minimum {
+        self.minimize_with_gradient(f, |f, x, count| gradient(f, x, count), x0)
+    }
+
+    /// Minimises a smooth `f` from `x0` with the gradient `grad` gives (it is handed `f`,
+    /// for a numerical gradient, and the evaluation count to add to).
+    pub fn minimize_with_gradient<F: FnMut(&[f64]) -> f64>(
+        &self,
+        mut f: F,
+        mut grad: impl FnMut(&mut F, &[f64], &mut usize) -> Vec<f64>,
+        x0: &[f64],
+    ) -> Minimum {
         let n = x0.len();
         let mut evaluations = 1;
         let mut x = x0.to_vec();
@@ -217,7 +228,7 @@ impl Bfgs {
                 evaluations,
             };
         }
-        let mut g = gradient(&mut f, &x, &mut evaluations);
+        let mut g = grad(&mut f, &x, &mut evaluations);
         // Inverse Hessian approximation, identity scaled at the first step.
         let mut h_inv = identity(n);
         let mut converged = false;
@@ -263,7 +274,7 @@ impl Bfgs {
                 converged = g.iter().all(|v| v.abs() < self.gradient_tolerance.sqrt());
                 break;
             };
-            let g_new = gradient(&mut f, &x_new, &mut evaluations);
+            let g_new = grad(&mut f, &x_new, &mut evaluations);
             let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
             let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
             let sy: f64 = s.iter().zip(&y).map(|(a, b)| a * b).sum();

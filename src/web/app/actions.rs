@@ -247,6 +247,18 @@ impl Actions {
                 return;
             }
         };
+        let cap = match b.prophet_cap.get_untracked().trim() {
+            "" => None,
+            text => match text.parse::<f64>() {
+                Ok(cap) if cap.is_finite() => Some(cap),
+                _ => {
+                    self.fail(format!(
+                        "Prophet cap: expected a number (the level the trend saturates at), got '{text}'"
+                    ));
+                    return;
+                }
+            },
+        };
         let picked = b.models.get_untracked();
         let with_ensembles = b.ensembles.get_untracked();
         let hybrids: Vec<String> = [
@@ -310,6 +322,8 @@ impl Actions {
             // The holidays chosen above: the Prophet-style model's holiday effect.
             holidays: m.holidays.get_untracked(),
             user_holidays: m.user_holidays.get_untracked(),
+            // Logistic growth for the Prophet-style model when a cap is given.
+            cap,
             // Further targets ticked (of this data set's columns): a leaderboard each.
             also_targets: {
                 let columns = untrack(|| self.data.numeric_columns());

@@ -156,9 +156,22 @@ fn show(key: &str, v: Option<f64>) -> String {
     }
 }
 
-/// The fitted form; for an ensemble, its members' weights too.
+/// The fitted form; for an ensemble, its members' weights too; for a hybrid, the range of
+/// each part's contribution to the hold-out forecast.
 fn form_text(row: &ModelScore) -> String {
     let label = row.label.clone().unwrap_or_default();
+    if !row.parts.is_empty() {
+        let parts: Vec<String> = row
+            .parts
+            .iter()
+            .map(|p| {
+                let low = p.forecast.iter().copied().fold(f64::INFINITY, f64::min);
+                let high = p.forecast.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                format!("{} {} … {}", p.part, format_value(low), format_value(high))
+            })
+            .collect();
+        return format!("{label} (parts: {})", parts.join("; "));
+    }
     if row.members.is_empty() {
         return label;
     }
@@ -184,6 +197,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
     let canvas = NodeRef::<html::Canvas>::new();
     let weights_canvas = NodeRef::<html::Canvas>::new();
     let importance_canvas = NodeRef::<html::Canvas>::new();
+    let responses_canvas = NodeRef::<html::Canvas>::new();
     // A new leaderboard: the pick is the engine's selection, overlays reset.
     Effect::new(move |_| {
         let selected = lb
@@ -241,6 +255,43 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                 "{}: what the forecast rests on — {}",
                 row.model,
                 top.join(", ")
+            )
+        })
+    };
+    // The VAR row's impulse responses.
+    let responses_row = move || {
+        lb.board.with(|b| {
+            b.as_ref()?
+                .board
+                .rows
+                .iter()
+                .find(|r| !r.responses.is_empty())
+                .cloned()
+        })
+    };
+    Effect::new(move |_| {
+        let (Some(row), Some(c)) = (responses_row(), responses_canvas.get()) else {
+            return;
+        };
+        if let Err(e) = charts::draw_responses(&c, &row) {
+            run.fail(format!("could not draw the impulse responses: {e}"));
+        }
+    });
+    let responses_text = move || {
+        responses_row().map(|row| {
+            let each: Vec<String> = row
+                .responses
+                .iter()
+                .map(|r| {
+                    let last = r.response.last().copied().unwrap_or(f64::NAN);
+                    format!("{} {}", r.shock, format_value(last))
+                })
+                .collect();
+            format!(
+                "{}: the level {} steps after a one-s.d. shock to — {}",
+                row.model,
+                row.responses[0].response.len().saturating_sub(1),
+                each.join(", ")
             )
         })
     };
@@ -426,6 +477,8 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
                     title="A band around the last actual the forecast stays in, in percent of it." />
                 <LimitField label="Floor " testid="limit-floor" value=lb.limit_floor
                     title="Smallest value a forecast takes (0 for prices and volumes)." />
+                <LimitField label="Prophet cap " testid="prophet-cap" value=lb.prophet_cap
+                    title="The level the Prophet-style trend saturates at (logistic growth, floor 0; above every value of the target). Empty: a linear trend." />
             </div>
             <ModelPicker models=lb.models ensembles=lb.ensembles />
             <TargetPicker />
@@ -454,6 +507,9 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             <p class="plan" data-testid="feature-importance-text">{importance_text}</p>
             <canvas node_ref=importance_canvas data-testid="feature-importance" class="chart"
                 style:display=move || if importance_row().is_some() { "block" } else { "none" }></canvas>
+            <p class="plan" data-testid="impulse-responses-text">{responses_text}</p>
+            <canvas node_ref=responses_canvas data-testid="impulse-responses" class="chart"
+                style:display=move || if responses_row().is_some() { "block" } else { "none" }></canvas>
         </section>
     }
 }

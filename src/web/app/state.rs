@@ -280,6 +280,8 @@ pub(crate) struct LeaderboardState {
     pub limit_band: RwSignal<String>,
     /// Smallest forecast value.
     pub limit_floor: RwSignal<String>,
+    /// The Prophet-style model's cap as typed (empty: linear growth).
+    pub prophet_cap: RwSignal<String>,
     /// The statistical models ticked in the picker (all by default).
     pub models: RwSignal<Vec<String>>,
     /// Whether the ensembles run too.
@@ -305,6 +307,7 @@ impl LeaderboardState {
             limit_total: RwSignal::new(String::new()),
             limit_band: RwSignal::new(String::new()),
             limit_floor: RwSignal::new(String::new()),
+            prophet_cap: RwSignal::new(String::new()),
             models: RwSignal::new(
                 ModelSpec::all_described()
                     .into_iter()

@@ -17,7 +17,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT ?= 600
 
-.PHONY: setup lint web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-lstm-web bench-ui-flow bench-stats bench-pick bench-binary pyref bench-lstm fmt
+.PHONY: setup lint web serve test test-native test-browser test-e2e bench bench-web bench-parse bench-lstm-web bench-ui-flow bench-stats bench-pick bench-factors bench-binary pyref bench-lstm fmt
 
 setup:
 	@bash .ci/setup.sh
@@ -104,6 +104,11 @@ bench-stats: bench-binary pyref
 ## conformal coverage and wall time.
 bench-pick: bench-binary pyref
 	$(PYREF)/bin/python tests/bench/pick_peers.py --foresight $(BENCH_BIN) $(DATA) $(PEERS)
+
+## The same question on six price and macro series with related columns given as factors
+## (--features), against arch, statsmodels VAR, sklearn, LightGBM, Prophet and StatsForecast.
+bench-factors: bench-binary pyref
+	$(PYREF)/bin/python tests/bench/factor_peers.py --foresight $(BENCH_BIN) $(DATA) $(PEERS)
 
 ## LSTM training step and single-window inference: Foresight's native CPU kernel (1 and 2
 ## threads) against PyTorch at the same thread counts (a venv with torch is made on first

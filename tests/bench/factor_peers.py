@@ -38,6 +38,7 @@ the peers' venv (see the Makefile's `pyref`) unless --no-peers.
 import argparse
 import csv
 import json
+import logging
 import math
 import multiprocessing
 import os
@@ -127,6 +128,8 @@ def foresight_run(binary, path, target, factors, m, h):
 def peer_child(key, train, factors, m, h, dates, queue):
     """One peer's forecast path of the hold-out (or why it failed), in a child process."""
     warnings.simplefilter("ignore")
+    for quiet in ("cmdstanpy", "prophet.plot"):  # Prophet's chatter on stderr
+        logging.getLogger(quiet).disabled = True
     try:
         if key in UNIVARIATE:
             peer_forecast(key, train, m, h, queue)

@@ -231,6 +231,9 @@ pub fn json_lines(board: &Leaderboard, target: Option<&str>) -> Vec<String> {
                 if !row.parts.is_empty() {
                     obj.insert("parts".into(), json!(row.parts));
                 }
+                if !row.fold_scores.is_empty() {
+                    obj.insert("fold_scores".into(), json!(row.fold_scores));
+                }
                 if !board.plan.limits.is_empty() {
                     obj.insert("limited_steps".into(), json!(row.limited_steps));
                 }

@@ -23,6 +23,10 @@ pub struct ModelScore {
     /// mean rests on.
     #[serde(default)]
     pub backtest_spread: Option<f64>,
+    /// Each scored fold's error as the pick compares them (MASE, MAE without a scale), by
+    /// origin, oldest first: what the mean and spread summarise.
+    #[serde(default)]
+    pub fold_scores: Vec<FoldScore>,
     /// Scores on the final hold-out (the mean over the series, when several are scored).
     pub holdout: Option<Metrics>,
     /// Interval scores on the hold-out.
@@ -75,6 +79,15 @@ pub struct ModelScore {
     /// scores are over the rest).
     #[serde(default)]
     pub warning: Option<String>,
+}
+
+/// One fold's error: the forecast from `origin` (index of its first point).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FoldScore {
+    /// The fold's origin.
+    pub origin: usize,
+    /// Its error (MASE, MAE without a scale).
+    pub error: f64,
 }
 
 /// An ensemble member and its weight.
@@ -186,6 +199,7 @@ impl<'a> RowScorer<'a> {
                 backtest_intervals: vec![],
                 folds_scored: 0,
                 backtest_spread: None,
+                fold_scores: vec![],
                 holdout: None,
                 holdout_intervals: vec![],
                 fit_ms: None,
@@ -236,7 +250,9 @@ impl<'a> RowScorer<'a> {
         self.fold_metrics.push(metrics);
         self.fold_intervals
             .push(interval_scores(&forecast.intervals, actual));
-        fold_error(&metrics)
+        let error = fold_error(&metrics);
+        self.row.fold_scores.push(FoldScore { origin, error });
+        error
     }
 
     /// Scores the hold-out forecast of series `y` from `start` (everything before it

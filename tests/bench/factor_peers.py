@@ -43,15 +43,13 @@ import math
 import multiprocessing
 import os
 import queue as queues
-import subprocess
 import sys
 import tempfile
-import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from pick_peers import peer_forecast  # noqa: E402
+from pick_peers import foresight_run, peer_forecast  # noqa: E402
 from stats_peers import family_peer, mase, read_column, read_dates, read_frame_columns  # noqa: E402
 
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "..", "shared", "data")
@@ -93,36 +91,6 @@ def write_cut(source, columns, out):
         writer.writerow([header[0]] + columns)
         writer.writerows(rows)
     return len(rows)
-
-
-def foresight_run(binary, path, target, factors, m, h):
-    """The leaderboard of `foresight backtest --features …` at default folds: the pick, its
-    hold-out MASE, our best row, every row's hold-out MASE (or error), the wall time."""
-    t0 = time.perf_counter()
-    out = subprocess.run(
-        [binary, "backtest", "--csv", path, "--target", target, "--features", ",".join(factors),
-         "--season", str(m), "--horizon", str(h), "--holdout", str(h),
-         "--models", "all,ensemble", "--fill", "linear", "--json"],
-        capture_output=True, text=True)
-    seconds = time.perf_counter() - t0
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr.strip())
-    rows, last = {}, {}
-    for line in out.stdout.splitlines():
-        v = json.loads(line)
-        if "model" in v:
-            rows[v["model"]] = v
-        else:
-            last = v
-    pick = last.get("selected")
-    scored = [(r["mase"], name) for name, r in rows.items() if r.get("mase") is not None]
-    best_mase, best_row = min(scored) if scored else (None, None)
-    return {
-        "pick": pick, "pick_mase": rows.get(pick, {}).get("mase"), "why": last.get("why"),
-        "best_row": best_row, "best_row_mase": best_mase, "seconds": round(seconds, 1),
-        "rows": {name: r.get("mase") for name, r in rows.items()},
-        "row_errors": {name: r["error"] for name, r in rows.items() if r.get("error")},
-    }
 
 
 def peer_child(key, train, factors, m, h, dates, queue):
@@ -194,7 +162,8 @@ def main():
             train, actual = y[:-h], y[-h:]
             line = {"series": name, "n": len(train), "m": m, "h": h, "factors": factors}
             try:
-                line.update(foresight_run(args.foresight, path, target, factors, m, h))
+                line.update(foresight_run(args.foresight, path, target, m, h,
+                                          extra=("--features", ",".join(factors))))
             except RuntimeError as e:
                 line["error"] = str(e)
             if not args.no_peers:
@@ -249,7 +218,7 @@ def main():
             for k in keys:
                 v = r.get("peers", {}).get(k)
                 peer = "failed" if isinstance(v, str) else fmt(v)
-                cells.append(f"{peer} ({fmt(r.get('rows', {}).get(ours[k]))})")
+                cells.append(f"{peer} ({fmt(r.get('rows', {}).get(ours[k], {}).get('mase'))})")
             print(f"| {r['series']} | " + " | ".join(cells) + " |")
         print("(peer MASE, in brackets Foresight's row of the same family)")
         for r in lines:

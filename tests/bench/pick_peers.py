@@ -65,14 +65,15 @@ SERIES = [
 ]
 
 
-def foresight_run(binary, path, column, m, h, folds=None, models="all,ensemble"):
-    """The leaderboard of `foresight backtest` at default folds: the pick, its hold-out
-    figures, our best row, the wall time."""
+def foresight_run(binary, path, column, m, h, folds=None, models="all,ensemble", extra=()):
+    """The leaderboard of `foresight backtest` at default folds (with `extra` arguments,
+    e.g. `--features a,b`): the pick, its hold-out figures, our best row, the wall time."""
     t0 = time.perf_counter()
     out = subprocess.run(
         [binary, "backtest", "--csv", path, "--target", column, "--season", str(m),
          "--horizon", str(h), "--holdout", str(h), "--models", models,
-         "--fill", "linear", "--json"] + (["--folds", str(folds)] if folds else []),
+         "--fill", "linear", "--json"] + (["--folds", str(folds)] if folds else [])
+        + list(extra),
         capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if out.returncode != 0:
@@ -100,8 +101,9 @@ def foresight_run(binary, path, column, m, h, folds=None, models="all,ensemble")
         # Every row's fold and hold-out figures, to study selection rules offline.
         "rows": {name: {k: r.get(k) for k in ("backtest_mase", "backtest_spread", "folds",
                                               "mase", "parameters",
-                                              "conformal_coverage_95")}
+                                              "conformal_coverage_95", "fold_scores")}
                  for name, r in rows.items()},
+        "row_errors": {name: r["error"] for name, r in rows.items() if r.get("error")},
     }
 
 

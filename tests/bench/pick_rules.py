@@ -3,7 +3,7 @@ row's fold and hold-out MASE): how would another rule for the pick have fared ag
 peers on the same hold-outs?
 
     python3 tests/bench/pick_peers.py --foresight BIN > pick.log
-    python3 tests/bench/pick_rules.py pick.log
+    python3 tests/bench/pick_rules.py pick.log      # or factor_peers.py's lines
 
 Rules: `tie2` (today's: lowest mean fold MASE, the fewest numbers kept within 2%),
 `lowest` (no tie-break), `seK` (K standard errors of the best row's fold MASE, then the
@@ -63,7 +63,7 @@ def main():
                 wins += score <= v["peer_mase"] * (1 + 1e-9)
                 ratios.append(score / v["peer_mase"])
             for peer, s in v.get("peers", {}).items():
-                if s:
+                if isinstance(s, (int, float)) and s > 0:
                     per_peer.setdefault(peer, []).append(score / s)
         peers = " ".join(f"{p}:{geometric_mean(r):.2f}" for p, r in sorted(per_peer.items()))
         print(f"{rule:12} at or below the best peer on {wins}/{len(ratios)}; "

@@ -6,8 +6,10 @@
 
 pub mod metrics;
 pub mod score;
+pub mod select;
 
 pub use metrics::{Context, IntervalScore, Metrics};
 pub use score::{
-    FeatureShare, Member, ModelScore, Part, Response, RowScorer, Selection, WeightsAt, select,
+    FeatureShare, FoldScore, Member, ModelScore, Part, Response, RowScorer, WeightsAt,
 };
+pub use select::{Selection, select};

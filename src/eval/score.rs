@@ -382,125 +382,15 @@ fn average_intervals(folds: &[Vec<IntervalScore>], levels: &[f64]) -> Vec<Interv
         .collect()
 }
 
-/// Within this share of the lowest mean fold error, models tie and the simpler one is
-/// picked: on a few folds such gaps are noise, and the simpler model is the safer bet.
-pub const TIE_TOLERANCE: f64 = 0.02;
-
-/// The pick and why it was made.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Selection {
-    /// The model picked.
-    pub model: Option<String>,
-    /// The reason, with the fold scores it rests on.
-    pub why: Option<String>,
-}
-
-/// Picks on the folds only (the hold-out never): the lowest mean backtest MASE (MAE when
-/// no model has a MASE), except that among the rows within [`TIE_TOLERANCE`] of it the
-/// simplest (fewest numbers kept) wins.
-pub fn select(rows: &[ModelScore]) -> Selection {
-    let metric = if rows.iter().any(|r| fold_mean(r, "mase").is_some()) {
-        "mase"
-    } else {
-        "mae"
-    };
-    let scored: Vec<(&ModelScore, f64)> = rows
-        .iter()
-        .filter_map(|r| Some((r, fold_mean(r, metric)?)))
-        .collect();
-    let Some(&(best, lowest)) = scored.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
-        return Selection::default();
-    };
-    let size = |r: &ModelScore| r.parameters.unwrap_or(usize::MAX);
-    let &(pick, score) = scored
-        .iter()
-        .filter(|(_, v)| *v <= lowest + TIE_TOLERANCE * lowest.abs())
-        .min_by(|a, b| size(a.0).cmp(&size(b.0)).then(a.1.total_cmp(&b.1)))
-        .unwrap_or(&(best, lowest));
-    let spread = |r: &ModelScore| {
-        r.backtest_spread
-            .map(|sd| format!(", sd {sd:.3} over {} folds", r.folds_scored))
-            .unwrap_or_default()
-    };
-    let label = metric.to_uppercase();
-    let numbers = |r: &ModelScore| {
-        r.parameters
-            .map_or("unknown".to_string(), |p| p.to_string())
-    };
-    let why = if pick.model == best.model {
-        let runner_up = scored
-            .iter()
-            .filter(|(r, _)| r.model != best.model)
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(r, v)| format!("; next {} {v:.3}", r.model))
-            .unwrap_or_default();
-        format!(
-            "{}: lowest mean fold {label} {lowest:.3}{}{runner_up}",
-            pick.model,
-            spread(pick)
-        )
-    } else {
-        format!(
-            "{}: fold {label} {score:.3}{}, within {:.0}% of the lowest ({} {lowest:.3}) and simpler ({} numbers against {})",
-            pick.model,
-            spread(pick),
-            100.0 * TIE_TOLERANCE,
-            best.model,
-            numbers(pick),
-            numbers(best)
-        )
-    };
-    Selection {
-        model: Some(pick.model.clone()),
-        why: Some(why),
-    }
-}
-
-fn fold_mean(row: &ModelScore, metric: &str) -> Option<f64> {
-    row.backtest.as_ref()?.get(metric)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::Metrics;
 
     fn forecast(point: Vec<f64>) -> Forecast {
         Forecast {
             point,
             intervals: vec![],
         }
-    }
-
-    fn scored_row(model: &str, mase: f64, parameters: usize) -> ModelScore {
-        let mut row = RowScorer::new(model, 1, &[], false).finish();
-        row.backtest = Some(Metrics {
-            mase: Some(mase),
-            ..Metrics::default()
-        });
-        row.parameters = Some(parameters);
-        row
-    }
-
-    #[test]
-    fn a_simpler_model_within_the_tie_tolerance_is_picked_and_the_reason_says_so() {
-        let rows = [
-            scored_row("ets", 0.500, 20),
-            scored_row("snaive", 0.505, 13),
-            scored_row("arima", 0.600, 5),
-        ];
-        let pick = select(&rows);
-        assert_eq!(pick.model.as_deref(), Some("snaive"));
-        let why = pick.why.unwrap();
-        assert!(
-            why.contains("within 2%") && why.contains("ets 0.500"),
-            "{why}"
-        );
-        // Outside the tolerance the lowest wins, and the runner-up is named.
-        let rows = [scored_row("ets", 0.500, 20), scored_row("snaive", 0.52, 13)];
-        let pick = select(&rows);
-        assert_eq!(pick.model.as_deref(), Some("ets"));
-        assert!(pick.why.unwrap().contains("next snaive 0.520"));
     }
 
     #[test]

@@ -123,7 +123,7 @@ pub async fn run_grouped<H: Host>(
     let series: Vec<&SeriesData> = groups.iter().map(|g| &g.data).collect();
     add_ensembles(&mut rows, &paths, &series, shown, plan);
     let shown_layout = &groups[shown.min(groups.len() - 1)].layout;
-    let selection = select(&rows);
+    let selection = select(&rows, plan.horizon);
     Ok(Leaderboard {
         selected: selection.model,
         why: selection.why,

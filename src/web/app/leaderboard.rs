@@ -384,7 +384,7 @@ pub(crate) fn LeaderboardPanel() -> impl IntoView {
             .collect_view();
         let plan = view.board.plan.clone();
         let mut summary = format!(
-            "{} folds (origins at points {:?}), horizon {}, season {}, hold-out: last {} points. Backtest MASE picks the model (a simpler one within 2% of the lowest wins the tie); the hold-out columns only report. Conformal intervals come from the fold errors.",
+            "{} folds (origins at points {:?}), horizon {}, season {}, hold-out: last {} points. Backtest MASE picks the model (a simpler one within 2% of the lowest wins the tie; an ensemble wins where it beats picking one model, scored as honestly as the ensembles are); the hold-out columns only report. Conformal intervals come from the fold errors.",
             view.board.origins.len(),
             view.board.origins,
             plan.horizon,

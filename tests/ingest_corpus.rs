@@ -39,6 +39,7 @@ fn every_report_names_the_contract_facts() {
         "encoding",
         "delimiter",
         "header row",
+        "skipped",
         "time column",
         "date format",
         "frequency",
@@ -229,6 +230,41 @@ fn a_file_without_header_gets_column_names() {
     assert_eq!(fact(&l, "header row"), "none");
     assert_eq!(fact(&l, "time column"), "column 1");
     assert_eq!(values(&l, "column 2").len(), 10);
+}
+
+#[test]
+fn pasted_exports_with_a_repeated_header_and_blank_lines_read_as_one() {
+    let l = read("formats/pasted_exports.csv");
+    assert_eq!(
+        values(&l, "sales"),
+        (10..22).map(f64::from).collect::<Vec<_>>()
+    );
+    assert_eq!(fact(&l, "rows"), "12");
+    assert_eq!(
+        fact(&l, "skipped"),
+        "line 9 (the header repeated), 1 blank line (line 8)"
+    );
+}
+
+#[test]
+fn a_closing_totals_row_with_fewer_fields_is_skipped_and_named() {
+    let l = read("formats/totals_row.csv");
+    assert_eq!(values(&l, "판매량").len(), 8);
+    assert_eq!(fact(&l, "skipped"), "line 10 (a closing line '합계,84')");
+}
+
+#[test]
+fn a_trailing_delimiter_on_every_line_is_dropped() {
+    let l = read("formats/trailing_delimiter.csv");
+    assert_eq!(fact(&l, "header row"), "1");
+    assert_eq!(fact(&l, "time column"), "date");
+    assert_eq!(
+        l.frame.columns.len(),
+        2,
+        "price and volume, no empty column"
+    );
+    assert_eq!(values(&l, "price")[7], 77.0);
+    assert!(fact(&l, "skipped").contains("trailing delimiter"));
 }
 
 fn error(path: &str) -> String {

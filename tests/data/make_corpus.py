@@ -96,6 +96,20 @@ write(
 
 write("formats", "no_header.csv", "".join(f"{d},{i}\n" for i, d in enumerate(days(10))))
 
+# Two exports pasted together: a blank line, the header again, a blank line at the end.
+first = "".join(f"{d},{10 + i}\n" for i, d in enumerate(days(6)))
+second = "".join(f"{d},{16 + i}\n" for i, d in enumerate(days(6, start=7)))
+write("formats", "pasted_exports.csv", "date,sales\n" + first + "\ndate,sales\n" + second + "\n")
+
+# A Korean spreadsheet export closing with a totals row of fewer fields.
+write("formats", "totals_row.csv",
+      "일자,판매량,단가\n" + "".join(f"{d},{5 + i},{100 + i}\n" for i, d in enumerate(days(8)))
+      + "합계,84\n")
+
+# Every data line ends with the delimiter (one more, empty field than the header).
+write("formats", "trailing_delimiter.csv",
+      "date,price,volume\n" + "".join(f"{d},{70 + i},{i}," + "\n" for i, d in enumerate(days(8))))
+
 # ---- broken: files that must fail, each with its exact error ----
 write("broken", "empty.csv", b"")
 write("broken", "binary.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")

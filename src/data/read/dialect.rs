@@ -39,8 +39,10 @@ pub struct Dialect {
     pub has_header: bool,
     /// Lines before the table that were skipped (titles, notes), as written.
     pub preamble: Vec<String>,
-    /// Fields per row in the table.
+    /// Fields per row in the table (a trailing delimiter's empty field not counted).
     pub fields: usize,
+    /// Every line ends with the delimiter: one more, empty field than the columns.
+    pub trailing_delimiter: bool,
 }
 
 impl Dialect {
@@ -207,6 +209,28 @@ pub fn sniff(text: &str, delimiter: Option<u8>, header: HeaderChoice) -> Dialect
             start
         }
     };
+    // A delimiter at the end of every data line: one more, empty field than the header
+    // (`date,price` over `2024-01-01,5,`), or an empty last name over empty last cells.
+    let data_from = |from: usize| {
+        records
+            .iter()
+            .skip(from)
+            .filter(|r| r.fields.len() == fields)
+    };
+    let empty_last = |r: &SampleRecord| r.fields.last().is_some_and(|c| c.trim().is_empty());
+    let header_short = matches!(header, HeaderChoice::Auto)
+        && start > 0
+        && records[start - 1].fields.len() + 1 == fields
+        && !records[start - 1].fields.iter().any(|c| is_data_cell(c));
+    let trailing_delimiter = fields > 2
+        && data_from(start + 1).count() > 0
+        && data_from(start + 1).all(empty_last)
+        && (header_short || records.get(start).is_some_and(empty_last));
+    let start = if header_short && trailing_delimiter {
+        start - 1
+    } else {
+        start
+    };
     let preamble = records[..start.min(records.len())]
         .iter()
         .map(|r| {
@@ -230,7 +254,12 @@ pub fn sniff(text: &str, delimiter: Option<u8>, header: HeaderChoice) -> Dialect
         table_line,
         has_header,
         preamble,
-        fields,
+        fields: if trailing_delimiter {
+            fields - 1
+        } else {
+            fields
+        },
+        trailing_delimiter,
     }
 }
 

@@ -21,6 +21,8 @@ pub(super) struct Layout<'a> {
     pub(super) dialect: &'a Dialect,
     /// The encoding and how it was chosen.
     pub(super) encoding: &'a DetectedEncoding,
+    /// The lines inside the table left out, in words (`none` when every line was data).
+    pub(super) skipped: &'a str,
 }
 
 /// Everything the report is written from.
@@ -69,6 +71,16 @@ pub(super) fn write_report(ctx: &Context<'_>, parts: ReportParts<'_>) -> ReadRep
     let stats = column_stats_all(ctx, t, groups, frame);
 
     let mut facts = layout_facts(layout.dialect, layout.encoding);
+    let mut skipped = layout.skipped.to_string();
+    if layout.dialect.trailing_delimiter {
+        let note = "every line's trailing delimiter (an empty last field)";
+        skipped = if skipped == "none" {
+            note.to_string()
+        } else {
+            format!("{skipped}; {note}")
+        };
+    }
+    facts.push(fact("skipped", skipped));
     facts.push(fact(
         "time column",
         time.map_or("none (row order)".into(), |t| t.name.clone()),

@@ -22,6 +22,7 @@ mod columns;
 mod facts;
 mod frame;
 mod frequency;
+mod rows;
 mod time;
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,7 @@ use self::frame::{FrameParts, build_frame, find_groups};
 use self::frequency::{detect_frequency, order_rows};
 use self::number::DecimalMark;
 use self::report::{Preview, ReadReport};
+use self::rows::{RecordFilter, Skip, blank_lines};
 use self::time::resolve_time;
 use super::error::DataError;
 use super::frame::Frame;
@@ -170,13 +172,19 @@ pub fn read_table(
         if !reader.read_record(&mut record).map_err(malformed)? {
             return Err(DataError::Empty { file: file.into() });
         }
-        Some(record.clone())
+        let mut header = record.clone();
+        // A trailing delimiter on the header line too: its empty last name goes.
+        if dialect.trailing_delimiter && header.len() == dialect.fields + 1 {
+            header.truncate(dialect.fields);
+        }
+        Some(header)
     } else {
         None
     };
     let fields = header
         .as_ref()
         .map_or(dialect.fields, csv::StringRecord::len);
+    let mut filter = RecordFilter::new(header.as_ref(), fields, dialect.trailing_delimiter);
     let headers = column_names(header.as_ref(), fields);
     let ctx = Context {
         file,
@@ -191,8 +199,14 @@ pub fn read_table(
         dialect::record_start(table, byte, line).1 + line_base
     };
     let mut sample: Vec<(usize, csv::StringRecord)> = Vec::new();
-    while sample.len() < SAMPLE_ROWS && reader.read_record(&mut record).map_err(malformed)? {
-        sample.push((line_of(&record), record.clone()));
+    let mut ended = false;
+    while sample.len() < SAMPLE_ROWS {
+        if !reader.read_record(&mut record).map_err(malformed)? {
+            ended = true;
+            sample.extend(filter.finish());
+            break;
+        }
+        sample.extend(filter.pass(line_of(&record), &record));
     }
     if sample.is_empty() {
         return Err(DataError::NoRows { file: file.into() });
@@ -214,15 +228,27 @@ pub fn read_table(
     };
     drop(sample);
     let mut count = 0;
-    while reader.read_record(&mut record).map_err(malformed)? {
-        let line = line_of(&record);
-        t.push(file, &headers, &record, line)?;
+    while !ended && reader.read_record(&mut record).map_err(malformed)? {
+        for (line, row) in filter.pass(line_of(&record), &record) {
+            t.push(file, &headers, &row, line)?;
+        }
         count += 1;
         if count % PROGRESS_EVERY == 0 {
             progress(reader.position().byte() as f64 / table.len().max(1) as f64);
         }
     }
+    for (line, row) in filter.finish() {
+        t.push(file, &headers, &row, line)?;
+    }
     progress(1.0);
+    let mut skipped = filter.skipped;
+    skipped.extend(
+        blank_lines(table, dialect.table_line)
+            .into_iter()
+            .map(|line| (line, Skip::Blank)),
+    );
+    skipped.sort_by_key(|(line, _)| *line);
+    let skipped = rows::describe(&skipped);
     if t.ragged_total > 0 {
         return Err(DataError::RaggedRows {
             file: file.into(),
@@ -234,6 +260,7 @@ pub fn read_table(
     let layout = Layout {
         dialect: &dialect,
         encoding: &detected,
+        skipped: &skipped,
     };
     assemble(&ctx, t, layout, preview)
 }

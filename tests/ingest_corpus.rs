@@ -267,6 +267,12 @@ fn a_trailing_delimiter_on_every_line_is_dropped() {
     assert!(fact(&l, "skipped").contains("trailing delimiter"));
 }
 
+#[test]
+fn an_event_log_on_weekdays_is_irregular() {
+    let l = read("formats/weekday_events.csv");
+    assert_eq!(fact(&l, "frequency"), "irregular");
+}
+
 fn error(path: &str) -> String {
     match read_with(path, &ReadOptions::default()) {
         Ok(_) => panic!("{path} read without an error"),

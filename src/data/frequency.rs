@@ -127,6 +127,10 @@ fn gaps_in_units(stamps: &[i64], steps: &[i64], unit: i64) -> (Vec<Gap>, usize) 
     (gaps, off)
 }
 
+/// Weekday-only dates are business-daily when fewer than one business day in this many
+/// (present ones counted) is missing (at least 80% present); else they are irregular.
+const BUSINESS_COVERAGE_RATIO: usize = 4;
+
 impl Frequency {
     /// Infers the spacing of sorted, distinct time stamps (seconds since the epoch).
     pub fn infer(stamps: &[i64]) -> Inferred {
@@ -161,7 +165,13 @@ impl Frequency {
                             missing: missing as usize,
                         })
                     })
-                    .collect();
+                    .collect::<Vec<Gap>>();
+                // An event log on weekdays (only the days something happened) misses a
+                // good share of the business days; holidays miss a few percent.
+                let missing: usize = gaps.iter().map(|g| g.missing).sum();
+                if missing * BUSINESS_COVERAGE_RATIO > stamps.len() {
+                    return regular(Frequency::Irregular, (Vec::new(), gaps.len()));
+                }
                 return regular(Frequency::BusinessDaily, (gaps, 0));
             }
             if mode_days == 7 {
@@ -352,6 +362,27 @@ mod tests {
 
     fn stamps(texts: &[&str]) -> Vec<i64> {
         texts.iter().map(|t| parse_timestamp(t).unwrap()).collect()
+    }
+
+    #[test]
+    fn an_event_log_on_weekdays_is_irregular_not_business_daily() {
+        // Only the weekdays something happened: consecutive days now and then, many
+        // business days with nothing.
+        let s = stamps(&[
+            "2024-01-02",
+            "2024-01-03",
+            "2024-01-08",
+            "2024-01-09",
+            "2024-01-15",
+            "2024-01-16",
+            "2024-01-24",
+            "2024-01-25",
+            "2024-02-05",
+            "2024-02-06",
+        ]);
+        let inferred = Frequency::infer(&s);
+        assert_eq!(inferred.frequency, Frequency::Irregular);
+        assert!(inferred.off_grid_steps > 0);
     }
 
     #[test]

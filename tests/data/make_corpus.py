@@ -106,6 +106,12 @@ write("formats", "totals_row.csv",
       "일자,판매량,단가\n" + "".join(f"{d},{5 + i},{100 + i}\n" for i, d in enumerate(days(8)))
       + "합계,84\n")
 
+# An event log on weekdays: only the days something happened.
+events = ["2024-01-02", "2024-01-03", "2024-01-08", "2024-01-09", "2024-01-15", "2024-01-16",
+          "2024-01-24", "2024-01-25", "2024-02-05", "2024-02-06", "2024-02-13", "2024-02-14"]
+write("formats", "weekday_events.csv",
+      "date,orders\n" + "".join(f"{d},{3 + i % 4}\n" for i, d in enumerate(events)))
+
 # Every data line ends with the delimiter (one more, empty field than the header).
 write("formats", "trailing_delimiter.csv",
       "date,price,volume\n" + "".join(f"{d},{70 + i},{i}," + "\n" for i, d in enumerate(days(8))))

@@ -273,6 +273,14 @@ fn an_event_log_on_weekdays_is_irregular() {
     assert_eq!(fact(&l, "frequency"), "irregular");
 }
 
+#[test]
+fn a_title_block_with_missing_markers_is_a_preamble() {
+    let l = read("formats/title_block.csv");
+    assert_eq!(fact(&l, "header row"), "3");
+    assert_eq!(fact(&l, "time column"), "date");
+    assert_eq!(values(&l, "E"), [2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+}
+
 fn error(path: &str) -> String {
     match read_with(path, &ReadOptions::default()) {
         Ok(_) => panic!("{path} read without an error"),

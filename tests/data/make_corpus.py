@@ -106,6 +106,11 @@ write("formats", "totals_row.csv",
       "일자,판매량,단가\n" + "".join(f"{d},{5 + i},{100 + i}\n" for i, d in enumerate(days(8)))
       + "합계,84\n")
 
+# A title block padded to the table's width, with missing-value markers in it.
+write("formats", "title_block.csv",
+      "Plant 3 electrodialysis log,NA,,\nExported by LIMS (n/a = not measured),n/a,,\n"
+      "date,V,E,t\n" + "".join(f"{d},{1 + i},{2 + i},{3 + i}\n" for i, d in enumerate(days(6))))
+
 # An event log on weekdays: only the days something happened.
 events = ["2024-01-02", "2024-01-03", "2024-01-08", "2024-01-09", "2024-01-15", "2024-01-16",
           "2024-01-24", "2024-01-25", "2024-02-05", "2024-02-06", "2024-02-13", "2024-02-14"]

@@ -209,6 +209,28 @@ pub fn sniff(text: &str, delimiter: Option<u8>, header: HeaderChoice) -> Dialect
             start
         }
     };
+    // Title lines padded to the table's width (a spreadsheet export's `Plant 3 log,NA,,`)
+    // look like the header; the header is the last line before the first row of data.
+    let is_data_row = |r: &SampleRecord| {
+        r.fields.len() == fields && r.fields.iter().filter(|c| is_data_cell(c)).count() >= 2
+    };
+    let start = match header {
+        HeaderChoice::Auto => match records.iter().skip(start).position(is_data_row) {
+            // …if that line holds no data itself (rows of missing values come first in
+            // some files: they stay data).
+            Some(first)
+                if first > 1
+                    && !records[start + first - 1]
+                        .fields
+                        .iter()
+                        .any(|c| is_data_cell(c)) =>
+            {
+                start + first - 1
+            }
+            _ => start,
+        },
+        _ => start,
+    };
     // A delimiter at the end of every data line: one more, empty field than the header
     // (`date,price` over `2024-01-01,5,`), or an empty last name over empty last cells.
     let data_from = |from: usize| {
@@ -295,6 +317,25 @@ mod tests {
         assert_eq!(d.table_line, 4);
         assert!(d.has_header);
         assert_eq!(&text[d.table_offset..d.table_offset + 4], "date");
+    }
+
+    #[test]
+    fn title_lines_padded_to_the_tables_width_are_a_preamble() {
+        let text = "Plant 3 log,NA,,\nExported by LIMS,n/a,,\ndate,V,E,t\n2024-01-01,1,2,3\n2024-01-02,2,3,4\n";
+        let d = sniff(text, None, HeaderChoice::Auto);
+        assert_eq!(d.table_line, 3);
+        assert!(d.has_header);
+        assert_eq!(
+            d.preamble,
+            vec!["Plant 3 log,NA,,", "Exported by LIMS,n/a,,"]
+        );
+        // Rows of missing values before the first full one are still data.
+        let gaps = sniff(
+            "date,a,b\n2024-01-01,,\n2024-01-02,,\n2024-01-03,1,2\n",
+            None,
+            HeaderChoice::Auto,
+        );
+        assert_eq!(gaps.table_line, 1);
     }
 
     #[test]

@@ -101,9 +101,19 @@ pub enum DataError {
         examples: Vec<(usize, usize)>,
         total: usize,
     },
-    /// A field far larger than any real cell: usually an unclosed quote.
+    /// A quoted field that swallows the rows after it: a quote left open.
     #[error(
-        "{file}: line {line}, column '{column}' holds a field of {bytes} bytes (at most {limit} expected); an unclosed quote (\") at or before line {line} would do this"
+        "{file}: line {line}, column '{column}': a quote (\") opened here runs over {rows} lines that look like rows of the table; close it, or remove the stray quote"
+    )]
+    UnclosedQuote {
+        file: String,
+        line: usize,
+        column: String,
+        rows: usize,
+    },
+    /// A field beyond any cell a forecast reads (memory is bounded).
+    #[error(
+        "{file}: line {line}, column '{column}' holds a field of {bytes} bytes (at most {limit} read)"
     )]
     FieldTooLarge {
         file: String,

@@ -111,6 +111,14 @@ write("formats", "title_block.csv",
       "Plant 3 electrodialysis log,NA,,\nExported by LIMS (n/a = not measured),n/a,,\n"
       "date,V,E,t\n" + "".join(f"{d},{1 + i},{2 + i},{3 + i}\n" for i, d in enumerate(days(6))))
 
+# A quoted free-text column with a legitimately long field (100 KB, commas and two
+# paragraph breaks in it).
+essay = ("The pump was serviced, the filter changed, and the log reviewed. " * 1600).strip()
+essay = essay[:40000] + "\n\n" + essay[40000:]
+write("formats", "long_text_field.csv",
+      "date,note,v\n" + "".join(
+          f"{d},\"{essay if i == 2 else 'ok'}\",{i}\n" for i, d in enumerate(days(6))))
+
 # An event log on weekdays: only the days something happened.
 events = ["2024-01-02", "2024-01-03", "2024-01-08", "2024-01-09", "2024-01-15", "2024-01-16",
           "2024-01-24", "2024-01-25", "2024-02-05", "2024-02-06", "2024-02-13", "2024-02-14"]

@@ -9,7 +9,7 @@ use super::datetime::{CellTime, DateFamily, parse_cell};
 use super::number::{
     DecimalMark, MISSING_MARKERS, MarkEvidence, mark_evidence, missing_marker, parse_number, trim,
 };
-use super::{Context, MAX_FIELD_BYTES, MAX_GROUPS, time};
+use super::{Context, MAX_FIELD_BYTES, MAX_GROUPS, SWALLOWED_ROWS, time};
 use crate::data::error::{DataError, MAX_EXAMPLES};
 use crate::data::frame::{Column, InvalidCells};
 
@@ -103,11 +103,25 @@ pub(super) struct Table {
     pub(super) ragged: Vec<(usize, usize)>,
     /// How many rows had the wrong number of fields.
     pub(super) ragged_total: usize,
+    /// The field delimiter, to recognise rows swallowed by an open quote.
+    delimiter: u8,
+}
+
+/// Lines inside a field (after its first) that split into at least `fields` fields on the
+/// delimiter: rows of the table swallowed by a quote left open.
+fn swallowed_rows(cell: &str, delimiter: u8, fields: usize) -> usize {
+    if fields < 2 || !cell.contains('\n') {
+        return 0;
+    }
+    cell.split('\n')
+        .skip(1)
+        .filter(|line| line.bytes().filter(|&b| b == delimiter).count() + 1 >= fields)
+        .count()
 }
 
 impl Table {
     /// An empty table for columns read as `plans`.
-    pub(super) fn new(plans: Vec<Plan>) -> Self {
+    pub(super) fn new(plans: Vec<Plan>, delimiter: u8) -> Self {
         Table {
             accs: plans.iter().map(|p| Acc::new(*p)).collect(),
             plans,
@@ -115,6 +129,7 @@ impl Table {
             markers: [0; MISSING_MARKERS.len()],
             ragged: Vec::new(),
             ragged_total: 0,
+            delimiter,
         }
     }
 
@@ -126,22 +141,34 @@ impl Table {
         record: &csv::StringRecord,
         line: usize,
     ) -> Result<(), DataError> {
-        // An oversized field first: an unclosed quote also makes the row look ragged.
-        if let Some((j, cell)) = record
-            .iter()
-            .enumerate()
-            .find(|(_, c)| c.len() > MAX_FIELD_BYTES)
-        {
-            return Err(DataError::FieldTooLarge {
-                file: file.into(),
-                line,
-                column: headers
-                    .get(j)
-                    .cloned()
-                    .unwrap_or_else(|| format!("column {}", j + 1)),
-                bytes: cell.len(),
-                limit: MAX_FIELD_BYTES,
-            });
+        // A quote left open first: it also makes the row look ragged. It shows by
+        // structure — the field runs over lines that look like rows of the table — not by
+        // size (free text may be long).
+        let name = |j: usize| {
+            headers
+                .get(j)
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", j + 1))
+        };
+        for (j, cell) in record.iter().enumerate() {
+            if cell.len() > MAX_FIELD_BYTES {
+                return Err(DataError::FieldTooLarge {
+                    file: file.into(),
+                    line,
+                    column: name(j),
+                    bytes: cell.len(),
+                    limit: MAX_FIELD_BYTES,
+                });
+            }
+            let rows = swallowed_rows(cell, self.delimiter, self.plans.len());
+            if rows >= SWALLOWED_ROWS {
+                return Err(DataError::UnclosedQuote {
+                    file: file.into(),
+                    line,
+                    column: name(j),
+                    rows,
+                });
+            }
         }
         if record.len() != self.plans.len() {
             if self.ragged.len() < MAX_EXAMPLES {

@@ -44,8 +44,11 @@ use super::frame::Frame;
 const SAMPLE_ROWS: usize = 1_000;
 /// Rows shown in the preview.
 const PREVIEW_ROWS: usize = 10;
-/// Largest field we accept; bigger ones are almost always an unclosed quote.
-pub const MAX_FIELD_BYTES: usize = 65_536;
+/// Largest field read (a bound on memory; free text of any real length fits).
+pub const MAX_FIELD_BYTES: usize = 16 << 20;
+/// Lines inside one quoted field that look like rows of the table (as many fields) before
+/// the field is taken for a quote left open.
+pub const SWALLOWED_ROWS: usize = 3;
 /// Rows between progress reports.
 const PROGRESS_EVERY: usize = 1 << 16;
 /// Distinct values of a text column kept for group detection.
@@ -214,7 +217,7 @@ pub fn read_table(
     if header.is_none() && sample.len() == 1 {
         return Err(DataError::SingleLine { file: file.into() });
     }
-    let mut t = Table::new(plan_columns(&ctx, &sample)?);
+    let mut t = Table::new(plan_columns(&ctx, &sample)?, dialect.delimiter);
     for (line, r) in &sample {
         t.push(file, &headers, r, *line)?;
     }

@@ -101,7 +101,7 @@ pub fn select(rows: &[ModelScore], horizon: usize) -> Selection {
     let why = format!(
         "{ensemble}: mean fold error {theirs:.3} over {folds} folds, against {ours:.3} for \
          picking on each fold the single model the other folds favour (as the ensemble's \
-         members and weights are chosen); on all folds the single model favoured is {}",
+         members and weights are chosen); the lowest mean over all folds is {}'s",
         single.model.as_deref().unwrap_or("none")
     );
     Selection {
@@ -259,7 +259,8 @@ mod tests {
         assert_eq!(pick.model.as_deref(), Some("ens-mean"));
         let why = pick.why.unwrap();
         assert!(
-            why.contains("0.600 over 5 folds, against 0.880") && why.ends_with("favoured is b"),
+            why.contains("0.600 over 5 folds, against 0.880")
+                && why.ends_with("over all folds is b's"),
             "{why}"
         );
         // A steady single model keeps the pick: its honest score is its own.

@@ -146,7 +146,7 @@ fn mode_fields(records: &[SampleRecord]) -> (usize, usize) {
 }
 
 /// Whether a cell holds data (a number or a date) rather than a column name.
-fn is_data_cell(cell: &str) -> bool {
+pub(super) fn is_data_cell(cell: &str) -> bool {
     let cell = trim(cell);
     if cell.is_empty() || missing_marker(cell).is_some() {
         return false;

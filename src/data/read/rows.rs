@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+use super::dialect::is_data_cell;
+use super::number::missing_marker;
+
 /// Closing lines (at the very end, with another field count) skipped as totals or notes;
 /// more than this many is a ragged file, not a footer.
 const MAX_CLOSING_LINES: usize = 3;
@@ -96,10 +99,18 @@ impl RecordFilter {
     /// of them; otherwise they are returned, to be reported as ragged.
     pub(super) fn finish(&mut self) -> Vec<(usize, csv::StringRecord)> {
         let held = std::mem::take(&mut self.held);
-        // Many of them, or one spanning lines (a quote left open near the end), is a
-        // broken file, not a footer.
+        // Many of them, one spanning lines (a quote left open near the end), or one of
+        // nothing but numbers and dates (a short row of data) is a broken file, not a
+        // footer: a footer has words (`합계`, `Total`, `Source: …`).
         let spans_lines = |r: &csv::StringRecord| r.iter().any(|c| c.contains('\n'));
-        if held.len() > MAX_CLOSING_LINES || held.iter().any(|(_, r)| spans_lines(r)) {
+        let has_words = |r: &csv::StringRecord| {
+            r.iter().any(|c| {
+                !c.trim().is_empty() && !is_data_cell(c) && missing_marker(c.trim()).is_none()
+            })
+        };
+        if held.len() > MAX_CLOSING_LINES
+            || held.iter().any(|(_, r)| spans_lines(r) || !has_words(r))
+        {
             return held;
         }
         for (line, record) in held {
@@ -173,9 +184,17 @@ mod tests {
         // A short row, then data: both go on (the short one to be reported as ragged).
         assert!(filter.pass(4, &record(&["oops"])).is_empty());
         assert_eq!(filter.pass(5, &record(&["2024-01-02", "2"])).len(), 2);
-        // Short rows at the end are closing lines.
+        // Short rows at the end are closing lines, if they hold words.
         assert!(filter.pass(6, &record(&["합계"])).is_empty());
         assert!(filter.finish().is_empty());
+        let mut numbers = RecordFilter::new(Some(&header), 2, false);
+        numbers.pass(2, &record(&["2024-01-01", "1"]));
+        numbers.pass(3, &record(&["3"]));
+        assert_eq!(
+            numbers.finish().len(),
+            1,
+            "a short row of data stays ragged"
+        );
         assert_eq!(
             describe(&filter.skipped),
             "line 3 (the header repeated), line 6 (a closing line '합계')"

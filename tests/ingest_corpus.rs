@@ -287,6 +287,26 @@ fn a_long_quoted_free_text_field_is_read() {
     assert_eq!(values(&l, "v"), [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
 }
 
+#[test]
+fn experiments_one_after_another_with_elapsed_time_are_a_panel() {
+    let l = read("formats/experiments_elapsed.csv");
+    assert_eq!(
+        fact(&l, "groups"),
+        "3 (column 'exp', detected: runs one after another, an elapsed-time column restarting at 0 in each)"
+    );
+    let groups = l.frame.groups.as_ref().expect("groups");
+    assert_eq!(groups.names, ["1", "2", "3"]);
+    // One series alone (no elapsed column) stays one series.
+    let one = read_table(
+        "one.csv",
+        b"exp,v\n1,1\n1,2\n2,3\n2,4\n",
+        &ReadOptions::default(),
+        &mut |_| {},
+    )
+    .expect("reads");
+    assert!(one.frame.groups.is_none());
+}
+
 fn error(path: &str) -> String {
     match read_with(path, &ReadOptions::default()) {
         Ok(_) => panic!("{path} read without an error"),

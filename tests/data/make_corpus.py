@@ -119,6 +119,10 @@ write("formats", "long_text_field.csv",
       "date,note,v\n" + "".join(
           f"{d},\"{essay if i == 2 else 'ok'}\",{i}\n" for i, d in enumerate(days(6))))
 
+# The process team's panel: experiments one after another, `t` in hours restarting at 0.
+runs = "".join(f"{e},{q / 4},{10 * e + q},{e + q / 10}\n" for e in (1, 2, 3) for q in range(5 + e))
+write("formats", "experiments_elapsed.csv", "exp,t,V,E\n" + runs)
+
 # An event log on weekdays: only the days something happened.
 events = ["2024-01-02", "2024-01-03", "2024-01-08", "2024-01-09", "2024-01-15", "2024-01-16",
           "2024-01-24", "2024-01-25", "2024-02-05", "2024-02-06", "2024-02-13", "2024-02-14"]

@@ -119,10 +119,12 @@ pub(super) fn write_report(ctx: &Context<'_>, parts: ReportParts<'_>) -> ReadRep
                 "{} (column '{}'{})",
                 g.names.len(),
                 headers[g.column],
-                if g.detected {
-                    ", detected: time stamps repeat across its values"
-                } else {
-                    ""
+                match (g.detected, time.is_some()) {
+                    (false, _) => "",
+                    (true, true) => ", detected: time stamps repeat across its values",
+                    (true, false) => {
+                        ", detected: runs one after another, an elapsed-time column restarting at 0 in each"
+                    }
                 }
             ),
             None => "none".into(),

@@ -96,7 +96,7 @@ pub(super) fn find_groups(
         }
         None => {
             let Some(stamps) = time.map(|t| t.stamps.as_slice()) else {
-                return Ok(None);
+                return Ok(row_order_panel(ctx, t, ids_of));
             };
             let unique = |ids: &[u32]| {
                 let mut pairs: Vec<(u32, i64)> =
@@ -126,6 +126,71 @@ pub(super) fn find_groups(
             Ok(None)
         }
     }
+}
+
+/// Header words of an elapsed-time column (hours, minutes, steps since a run started).
+const ELAPSED_NAMES: [&str; 12] = [
+    "t", "time", "h", "hour", "hours", "elapsed", "step", "min", "minutes", "sec", "seconds",
+    "runtime",
+];
+
+/// Without a time column: a panel of runs written one after another (`exp,t,…` with `t`
+/// restarting at 0 in each experiment) — a column of labels or whole numbers in contiguous
+/// blocks (two or more, each of two rows or more, no label coming back), beside an
+/// elapsed-time column (named as one) that starts at 0 in every block and rises within it.
+fn row_order_panel(
+    ctx: &Context<'_>,
+    t: &Table,
+    ids_of: impl Fn(usize) -> Option<(Vec<u32>, Vec<String>)>,
+) -> Option<GroupColumn> {
+    let headers = ctx.headers;
+    let elapsed: Vec<&[f64]> = (0..headers.len())
+        .filter(|&k| ELAPSED_NAMES.contains(&headers[k].trim().to_lowercase().as_str()))
+        .filter_map(|k| match &t.accs[k] {
+            Acc::Numeric { values, .. } if values.iter().all(|v| v.is_finite()) => {
+                Some(values.as_slice())
+            }
+            _ => None,
+        })
+        .collect();
+    if elapsed.is_empty() {
+        return None;
+    }
+    let text_first = (0..headers.len())
+        .filter(|j| matches!(t.accs[*j], Acc::Text { .. }))
+        .chain((0..headers.len()).filter(|j| matches!(t.accs[*j], Acc::Numeric { .. })));
+    for j in text_first {
+        let Some((ids, names)) = ids_of(j) else {
+            continue;
+        };
+        let starts: Vec<usize> = (0..ids.len())
+            .filter(|&i| i == 0 || ids[i] != ids[i - 1])
+            .collect();
+        // Each label in one block, every block two rows or more.
+        let contiguous = starts.len() == names.len();
+        let sizes_ok = starts
+            .iter()
+            .zip(starts.iter().skip(1).chain(std::iter::once(&ids.len())))
+            .all(|(a, b)| b - a >= 2);
+        if names.len() < 2 || !contiguous || !sizes_ok {
+            continue;
+        }
+        let restarts = |values: &[f64]| {
+            starts.iter().all(|&s| values[s] == 0.0)
+                && (1..values.len())
+                    .filter(|i| !starts.contains(i))
+                    .all(|i| values[i] > values[i - 1])
+        };
+        if elapsed.iter().any(|v| restarts(v)) {
+            return Some(GroupColumn {
+                column: j,
+                ids,
+                names,
+                detected: true,
+            });
+        }
+    }
+    None
 }
 
 /// Everything the frame is built from.

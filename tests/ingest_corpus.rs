@@ -305,6 +305,18 @@ fn experiments_one_after_another_with_elapsed_time_are_a_panel() {
     )
     .expect("reads");
     assert!(one.frame.groups.is_none());
+    // A clock column restarting each day is one series, not a panel of days.
+    let day_hour: String = std::iter::once("day,hour,load\n".to_string())
+        .chain((1..=3).flat_map(|d| (0..24).map(move |h| format!("{d},{h},{}\n", d * 100 + h))))
+        .collect();
+    let days = read_table(
+        "d.csv",
+        day_hour.as_bytes(),
+        &ReadOptions::default(),
+        &mut |_| {},
+    )
+    .expect("reads");
+    assert!(days.frame.groups.is_none());
 }
 
 fn error(path: &str) -> String {

@@ -28,7 +28,7 @@ pub struct Selection {
 /// The single model the folds favour: the lowest mean backtest MASE (MAE when no model
 /// has a MASE), except that among the rows within [`TIE_TOLERANCE`] of it the simplest
 /// (fewest numbers kept) wins.
-fn lowest_on_the_folds(rows: &[ModelScore]) -> Selection {
+fn lowest_on_the_folds(rows: &[&ModelScore]) -> Selection {
     let metric = if rows.iter().any(|r| fold_mean(r, "mase").is_some()) {
         "mase"
     } else {
@@ -36,7 +36,7 @@ fn lowest_on_the_folds(rows: &[ModelScore]) -> Selection {
     };
     let scored: Vec<(&ModelScore, f64)> = rows
         .iter()
-        .filter_map(|r| Some((r, fold_mean(r, metric)?)))
+        .filter_map(|r| Some((*r, fold_mean(r, metric)?)))
         .collect();
     let Some(&(best, lowest)) = scored.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
         return Selection::default();
@@ -90,18 +90,28 @@ fn fold_mean(row: &ModelScore, metric: &str) -> Option<f64> {
     row.backtest.as_ref()?.get(metric)
 }
 
-/// Picks on the folds only: the single model the folds favour, or an ensemble where it
-/// beats picking a single model as honestly scored (see the module's notes); `horizon`
-/// says which folds' windows overlap.
-pub fn select(rows: &[ModelScore], horizon: usize) -> Selection {
-    let single = lowest_on_the_folds(rows);
+/// Picks on the folds only. On one series' folds (`horizon`: their forecast length, which
+/// says whose windows overlap): the single model the folds favour, or an ensemble where it
+/// beats picking a single model as honestly scored (see the module's notes). On folds over
+/// several series (a panel, `None`): the lowest fold mean of any row, ensembles included.
+pub fn select(rows: &[ModelScore], horizon: Option<usize>) -> Selection {
+    let all: Vec<&ModelScore> = rows.iter().collect();
+    let Some(horizon) = horizon else {
+        return lowest_on_the_folds(&all);
+    };
+    let singles: Vec<&ModelScore> = rows.iter().filter(|r| r.members.is_empty()).collect();
+    let single = if singles.iter().any(|r| r.backtest.is_some()) {
+        lowest_on_the_folds(&singles)
+    } else {
+        lowest_on_the_folds(&all)
+    };
     let Some((ensemble, theirs, ours, folds)) = better_ensemble(rows, horizon) else {
         return single;
     };
     let why = format!(
         "{ensemble}: mean fold error {theirs:.3} over {folds} folds, against {ours:.3} for \
          picking on each fold the single model the other folds favour (as the ensemble's \
-         members and weights are chosen); the lowest mean over all folds is {}'s",
+         members and weights are chosen); the single model the folds favour is {}",
         single.model.as_deref().unwrap_or("none")
     );
     Selection {
@@ -112,7 +122,7 @@ pub fn select(rows: &[ModelScore], horizon: usize) -> Selection {
 
 /// The ensemble row (if any) whose mean fold error beats the honest score of picking a
 /// single model, over the folds both scored: `(its name, its mean, the single-pick mean,
-/// folds)`. `None` on a panel (origins repeat across its series) or with too few folds.
+/// folds)`. `None` with too few folds (or, defensively, where origins repeat).
 fn better_ensemble(rows: &[ModelScore], horizon: usize) -> Option<(String, f64, f64, usize)> {
     let is_ensemble = |r: &ModelScore| !r.members.is_empty();
     let by_origin = |scores: &[FoldScore]| -> Option<Vec<(usize, f64)>> {
@@ -213,7 +223,7 @@ mod tests {
             scored_row("snaive", 0.505, 13),
             scored_row("arima", 0.600, 5),
         ];
-        let pick = select(&rows, 1);
+        let pick = select(&rows, Some(1));
         assert_eq!(pick.model.as_deref(), Some("snaive"));
         let why = pick.why.unwrap();
         assert!(
@@ -222,7 +232,7 @@ mod tests {
         );
         // Outside the tolerance the lowest wins, and the runner-up is named.
         let rows = [scored_row("ets", 0.500, 20), scored_row("snaive", 0.52, 13)];
-        let pick = select(&rows, 1);
+        let pick = select(&rows, Some(1));
         assert_eq!(pick.model.as_deref(), Some("ets"));
         assert!(pick.why.unwrap().contains("next snaive 0.520"));
     }
@@ -254,18 +264,18 @@ mod tests {
             weight: 0.5,
         }];
         let rows = [a.clone(), b.clone(), ens.clone()];
-        assert_eq!(lowest_on_the_folds(&rows).model.as_deref(), Some("b"));
-        let pick = select(&rows, 1);
+        let all: Vec<&ModelScore> = rows.iter().collect();
+        assert_eq!(lowest_on_the_folds(&all).model.as_deref(), Some("b"));
+        let pick = select(&rows, Some(1));
         assert_eq!(pick.model.as_deref(), Some("ens-mean"));
         let why = pick.why.unwrap();
         assert!(
-            why.contains("0.600 over 5 folds, against 0.880")
-                && why.ends_with("over all folds is b's"),
+            why.contains("0.600 over 5 folds, against 0.880") && why.ends_with("favour is b"),
             "{why}"
         );
         // A steady single model keeps the pick: its honest score is its own.
         let steady = with_folds("steady", &[0.3, 0.3, 0.3, 0.3, 0.3], 2);
-        let pick = select(&[a, b, steady, ens], 1);
+        let pick = select(&[a, b, steady, ens], Some(1));
         assert_eq!(pick.model.as_deref(), Some("steady"));
     }
 }

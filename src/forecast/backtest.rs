@@ -171,7 +171,7 @@ pub async fn run<H: Host>(
     }
     host.fitting(total, total, "");
     add_ensembles(&mut rows, &paths, &[data], 0, plan);
-    let selection = select(&rows, plan.horizon);
+    let selection = select(&rows, Some(plan.horizon));
     Ok(Leaderboard {
         selected: selection.model,
         why: selection.why,

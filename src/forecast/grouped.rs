@@ -123,7 +123,8 @@ pub async fn run_grouped<H: Host>(
     let series: Vec<&SeriesData> = groups.iter().map(|g| &g.data).collect();
     add_ensembles(&mut rows, &paths, &series, shown, plan);
     let shown_layout = &groups[shown.min(groups.len() - 1)].layout;
-    let selection = select(&rows, plan.horizon);
+    // Folds over several series: their means only (origins are not one timeline).
+    let selection = select(&rows, None);
     Ok(Leaderboard {
         selected: selection.model,
         why: selection.why,

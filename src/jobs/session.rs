@@ -203,7 +203,7 @@ async fn leaderboards(
     if request.target.trim().is_empty() && !request.also_targets.is_empty() {
         request.target = frame.default_target().unwrap_or_default().to_string();
     }
-    let several = !request.also_targets.is_empty();
+    let several = request.targets().len() > 1;
     if several
         && let Some(bad) = request
             .targets()

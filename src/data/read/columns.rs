@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::datetime::{CellTime, DateFamily, parse_cell};
+use super::dialect::is_data_cell;
 use super::number::{
     DecimalMark, MISSING_MARKERS, MarkEvidence, mark_evidence, missing_marker, parse_number, trim,
 };
@@ -107,15 +108,19 @@ pub(super) struct Table {
     delimiter: u8,
 }
 
-/// Lines inside a field (after its first) that split into at least `fields` fields on the
-/// delimiter: rows of the table swallowed by a quote left open.
+/// Lines inside a field (after its first) that look like rows of the table swallowed by a
+/// quote left open: at least `fields` fields on the delimiter, two of them numbers or
+/// dates (a note's lines with commas in them are not).
 fn swallowed_rows(cell: &str, delimiter: u8, fields: usize) -> usize {
     if fields < 2 || !cell.contains('\n') {
         return 0;
     }
     cell.split('\n')
         .skip(1)
-        .filter(|line| line.bytes().filter(|&b| b == delimiter).count() + 1 >= fields)
+        .filter(|line| {
+            let parts: Vec<&str> = line.split(delimiter as char).collect();
+            parts.len() >= fields && parts.iter().filter(|p| is_data_cell(p)).count() >= 2
+        })
         .count()
 }
 
@@ -411,4 +416,18 @@ pub(super) fn settle_values(
         columns,
         text_columns,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::swallowed_rows;
+
+    #[test]
+    fn an_open_quote_shows_by_the_rows_it_swallows_not_by_commas_in_a_note() {
+        let note =
+            "Supplier A, Busan, delayed\nSupplier B, Ulsan, on time\nSupplier C, Pohang, late";
+        assert_eq!(swallowed_rows(note, b',', 3), 0);
+        let open = "x\n2024-01-01,a,1\n2024-01-02,b,2\n2024-01-03,c,3";
+        assert_eq!(swallowed_rows(open, b',', 3), 3);
+    }
 }

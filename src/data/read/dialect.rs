@@ -168,6 +168,18 @@ pub(super) fn is_data_cell(cell: &str) -> bool {
         .any(|f| parse_cell(cell, f).is_some())
 }
 
+/// A title line: at most one cell of text, the rest empty or missing markers.
+fn is_title(r: &SampleRecord) -> bool {
+    r.fields
+        .iter()
+        .filter(|c| {
+            let c = trim(c);
+            !c.is_empty() && missing_marker(c).is_none()
+        })
+        .count()
+        <= 1
+}
+
 /// Settles delimiter, preamble and header from the start of the text.
 ///
 /// The delimiter is the candidate whose most common field count (above one) covers the most
@@ -216,14 +228,16 @@ pub fn sniff(text: &str, delimiter: Option<u8>, header: HeaderChoice) -> Dialect
     };
     let start = match header {
         HeaderChoice::Auto => match records.iter().skip(start).position(is_data_row) {
-            // …if that line holds no data itself (rows of missing values come first in
-            // some files: they stay data).
+            // …if the lines passed over look like titles (one text cell at most, the rest
+            // empty or missing markers) and that line is a row of names (no empty cell, no
+            // data): an empty row or a units row under a real header stays put.
             Some(first)
                 if first > 1
-                    && !records[start + first - 1]
-                        .fields
-                        .iter()
-                        .any(|c| is_data_cell(c)) =>
+                    && records[start..start + first - 1].iter().all(is_title)
+                    && records[start + first - 1].fields.iter().all(|c| {
+                        let c = trim(c);
+                        !c.is_empty() && missing_marker(c).is_none() && !is_data_cell(c)
+                    }) =>
             {
                 start + first - 1
             }
@@ -329,6 +343,18 @@ mod tests {
             d.preamble,
             vec!["Plant 3 log,NA,,", "Exported by LIMS,n/a,,"]
         );
+        // An empty row, a units row or a time-of-day column under a real header keeps it.
+        for text in [
+            "date,a,b\n,,\n2024-01-01,1,2\n",
+            "date,temp,pres\n,degC,hPa\n2024-01-01,1,2\n",
+            "time,temp,hum\n00:00,,\n00:10,,\n00:20,21,40\n",
+        ] {
+            assert_eq!(
+                sniff(text, None, HeaderChoice::Auto).table_line,
+                1,
+                "{text}"
+            );
+        }
         // Rows of missing values before the first full one are still data.
         let gaps = sniff(
             "date,a,b\n2024-01-01,,\n2024-01-02,,\n2024-01-03,1,2\n",

@@ -128,10 +128,10 @@ pub(super) fn find_groups(
     }
 }
 
-/// Header words of an elapsed-time column (hours, minutes, steps since a run started).
-const ELAPSED_NAMES: [&str; 12] = [
-    "t", "time", "h", "hour", "hours", "elapsed", "step", "min", "minutes", "sec", "seconds",
-    "runtime",
+/// Header words of an elapsed-time column (time since a run started). Clock words (`hour`,
+/// `min`) are not among them: `day,hour,load` is one series, not a panel of days.
+const ELAPSED_NAMES: [&str; 8] = [
+    "t", "time", "elapsed", "step", "runtime", "hours", "minutes", "seconds",
 ];
 
 /// Without a time column: a panel of runs written one after another (`exp,t,…` with `t`
@@ -175,10 +175,14 @@ fn row_order_panel(
         if names.len() < 2 || !contiguous || !sizes_ok {
             continue;
         }
+        let mut block_start = vec![false; ids.len()];
+        for &s in &starts {
+            block_start[s] = true;
+        }
         let restarts = |values: &[f64]| {
             starts.iter().all(|&s| values[s] == 0.0)
                 && (1..values.len())
-                    .filter(|i| !starts.contains(i))
+                    .filter(|&i| !block_start[i])
                     .all(|i| values[i] > values[i - 1])
         };
         if elapsed.iter().any(|v| restarts(v)) {

@@ -187,7 +187,12 @@ pub fn read_table(
     let fields = header
         .as_ref()
         .map_or(dialect.fields, csv::StringRecord::len);
-    let mut filter = RecordFilter::new(header.as_ref(), fields, dialect.trailing_delimiter);
+    let mut filter = RecordFilter::new(
+        header.as_ref(),
+        fields,
+        dialect.trailing_delimiter,
+        dialect.delimiter,
+    );
     let headers = column_names(header.as_ref(), fields);
     let ctx = Context {
         file,

@@ -43,23 +43,27 @@ pub(super) struct RecordFilter {
     header: Option<Vec<String>>,
     fields: usize,
     trailing_delimiter: bool,
+    delimiter: char,
     held: Vec<(usize, csv::StringRecord)>,
     /// Lines left out, in file order, with why.
     pub(super) skipped: Vec<(usize, Skip)>,
 }
 
 impl RecordFilter {
-    /// A filter for a table of `fields` fields with this header (if any); with
-    /// `trailing_delimiter`, each row's extra empty last field is dropped.
+    /// A filter for a table of `fields` fields with this header (if any) and `delimiter`
+    /// (to quote a skipped line as written); with `trailing_delimiter`, each row's extra
+    /// empty last field is dropped.
     pub(super) fn new(
         header: Option<&csv::StringRecord>,
         fields: usize,
         trailing_delimiter: bool,
+        delimiter: u8,
     ) -> Self {
         RecordFilter {
             header: header.map(|h| h.iter().map(|c| c.trim().to_string()).collect()),
             fields,
             trailing_delimiter,
+            delimiter: delimiter as char,
             held: vec![],
             skipped: vec![],
         }
@@ -115,7 +119,11 @@ impl RecordFilter {
         }
         for (line, record) in held {
             let text: Vec<&str> = record.iter().collect();
-            let text: String = text.join(",").chars().take(QUOTED).collect();
+            let text: String = text
+                .join(&self.delimiter.to_string())
+                .chars()
+                .take(QUOTED)
+                .collect();
             self.skipped.push((line, Skip::Closing(text)));
         }
         vec![]
@@ -178,7 +186,7 @@ mod tests {
     #[test]
     fn repeated_headers_and_closing_lines_are_skipped_but_ragged_rows_between_data_are_not() {
         let header = record(&["date", "price"]);
-        let mut filter = RecordFilter::new(Some(&header), 2, false);
+        let mut filter = RecordFilter::new(Some(&header), 2, false, b',');
         assert_eq!(filter.pass(2, &record(&["2024-01-01", "1"])).len(), 1);
         assert!(filter.pass(3, &record(&["date", " price "])).is_empty());
         // A short row, then data: both go on (the short one to be reported as ragged).
@@ -187,7 +195,7 @@ mod tests {
         // Short rows at the end are closing lines, if they hold words.
         assert!(filter.pass(6, &record(&["합계"])).is_empty());
         assert!(filter.finish().is_empty());
-        let mut numbers = RecordFilter::new(Some(&header), 2, false);
+        let mut numbers = RecordFilter::new(Some(&header), 2, false, b',');
         numbers.pass(2, &record(&["2024-01-01", "1"]));
         numbers.pass(3, &record(&["3"]));
         assert_eq!(
@@ -200,7 +208,7 @@ mod tests {
             "line 3 (the header repeated), line 6 (a closing line '합계')"
         );
         // A trailing delimiter's empty field is dropped.
-        let mut trailing = RecordFilter::new(Some(&header), 2, true);
+        let mut trailing = RecordFilter::new(Some(&header), 2, true, b',');
         let rows = trailing.pass(2, &record(&["2024-01-01", "1", ""]));
         assert_eq!(rows[0].1.len(), 2);
     }

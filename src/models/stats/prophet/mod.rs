@@ -161,13 +161,16 @@ impl FittedProphet {
     /// ones (the simulated futures').
     fn trend(&self, t: f64, extra: &[(f64, f64)]) -> f64 {
         if let Some(cap) = self.cap {
-            let all: Vec<(f64, f64)> = self
+            // The offsets' recursion runs through the changepoints in time order (the
+            // simulated ones come in any order).
+            let mut all: Vec<(f64, f64)> = self
                 .changepoints
                 .iter()
                 .copied()
                 .zip(self.deltas.iter().copied())
                 .chain(extra.iter().copied())
                 .collect();
+            all.sort_by(|a, b| a.0.total_cmp(&b.0));
             return logistic::trend(t, self.k, self.m, cap / self.y_scale, &all);
         }
         let mut slope = self.k;

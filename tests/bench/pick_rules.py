@@ -37,7 +37,7 @@ def cross_validated(scored, horizon):
     """The engine's rule (src/eval/select.rs): selection scored as the ensembles are — on
     each fold, the single model (`tie2`) the folds whose windows do not overlap it favour,
     scored on that fold — against each ensemble's fold errors over the same folds; the
-    lowest ensemble below it is picked, else `tie2`'s."""
+    lowest ensemble below it is picked, else `tie2`'s among the single models."""
     singles = {n: folds_of(r) for n, r in scored.items() if not n.startswith("ens-")}
     origins = sorted({o for f in singles.values() for o in f})
     chosen = {}
@@ -63,7 +63,8 @@ def cross_validated(scored, horizon):
 def pick(rows, rule, horizon=1):
     scored = {n: r for n, r in rows.items() if r.get("backtest_mase") is not None}
     if rule == "cv":
-        return cross_validated(scored, horizon) or pick(rows, "tie2")
+        singles = {n: r for n, r in rows.items() if not n.startswith("ens-")}
+        return cross_validated(scored, horizon) or pick(singles, "tie2")
     best = min(scored, key=lambda n: scored[n]["backtest_mase"])
     low = scored[best]["backtest_mase"]
     if rule == "lowest":

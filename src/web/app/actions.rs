@@ -215,12 +215,37 @@ impl Actions {
                 ..WindowSpec::default()
             },
             epochs: m.epochs.get_untracked(),
+            // Checked before a run starts ([`Actions::learning_rate_error`]).
+            learning_rate: self.learning_rate().unwrap_or(0.0),
             ..TrainSettings::default()
         }
     }
 
+    /// The learning rate as typed, if it is a positive number.
+    fn learning_rate(&self) -> Option<f64> {
+        let text = self.model.learning_rate.get_untracked();
+        text.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0)
+    }
+
+    /// What is wrong with the learning rate as typed, if anything.
+    fn learning_rate_error(&self) -> Option<String> {
+        self.learning_rate().is_none().then(|| {
+            format!(
+                "Learning rate: expected a positive number such as 0.001, got '{}'",
+                self.model.learning_rate.get_untracked().trim()
+            )
+        })
+    }
+
     /// Trains with the panel's settings.
     pub fn train(self) {
+        if let Some(message) = self.learning_rate_error() {
+            self.fail(message);
+            return;
+        }
         self.run.error.set(None);
         self.run.notice.set(None);
         self.run.progress.set(None);
@@ -293,6 +318,12 @@ impl Actions {
         let horizon = m.horizon.get_untracked().max(1);
         let season = b.season.get_untracked();
         let with_lstm = b.compare_lstm.get_untracked();
+        if (with_lstm || with_hybrid)
+            && let Some(message) = self.learning_rate_error()
+        {
+            self.fail(message);
+            return;
+        }
         let request = LeaderboardRequest {
             series: self.data.series.get_untracked(),
             fill: Some(m.fill.get_untracked()),

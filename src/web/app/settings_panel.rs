@@ -35,6 +35,10 @@ pub(crate) fn SettingsPanel() -> impl IntoView {
                 <NumberField label="Window" testid="window-input" value=model.window min=1 busy=busy />
                 <NumberField label="Horizon" testid="horizon-input" value=model.horizon min=1 busy=busy />
                 <NumberField label="Epochs" testid="epochs-input" value=model.epochs min=1 busy=busy />
+                <label class="field" title="Adam's step size. Too high and training diverges: the run stops and names the epoch, earlier results stay.">"Learning rate"
+                    <input type="text" size="8" data-testid="lr-input" prop:disabled=move || busy.get()
+                        prop:value=move || model.learning_rate.get()
+                        on:change=move |ev| model.learning_rate.set(event_target_value(&ev)) /></label>
                 <ChoiceField label="Missing values".into() testid="fill-select" busy=busy current="ffill".into()
                     options=choices(&[("ffill", "carry forward"), ("linear", "linear in time"), ("seasonal", "last season's value"), ("drop", "drop those rows")])
                     on_pick=move |v| model.fill.set(FillStrategy::from_name(&v).unwrap_or_default()) />

@@ -198,6 +198,8 @@ pub(crate) struct ModelSettings {
     pub horizon: RwSignal<usize>,
     /// Most epochs to train.
     pub epochs: RwSignal<usize>,
+    /// Adam's learning rate as typed (the engine says when it is not a positive number).
+    pub learning_rate: RwSignal<String>,
     /// Backend choice for training.
     pub backend: RwSignal<BackendChoice>,
     /// Missing-value strategy.
@@ -220,6 +222,7 @@ impl ModelSettings {
             window: RwSignal::new(TrainSettings::default().data.window),
             horizon: RwSignal::new(1),
             epochs: RwSignal::new(TrainSettings::default().epochs),
+            learning_rate: RwSignal::new(TrainSettings::default().learning_rate.to_string()),
             backend: RwSignal::new(BackendChoice::Auto),
             fill: RwSignal::new(FillStrategy::default()),
             scaler: RwSignal::new(ScalerKind::default()),

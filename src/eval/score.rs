@@ -132,7 +132,7 @@ pub struct Scored {
     /// How the forecast level answers a shock to each variable (VAR), one per variable.
     pub responses: Vec<Response>,
     /// The additive parts the forecast sums (the hybrid ARIMA–LSTM: ARIMA's forecast and
-    /// the LSTM's correction), before any move limits.
+    /// the LSTM's correction), before any move limits; set for the hold-out run only.
     pub parts: Vec<Part>,
 }
 

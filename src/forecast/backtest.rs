@@ -326,6 +326,10 @@ pub(super) async fn score_series<H: Host>(
                             &run.forecast.point,
                             &mut run.conformal,
                         );
+                        // The hybrid's parts, for the hold-out only (they explain the
+                        // forecast shown; one that cannot be split just shows none).
+                        let ctx = plan.fit_context(compute, host);
+                        run.parts = fitted.parts(plan.horizon, &ctx).await.unwrap_or_default();
                         paths.holdout = Some(run.clone());
                         row.record_holdout(&data.values, end, run, series.shows);
                     }
@@ -438,7 +442,7 @@ async fn fit_and_forecast<H: Host>(
         limited,
         importance: fitted.importance(data),
         responses: fitted.responses(data, plan.horizon),
-        parts: fitted.parts(plan.horizon, &ctx).await?,
+        parts: vec![],
     };
     Ok((scored, fitted))
 }

@@ -133,16 +133,19 @@ impl RecordFilter {
 /// The file lines (1-based, counted from `first_line`) of the blank lines in `table` that
 /// come before its last non-blank line: rows a spreadsheet drops.
 pub(super) fn blank_lines(table: &str, first_line: usize) -> Vec<usize> {
-    let lines: Vec<&str> = table.lines().collect();
-    let Some(last) = lines.iter().rposition(|l| !l.trim().is_empty()) else {
-        return vec![];
-    };
-    lines[..last]
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.trim().is_empty())
-        .map(|(i, _)| first_line + i)
-        .collect()
+    // One pass, keeping only the blank lines' numbers (a large file is not split into a
+    // vector of lines); those after the last line with text are trailing, not skipped.
+    let mut blank = vec![];
+    let mut last_text = None;
+    for (i, line) in table.lines().enumerate() {
+        if line.trim().is_empty() {
+            blank.push(first_line + i);
+        } else {
+            last_text = Some(first_line + i);
+        }
+    }
+    blank.retain(|&l| last_text.is_some_and(|last| l < last));
+    blank
 }
 
 /// The report's words for the lines left out: `line 7 (the header repeated), line 40 (a

@@ -588,6 +588,23 @@ test('a million-row, 80 MB file is read in the worker while the page stays respo
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
+test('failure drill: reloading the tab mid-run brings back a clean, working page', async () => {
+  await page.click(byId('sample-button'));
+  await waitState('ready', 60000);
+  await setNumber('window-input', 52);
+  await setNumber('epochs-input', 50);
+  await page.click(byId('train-button'));
+  await waitState('training', 10000);
+  await page.reload();
+  await page.waitForSelector(byId('app'));
+  // Nothing half-done survives: no error, no stale progress, and the app works again.
+  assert.equal(await state(), 'idle');
+  assert.equal(await page.locator(byId('error-banner')).count(), 0);
+  await page.click(byId('sample-button'));
+  await waitState('ready', 60000);
+  assert.equal(await page.textContent(byId('summary-rows')), '1028');
+});
+
 test('no request leaves the page\'s origin, and the Content-Security-Policy forbids one', async () => {
   // The whole flow above (sample, uploads, training on the GPU and the CPU, comparisons):
   // every request went to the page's own origin, or stayed in the browser (blob:, data:).

@@ -650,11 +650,11 @@ fn known_ahead_inputs_are_read_at_the_steps_forecast() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("'rain'"));
 }
 
-#[test]
-fn the_hybrid_adds_an_lstm_on_arimas_residuals() {
-    let lines = backtest_json(&[
+/// `backtest --json` of `models` on one fold, any LSTM among them small and quick.
+fn with_a_small_lstm(models: &str) -> Vec<serde_json::Value> {
+    backtest_json(&[
         "--models",
-        "arima,hybrid",
+        models,
         "--folds",
         "1",
         "--lstm-window",
@@ -663,7 +663,12 @@ fn the_hybrid_adds_an_lstm_on_arimas_residuals() {
         "3",
         "--backend",
         "cpu",
-    ]);
+    ])
+}
+
+#[test]
+fn the_hybrid_adds_an_lstm_on_arimas_residuals() {
+    let lines = with_a_small_lstm("arima,hybrid");
     let row = |m: &str| lines.iter().find(|l| l["model"] == m).expect("row");
     let (arima, hybrid) = (row("arima"), row("hybrid"));
     // Only the models named: the hybrid's LSTM does not add an LSTM row.
@@ -692,18 +697,7 @@ fn the_hybrid_adds_an_lstm_on_arimas_residuals() {
 
 #[test]
 fn garch_puts_its_bands_around_the_lstms_and_arimas_forecasts() {
-    let lines = backtest_json(&[
-        "--models",
-        "lstm,lstm-garch,arima,arima-garch",
-        "--folds",
-        "1",
-        "--lstm-window",
-        "12",
-        "--lstm-epochs",
-        "3",
-        "--backend",
-        "cpu",
-    ]);
+    let lines = with_a_small_lstm("lstm,lstm-garch,arima,arima-garch");
     let row = |m: &str| lines.iter().find(|l| l["model"] == m).expect("row");
     for (mean, banded) in [("lstm", "lstm-garch"), ("arima", "arima-garch")] {
         let (m, b) = (row(mean), row(banded));

@@ -107,10 +107,7 @@ pub(super) fn find_groups(
             if unique(&vec![0; stamps.len()]) {
                 return Ok(None);
             }
-            let text_first = (0..headers.len())
-                .filter(|j| matches!(t.accs[*j], Acc::Text { .. }))
-                .chain((0..headers.len()).filter(|j| matches!(t.accs[*j], Acc::Numeric { .. })));
-            for j in text_first {
+            for j in group_candidates(t) {
                 if let Some((ids, names)) = ids_of(j) {
                     let small = names.len() > 1 && names.len() * 2 <= ids.len();
                     if small && unique(&ids) {
@@ -126,6 +123,19 @@ pub(super) fn find_groups(
             Ok(None)
         }
     }
+}
+
+/// The columns that may group the rows, in the order they are tried: text columns, then
+/// numeric ones (whole-number ids).
+fn group_candidates(t: &Table) -> impl Iterator<Item = usize> + '_ {
+    let of_kind = move |numeric: bool| {
+        (0..t.accs.len()).filter(move |&j| match t.accs[j] {
+            Acc::Text { .. } => !numeric,
+            Acc::Numeric { .. } => numeric,
+            _ => false,
+        })
+    };
+    of_kind(false).chain(of_kind(true))
 }
 
 /// Header words of an elapsed-time column (time since a run started). Clock words (`hour`,
@@ -147,7 +157,9 @@ fn row_order_panel(
     let elapsed: Vec<&[f64]> = (0..headers.len())
         .filter(|&k| ELAPSED_NAMES.contains(&headers[k].trim().to_lowercase().as_str()))
         .filter_map(|k| match &t.accs[k] {
-            Acc::Numeric { values, .. } if values.iter().all(|v| v.is_finite()) => {
+            Acc::Numeric { values, .. }
+                if values.len() == t.lines.len() && values.iter().all(|v| v.is_finite()) =>
+            {
                 Some(values.as_slice())
             }
             _ => None,
@@ -156,11 +168,8 @@ fn row_order_panel(
     if elapsed.is_empty() {
         return None;
     }
-    let text_first = (0..headers.len())
-        .filter(|j| matches!(t.accs[*j], Acc::Text { .. }))
-        .chain((0..headers.len()).filter(|j| matches!(t.accs[*j], Acc::Numeric { .. })));
-    for j in text_first {
-        let Some((ids, names)) = ids_of(j) else {
+    for j in group_candidates(t) {
+        let Some((ids, names)) = ids_of(j).filter(|(ids, _)| ids.len() == t.lines.len()) else {
             continue;
         };
         let starts: Vec<usize> = (0..ids.len())

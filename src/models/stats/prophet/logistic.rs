@@ -12,9 +12,15 @@ use crate::models::stats::optimize::Bfgs;
 
 /// The logistic trend at `t` with base rate `k`, offset `m`, capacity `cap` (scaled) and
 /// changepoints `(sⱼ, δⱼ)` in rising order.
-pub(super) fn trend(t: f64, k: f64, m: f64, cap: f64, changepoints: &[(f64, f64)]) -> f64 {
+pub(super) fn trend(
+    t: f64,
+    k: f64,
+    m: f64,
+    cap: f64,
+    changepoints: impl IntoIterator<Item = (f64, f64)>,
+) -> f64 {
     let (mut rate, mut offset) = (k, m);
-    for &(s, d) in changepoints {
+    for (s, d) in changepoints {
         let next = rate + d;
         let gamma = (s - offset) * (1.0 - rate / next);
         if t < s {
@@ -86,7 +92,7 @@ impl Problem<'_> {
         let mut e = Vec::with_capacity(self.y.len());
         let mut g = Vec::with_capacity(self.y.len());
         for ((&t, &y), row) in self.t.iter().zip(self.y).zip(self.features) {
-            let trend = trend(t, k, m, self.cap, &cps);
+            let trend = trend(t, k, m, self.cap, cps.iter().copied());
             let effect: f64 = row.iter().zip(beta).map(|(a, b)| a * b).sum();
             e.push(y - trend - effect);
             g.push(trend);

@@ -158,20 +158,18 @@ impl FittedProphet {
     }
 
     /// The trend at scaled time `t`, with `extra` changepoints `(s, δ)` after the fitted
-    /// ones (the simulated futures').
+    /// ones (the simulated futures'), in time order.
     fn trend(&self, t: f64, extra: &[(f64, f64)]) -> f64 {
         if let Some(cap) = self.cap {
-            // The offsets' recursion runs through the changepoints in time order (the
-            // simulated ones come in any order).
-            let mut all: Vec<(f64, f64)> = self
+            // The offsets' recursion runs through the changepoints in time order: the
+            // fitted ones, then the extra ones (after the history, sorted).
+            let all = self
                 .changepoints
                 .iter()
                 .copied()
                 .zip(self.deltas.iter().copied())
-                .chain(extra.iter().copied())
-                .collect();
-            all.sort_by(|a, b| a.0.total_cmp(&b.0));
-            return logistic::trend(t, self.k, self.m, cap / self.y_scale, &all);
+                .chain(extra.iter().copied());
+            return logistic::trend(t, self.k, self.m, cap / self.y_scale, all);
         }
         let mut slope = self.k;
         let mut offset = self.m;
@@ -564,7 +562,7 @@ impl Fitted for FittedProphet {
         let mut samples = vec![Vec::with_capacity(SAMPLES); horizon];
         for _ in 0..SAMPLES {
             let changes = poisson(&mut rng, rate);
-            let extra: Vec<(f64, f64)> = (0..changes)
+            let mut extra: Vec<(f64, f64)> = (0..changes)
                 .map(|_| {
                     let at = 1.0 + rng.next_f64() * (last_t - 1.0);
                     let u = rng.next_f64() - 0.5;
@@ -574,6 +572,8 @@ impl Fitted for FittedProphet {
                     )
                 })
                 .collect();
+            // In time order, as the logistic trend's offsets need them.
+            extra.sort_by(|a, b| a.0.total_cmp(&b.0));
             for (h, (&ti, s)) in t.iter().zip(&seasonal).enumerate() {
                 let value = self.trend(ti, &extra) + s + self.sigma * standard_normal(&mut rng);
                 samples[h].push(value * self.y_scale);
